@@ -17,11 +17,13 @@ from typing import Any
 
 import platformdirs
 
+from app.errors import UserFacingError
+
 APP_NAME = "cjit-desk"
 APP_AUTHOR = "CJIT"
 
 
-class ConfigError(Exception):
+class ConfigError(UserFacingError):
     """A setting has a value that cannot be used; the message says which and how to fix it."""
 
 
@@ -95,7 +97,9 @@ def _from_file(path: Path) -> dict[str, Any]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"The config file {path} is not valid TOML ({exc}). Fix or remove it.") from None
+        raise ConfigError(
+            f"The config file {path} is not valid TOML ({exc}). Fix or remove it."
+        ) from None
     known = {f.name for f in fields(Settings)}
     unknown = set(raw) - known
     if unknown:
@@ -115,7 +119,9 @@ def load_settings(
     cli = {k: v for k, v in (cli or {}).items() if v is not None}
     environ = os.environ if environ is None else environ
     if config_file is None:
-        config_file = Path(environ["CJIT_CONFIG"]) if environ.get("CJIT_CONFIG") else default_config_file()
+        config_file = (
+            Path(environ["CJIT_CONFIG"]) if environ.get("CJIT_CONFIG") else default_config_file()
+        )
     values = _from_file(config_file)
     for name, env_name in ENV_NAMES.items():
         if environ.get(env_name):

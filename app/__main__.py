@@ -1,0 +1,68 @@
+"""``cjit-desk`` / ``python -m app``: the GUI by default, administration commands otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from app import __version__
+from app.cli import add_admin_commands
+from app.config import load_settings
+from app.errors import UserFacingError
+from app.logging_setup import setup_logging
+
+log = logging.getLogger("app")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cjit-desk", description="CJIT Desk")
+    parser.add_argument("--version", action="version", version=f"CJIT Desk {__version__}")
+    parser.add_argument("--data-dir", help="where the encrypted store lives")
+    parser.add_argument("--central-url", help="the central store's address")
+    parser.add_argument("--ca-bundle", help="CA certificates to trust for the central store")
+    parser.add_argument("--config", help="a config file to use instead of the machine-wide one")
+    sub = parser.add_subparsers(dest="command")
+    add_admin_commands(sub)
+    p = sub.add_parser("gui", help="open the application (the default)")
+    p.set_defaults(func=_gui)
+    return parser
+
+
+def _gui(settings, args) -> int:  # noqa: ANN001
+    from app.ui.main import run_gui  # Qt is imported only when a window is wanted
+
+    return run_gui(settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        from pathlib import Path
+
+        settings = load_settings(
+            {
+                "data_dir": args.data_dir,
+                "central_url": args.central_url,
+                "ca_bundle": args.ca_bundle,
+            },
+            config_file=Path(args.config) if args.config else None,
+        )
+        setup_logging(settings.log_dir, settings.log_level)
+        func = getattr(args, "func", _gui)
+        return func(settings, args)
+    except UserFacingError as exc:
+        print(f"cjit-desk: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        log.exception("unexpected error")
+        print(
+            "cjit-desk: an unexpected error happened; details are in the log file.", file=sys.stderr
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

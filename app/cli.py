@@ -1,0 +1,134 @@
+"""Non-interactive administration for IT deployment: no display needed.
+
+Passphrases come from the environment (``CJIT_PASSPHRASE`` for the acting worker,
+``CJIT_NEW_PASSPHRASE`` for a worker being added or reset) or from a prompt.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+from app.config import Settings
+from app.errors import UserFacingError
+from app.storage import audit, store
+
+
+def _passphrase(env_name: str, prompt: str, confirm: bool = False) -> str:
+    value = os.environ.get(env_name)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise UserFacingError(f"No passphrase: set {env_name} or run the command in a terminal.")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Type it again: ") != first:
+        raise UserFacingError("The two passphrases differ; nothing was changed.")
+    return first
+
+
+def cmd_init(settings: Settings, args) -> int:  # noqa: ANN001
+    passphrase = _passphrase("CJIT_PASSPHRASE", f"Passphrase for {args.worker}: ", confirm=True)
+    opened, recovery_key = store.initialise(
+        settings.data_dir,
+        args.worker,
+        args.display_name or args.worker,
+        passphrase,
+        role=args.role.replace("-", "_"),
+    )
+    opened.close()
+    print(f"CJIT Desk data created in {settings.data_dir} with worker '{args.worker}'.")
+    print("RECOVERY KEY (print it or write it down; the team leader keeps it; it is shown once):")
+    print(f"    {recovery_key}")
+    return 0
+
+
+def _open_as(settings: Settings, username: str) -> store.Store:
+    passphrase = _passphrase("CJIT_PASSPHRASE", f"Passphrase for {username}: ")
+    return store.open_store(settings.data_dir, username, passphrase)
+
+
+def cmd_add_worker(settings: Settings, args) -> int:  # noqa: ANN001
+    opened = _open_as(settings, args.as_worker)
+    try:
+        new = _passphrase(
+            "CJIT_NEW_PASSPHRASE", f"New passphrase for {args.worker}: ", confirm=True
+        )
+        opened.add_worker(
+            args.worker, args.display_name or args.worker, new, role=args.role.replace("-", "_")
+        )
+    finally:
+        opened.close()
+    print(f"Worker '{args.worker}' added.")
+    return 0
+
+
+def cmd_remove_worker(settings: Settings, args) -> int:  # noqa: ANN001
+    opened = _open_as(settings, args.as_worker)
+    try:
+        opened.remove_worker(args.worker)
+    finally:
+        opened.close()
+    print(f"Worker '{args.worker}' removed; their key slot is gone.")
+    return 0
+
+
+def cmd_reset_passphrase(settings: Settings, args) -> int:  # noqa: ANN001
+    if args.recovery_key:
+        opened = store.open_with_recovery_key(settings.data_dir, args.recovery_key)
+    else:
+        opened = _open_as(settings, args.as_worker)
+    try:
+        new = _passphrase(
+            "CJIT_NEW_PASSPHRASE", f"New passphrase for {args.worker}: ", confirm=True
+        )
+        opened.reset_passphrase(args.worker, new)
+    finally:
+        opened.close()
+    print(f"The passphrase of '{args.worker}' was reset.")
+    return 0
+
+
+def cmd_verify_audit(settings: Settings, args) -> int:  # noqa: ANN001
+    opened = _open_as(settings, args.as_worker)
+    try:
+        with opened.session() as s:
+            result = audit.verify(s)
+    finally:
+        opened.close()
+    if result.ok:
+        print(f"The audit log is intact: {result.events} events, chain verified.")
+        return 0
+    print(f"THE AUDIT LOG HAS BEEN TAMPERED WITH: {result.problem}.", file=sys.stderr)
+    return 3
+
+
+def add_admin_commands(sub) -> None:  # noqa: ANN001
+    p = sub.add_parser("init", help="create the encrypted store and its first worker")
+    p.add_argument("--worker", required=True)
+    p.add_argument("--display-name")
+    p.add_argument("--role", default="team-leader", choices=["team-leader", "worker"])
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("add-worker", help="add a worker (as a team leader)")
+    p.add_argument("--as", dest="as_worker", required=True, help="the team leader acting")
+    p.add_argument("--worker", required=True)
+    p.add_argument("--display-name")
+    p.add_argument("--role", default="worker", choices=["worker", "team-leader"])
+    p.set_defaults(func=cmd_add_worker)
+
+    p = sub.add_parser("remove-worker", help="remove a worker (as a team leader)")
+    p.add_argument("--as", dest="as_worker", required=True)
+    p.add_argument("--worker", required=True)
+    p.set_defaults(func=cmd_remove_worker)
+
+    p = sub.add_parser("reset-passphrase", help="reset a forgotten passphrase")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--as", dest="as_worker", help="the team leader acting")
+    who.add_argument("--recovery-key")
+    p.add_argument("--worker", required=True)
+    p.set_defaults(func=cmd_reset_passphrase)
+
+    p = sub.add_parser("verify-audit", help="check the audit log's hash chain")
+    p.add_argument("--as", dest="as_worker", required=True)
+    p.set_defaults(func=cmd_verify_audit)

@@ -1,0 +1,83 @@
+"""Increasing delay after wrong passphrases.
+
+The state file holds usernames and counts only. Deleting it resets the delay, which is
+acceptable: the delay is for people at the keyboard; an attacker with a copy of the files is held
+back by Argon2id, not by this.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from app.errors import UserFacingError
+
+FREE_TRIES = 3
+FIRST_WAIT_SECONDS = 30
+MAX_WAIT_SECONDS = 15 * 60
+
+
+class TooManyTries(UserFacingError):
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        super().__init__(
+            f"Too many wrong passphrases. Wait {_duration(seconds)} before trying again, "
+            "or ask your team leader to reset your passphrase."
+        )
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} seconds"
+    return f"{round(seconds / 60)} minutes"
+
+
+def wait_after(failures: int) -> int:
+    """Seconds to wait after this many consecutive failures: 0, 0, 30, 60, 120 … up to 15 min."""
+    if failures < FREE_TRIES:
+        return 0
+    return min(FIRST_WAIT_SECONDS * 2 ** (failures - FREE_TRIES), MAX_WAIT_SECONDS)
+
+
+class UnlockThrottle:
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time):
+        self.path = path
+        self.clock = clock
+
+    def _read(self) -> dict:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {}
+
+    def _write(self, state: dict) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def check(self, username: str) -> None:
+        entry = self._read().get(username)
+        if entry:
+            remaining = int(entry["until"] - self.clock() + 0.999)
+            if remaining > 0:
+                raise TooManyTries(remaining)
+
+    def failed(self, username: str) -> str:
+        """Record a failure; return the sentence that tells the worker what happens next."""
+        state = self._read()
+        failures = state.get(username, {}).get("failures", 0) + 1
+        wait = wait_after(failures)
+        state[username] = {"failures": failures, "until": self.clock() + wait}
+        self._write(state)
+        if wait:
+            return f"Wait {_duration(wait)} before the next try."
+        left = FREE_TRIES - failures
+        return f"{left} more {'try' if left == 1 else 'tries'} before a {FIRST_WAIT_SECONDS}-second wait."
+
+    def succeeded(self, username: str) -> None:
+        state = self._read()
+        if state.pop(username, None) is not None:
+            self._write(state)
