@@ -17,18 +17,37 @@ def _all_bytes(data_dir) -> dict[str, bytes]:
 
 def _write_person(opened):
     with opened.session() as s:
-        person = Person(family_name="Quartermaine", given_names="Zebedee", pnc_id="07/123456X",
-                        date_of_birth=date(1990, 5, 17), postcode="NG7 9QZ",
-                        family_key="quartermaine", given_key="zebedee")
+        person = Person(
+            family_name="Quartermaine",
+            given_names="Zebedee",
+            pnc_id="07/123456X",
+            date_of_birth=date(1990, 5, 17),
+            postcode="NG7 9QZ",
+            family_key="quartermaine",
+            given_key="zebedee",
+        )
         s.add(person)
         s.flush()
-        episode = CustodyEpisode(person_id=person.id, custody_record_number="BW/9876/26",
-                                 arrived_at=datetime(2026, 11, 23, 10, 5, tzinfo=UTC))
+        episode = CustodyEpisode(
+            person_id=person.id,
+            custody_record_number="BW/9876/26",
+            arrived_at=datetime(2026, 11, 23, 10, 5, tzinfo=UTC),
+        )
         s.add(episode)
         s.flush()
-        s.add(FormRecord(episode_id=episode.id, form_key="custody_episode", answers={
-            "family_name": "Quartermaine", "given_names": "Zebedee", "pnc_id": "07/123456X",
-            "address": "14 Wollaton Crescent, Nottingham", "postcode": "NG7 9QZ"}))
+        s.add(
+            FormRecord(
+                episode_id=episode.id,
+                form_key="custody_episode",
+                answers={
+                    "family_name": "Quartermaine",
+                    "given_names": "Zebedee",
+                    "pnc_id": "07/123456X",
+                    "address": "14 Wollaton Crescent, Nottingham",
+                    "postcode": "NG7 9QZ",
+                },
+            )
+        )
         audit.record(s, opened.worker, "collection", "custody_episode", episode.id)
 
 
@@ -55,7 +74,9 @@ def test_the_details_are_really_there_for_the_unlocked_store(data_dir):
     try:
         _write_person(opened)
         with opened.session() as s:
-            assert s.query(Person).filter_by(family_name="Quartermaine").one().pnc_id == "07/123456X"
+            assert (
+                s.query(Person).filter_by(family_name="Quartermaine").one().pnc_id == "07/123456X"
+            )
     finally:
         opened.close()
 
@@ -65,8 +86,14 @@ def test_a_failed_statement_does_not_log_the_values_it_carried(data_dir, caplog)
     try:
         try:
             with opened.session() as s:
-                s.add(Person(family_name="Quartermaine", given_names="Zebedee",
-                             family_key="quartermaine", given_key="zebedee"))
+                s.add(
+                    Person(
+                        family_name="Quartermaine",
+                        given_names="Zebedee",
+                        family_key="quartermaine",
+                        given_key="zebedee",
+                    )
+                )
                 s.flush()
                 s.add(CustodyEpisode(person_id="no-such-person", custody_record_number="BW/1/26"))
                 s.flush()

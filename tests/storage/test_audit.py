@@ -1,6 +1,5 @@
-from sqlalchemy import exc, select, text
-
 import pytest
+from sqlalchemy import exc, select, text
 
 from app.storage import audit, store
 from app.storage.models import AuditEvent
@@ -12,8 +11,14 @@ def lead(data_dir):
     opened = store.open_store(data_dir, "lead", LEAD_PASS)
     with opened.session() as s:
         for i in range(5):
-            audit.record(s, opened.worker, "consultation", "custody_episode", f"ep-{i}",
-                         reason="checking history")
+            audit.record(
+                s,
+                opened.worker,
+                "consultation",
+                "custody_episode",
+                f"ep-{i}",
+                reason="checking history",
+            )
     yield opened
     opened.close()
 
@@ -59,10 +64,23 @@ def test_a_rehashed_forgery_still_breaks_the_chain_after_it(lead):
         _bypass_triggers(s)
         event = s.scalar(select(AuditEvent).where(AuditEvent.seq == 5))
         # A forger who recomputes this event's own hash still cannot fix the next link.
-        s.execute(text("UPDATE audit_event SET reason = 'forged', hash = :h WHERE seq = 5"),
-                  {"h": audit._digest(event.prev_hash, event.id, event.at, event.actor_id,
-                                      event.actor, event.action, event.record_type,
-                                      event.record_id, "forged", event.detail)})
+        s.execute(
+            text("UPDATE audit_event SET reason = 'forged', hash = :h WHERE seq = 5"),
+            {
+                "h": audit._digest(
+                    event.prev_hash,
+                    event.id,
+                    event.at,
+                    event.actor_id,
+                    event.actor,
+                    event.action,
+                    event.record_type,
+                    event.record_id,
+                    "forged",
+                    event.detail,
+                )
+            },
+        )
     with lead.session() as s:
         result = audit.verify(s)
     assert not result.ok and result.first_bad_seq == 6

@@ -21,8 +21,9 @@ def test_a_second_process_is_told_the_store_is_in_use(data_dir):
             except store.StoreInUse as exc:
                 print("IN USE:", exc)
         """)
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             timeout=60, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+        ).stdout
         assert "IN USE: CJIT Desk is already open with this data on this computer" in out
     finally:
         first.close()
@@ -30,8 +31,10 @@ def test_a_second_process_is_told_the_store_is_in_use(data_dir):
 
 def test_the_store_opens_again_once_the_first_process_closes(data_dir):
     store.open_store(data_dir, "ann", WORKER_PASS).close()
-    code = (f"from pathlib import Path; from app.storage import store; "
-            f"store.open_store(Path({str(data_dir)!r}), 'lead', {LEAD_PASS!r}).close(); print('OK')")
+    code = (
+        f"from pathlib import Path; from app.storage import store; "
+        f"store.open_store(Path({str(data_dir)!r}), 'lead', {LEAD_PASS!r}).close(); print('OK')"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "OK", out.stderr
 

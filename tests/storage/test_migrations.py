@@ -12,16 +12,29 @@ def test_a_database_made_by_the_first_migration_upgrades_to_head_keeping_its_dat
     migrate.upgrade(engine, "0001")
     assert migrate.current_revision(engine) == "0001"
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO worker (id, username, display_name, role, active, created_at) "
-            "VALUES ('w1', 'ann', 'Ann', 'worker', 1, '2026-01-01T00:00:00+00:00')"))
+        conn.execute(
+            text(
+                "INSERT INTO worker (id, username, display_name, role, active, created_at) "
+                "VALUES ('w1', 'ann', 'Ann', 'worker', 1, '2026-01-01T00:00:00+00:00')"
+            )
+        )
     migrate.upgrade(engine)
     assert migrate.current_revision(engine) == head_revision()
     with engine.connect() as conn:
         assert conn.execute(text("SELECT username FROM worker")).scalar_one() == "ann"
     tables = set(inspect(engine).get_table_names())
-    assert {"worker", "person", "custody_episode", "form_record", "form_record_version",
-            "appointment", "notice", "audit_event", "reference_document", "setting"} <= tables
+    assert {
+        "worker",
+        "person",
+        "custody_episode",
+        "form_record",
+        "form_record_version",
+        "appointment",
+        "notice",
+        "audit_event",
+        "reference_document",
+        "setting",
+    } <= tables
     engine.dispose()
 
 

@@ -89,6 +89,10 @@ def test_another_worker_unlocking_a_locked_window_is_audited(data_dir):
         assert lead.worker.username == "ann" and lead.role == "worker"
         with lead.session() as s:
             last = s.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
-        assert (last.actor, last.action, last.detail["event"]) == ("ann", "authentication", "switched")
+        assert (last.actor, last.action, last.detail["event"]) == (
+            "ann",
+            "authentication",
+            "switched",
+        )
     finally:
         lead.close()
