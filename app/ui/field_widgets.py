@@ -1,0 +1,328 @@
+"""One editor per field type, generated from the form definitions (no form is laid out by hand).
+
+Every editor offers ``value()`` (typed Python value, or None when unanswered), ``set_value()``,
+a ``changed`` signal, and ``parse_problem()`` (a sentence when the typed text cannot be read, such
+as "31/02/2026"). Text dates are typed, not picked: a worker types "17/05/1990" faster than any
+calendar widget, and an empty answer must stay possible.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+
+from app.forms.fields import SUBSTANCE_RESULTS, Field
+from app.forms.reference import ReferenceData
+from app.forms.times import LONDON
+
+DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+TIME_FORMATS = ("%H:%M", "%H.%M", "%H%M")
+
+
+def parse_date(text: str) -> date:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def parse_time(text: str) -> time:
+    for fmt in TIME_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).time()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def parse_datetime(text: str) -> datetime:
+    parts = text.strip().split()
+    if len(parts) != 2:
+        raise ValueError(text)
+    return datetime.combine(parse_date(parts[0]), parse_time(parts[1])).replace(tzinfo=LONDON)
+
+
+class FieldEditor(QWidget):
+    changed = Signal()
+
+    def __init__(self, field: Field, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.field = field
+        self.setObjectName(f"field_{field.key}")
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def _describe(self, widget: QWidget) -> QWidget:
+        widget.setObjectName(f"input_{self.field.key}")
+        widget.setAccessibleName(self.field.label)
+        if self.field.help:
+            widget.setAccessibleDescription(self.field.help)
+            widget.setToolTip(self.field.help)
+        self.setFocusProxy(widget)
+        return widget
+
+    def value(self):  # noqa: ANN201
+        raise NotImplementedError
+
+    def set_value(self, value) -> None:  # noqa: ANN001
+        raise NotImplementedError
+
+    def parse_problem(self) -> str | None:
+        return None
+
+    def set_prefilled(self, prefilled: bool) -> None:
+        self.focusProxy().setProperty("prefilled", prefilled)
+        self.focusProxy().style().unpolish(self.focusProxy())
+        self.focusProxy().style().polish(self.focusProxy())
+
+
+class TextEditor(FieldEditor):
+    def __init__(self, field: Field, parent=None):  # noqa: ANN001
+        super().__init__(field, parent)
+        self.edit = self._describe(QLineEdit(placeholderText=field.placeholder))
+        if field.max_length:
+            self.edit.setMaxLength(field.max_length)
+        self.edit.textEdited.connect(self.changed)
+        self._layout.addWidget(self.edit)
+
+    def value(self):  # noqa: ANN201
+        return self.edit.text().strip() or None
+
+    def set_value(self, value) -> None:  # noqa: ANN001
+        self.edit.setText("" if value is None else str(value))
+
+
+class MultilineEditor(FieldEditor):
+    def __init__(self, field: Field, parent=None):  # noqa: ANN001
+        super().__init__(field, parent)
+        self.edit = self._describe(QPlainTextEdit(placeholderText=field.placeholder))
+        self.edit.setTabChangesFocus(True)
+        self.edit.setFixedHeight(self.edit.fontMetrics().lineSpacing() * 4 + 14)
+        self.edit.textChanged.connect(self.changed)
+        self._layout.addWidget(self.edit)
+
+    def value(self):  # noqa: ANN201
+        return self.edit.toPlainText().strip() or None
+
+    def set_value(self, value) -> None:  # noqa: ANN001
+        if self.edit.toPlainText() != (value or ""):
+            self.edit.setPlainText(value or "")
+
+
+class _ParsedEditor(TextEditor):
+    """A line edit whose text is parsed into a typed value."""
+
+    hint = ""
+
+    def __init__(self, field: Field, parent=None):  # noqa: ANN001
+        super().__init__(field, parent)
+        self.edit.setPlaceholderText(field.placeholder or self.hint)
+        self.edit.setMaximumWidth(self.edit.fontMetrics().horizontalAdvance("0" * 22) + 20)
+
+    def _parse(self, text: str):  # noqa: ANN202
+        raise NotImplementedError
+
+    def _format(self, value) -> str:  # noqa: ANN001
+        raise NotImplementedError
+
+    def value(self):  # noqa: ANN201
+        text = self.edit.text().strip()
+        if not text:
+            return None
+        try:
+            return self._parse(text)
+        except ValueError:
+            return None
+
+    def set_value(self, value) -> None:  # noqa: ANN001
+        self.edit.setText("" if value is None else self._format(value))
+
+    def parse_problem(self) -> str | None:
+        text = self.edit.text().strip()
+        if text and self.value() is None:
+            return f"“{text}” is not a {self.kind}: type it as {self.hint}."
+        return None
+
+
+class DateEditor(_ParsedEditor):
+    hint, kind = "dd/mm/yyyy", "date"
+
+    def _parse(self, text: str) -> date:
+        return parse_date(text)
+
+    def _format(self, value) -> str:  # noqa: ANN001
+        return value.strftime("%d/%m/%Y")
+
+
+class TimeEditor(_ParsedEditor):
+    hint, kind = "hh:mm", "time"
+
+    def _parse(self, text: str) -> time:
+        return parse_time(text)
+
+    def _format(self, value) -> str:  # noqa: ANN001
+        return value.strftime("%H:%M")
+
+
+class DateTimeEditor(_ParsedEditor):
+    hint, kind = "dd/mm/yyyy hh:mm", "date and time"
+
+    def __init__(self, field: Field, parent=None, clock=None):  # noqa: ANN001
+        super().__init__(field, parent)
+        self._clock = clock or (lambda: datetime.now(LONDON))
+        now = QPushButton("Now", objectName=f"now_{field.key}")
+        now.setToolTip(f"Fill in the current date and time ({field.label})")
+        now.setAccessibleName(f"Now: {field.label}")
+        now.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes field to field; Alt-free typing
+        now.clicked.connect(self._now)
+        self._layout.addWidget(now)
+        self._layout.addStretch(1)
+
+    def _now(self) -> None:
+        self.set_value(self._clock().astimezone(LONDON).replace(second=0, microsecond=0))
+        self.changed.emit()
+
+    def _parse(self, text: str) -> datetime:
+        return parse_datetime(text)
+
+    def _format(self, value) -> str:  # noqa: ANN001
+        return value.astimezone(LONDON).strftime("%d/%m/%Y %H:%M")
+
+
+class IntEditor(_ParsedEditor):
+    hint, kind = "a whole number", "whole number"
+
+    def __init__(self, field: Field, parent=None):  # noqa: ANN001
+        super().__init__(field, parent)
+        self.edit.setValidator(QIntValidator(0, 10_000_000, self.edit))
+
+    def _parse(self, text: str) -> int:
+        return int(text)
+
+    def _format(self, value) -> str:  # noqa: ANN001
+        return str(value)
+
+
+class ChoiceEditor(FieldEditor):
+    """Also used for yes/no: typing Y or N picks the answer, so no mouse is needed."""
+
+    def __init__(self, field: Field, choices: list[tuple[object, str]], parent=None):  # noqa: ANN001
+        super().__init__(field, parent)
+        self.combo = self._describe(QComboBox())
+        self.combo.addItem("— not answered —", None)
+        for value, label in choices:
+            self.combo.addItem(label, value)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(min(40, max(len(lbl) for _, lbl in choices) if choices else 10))
+        self.combo.activated.connect(lambda _i: self.changed.emit())
+        self._layout.addWidget(self.combo, 1)
+
+    def value(self):  # noqa: ANN201
+        return self.combo.currentData()
+
+    def set_value(self, value) -> None:  # noqa: ANN001
+        index = self.combo.findData(value)
+        self.combo.setCurrentIndex(max(index, 0))
+
+
+class MultiChoiceEditor(FieldEditor):
+    def __init__(self, field: Field, choices: list[tuple[str, str]], parent=None):  # noqa: ANN001
+        super().__init__(field, parent)
+        self.list = self._describe(QListWidget())
+        for value, label in choices:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        rows = min(len(choices), 6)
+        self.list.setFixedHeight(self.list.sizeHintForRow(0) * rows + 8 if choices else 40)
+        self.list.itemChanged.connect(lambda _i: self.changed.emit())
+        self._layout.addWidget(self.list, 1)
+
+    def _items(self) -> list[QListWidgetItem]:
+        return [self.list.item(i) for i in range(self.list.count())]
+
+    def value(self):  # noqa: ANN201
+        chosen = [i.data(Qt.ItemDataRole.UserRole) for i in self._items()
+                  if i.checkState() == Qt.CheckState.Checked]
+        return chosen or None
+
+    def set_value(self, value) -> None:  # noqa: ANN001
+        wanted = set(value or ())
+        self.list.blockSignals(True)
+        for item in self._items():
+            checked = item.data(Qt.ItemDataRole.UserRole) in wanted
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.list.blockSignals(False)
+
+
+class SubstanceResultsEditor(FieldEditor):
+    def __init__(self, field: Field, substances: list[tuple[str, str]], parent=None):  # noqa: ANN001
+        super().__init__(field, parent)
+        grid = QGridLayout()
+        self._layout.addLayout(grid)
+        self._layout.addStretch(1)
+        self.combos: dict[str, QComboBox] = {}
+        for row, (key, label) in enumerate(substances):
+            combo = QComboBox(objectName=f"result_{key}")
+            combo.setAccessibleName(f"{field.label}: {label}")
+            combo.addItem("— not recorded —", None)
+            for value, text in SUBSTANCE_RESULTS:
+                combo.addItem(text, value)
+            combo.activated.connect(lambda _i: self.changed.emit())
+            grid.addWidget(QLabel(label), row, 0)
+            grid.addWidget(combo, row, 1)
+            self.combos[key] = combo
+        if self.combos:
+            self.setFocusProxy(next(iter(self.combos.values())))
+
+    def value(self):  # noqa: ANN201
+        chosen = {k: c.currentData() for k, c in self.combos.items() if c.currentData()}
+        return chosen or None
+
+    def set_value(self, value) -> None:  # noqa: ANN001
+        for key, combo in self.combos.items():
+            combo.setCurrentIndex(max(combo.findData((value or {}).get(key)), 0))
+
+    def set_prefilled(self, prefilled: bool) -> None:
+        pass
+
+
+YES_NO = [(True, "Yes"), (False, "No")]
+
+
+def make_editor(field: Field, reference: ReferenceData, parent=None) -> FieldEditor:  # noqa: ANN001
+    def choices():  # noqa: ANN202
+        return reference.choices(field.choices_source) if field.choices_source else list(field.choices)
+
+    factories = {
+        "text": lambda: TextEditor(field, parent),
+        "multiline": lambda: MultilineEditor(field, parent),
+        "int": lambda: IntEditor(field, parent),
+        "bool": lambda: ChoiceEditor(field, YES_NO, parent),
+        "date": lambda: DateEditor(field, parent),
+        "time": lambda: TimeEditor(field, parent),
+        "datetime": lambda: DateTimeEditor(field, parent),
+        "choice": lambda: ChoiceEditor(field, choices(), parent),
+        "multi_choice": lambda: MultiChoiceEditor(field, choices(), parent),
+        "substance_results": lambda: SubstanceResultsEditor(
+            field, reference.choices("tested_substances"), parent),
+    }
+    return factories[field.type]()

@@ -1,0 +1,228 @@
+"""A form's page, generated from its definition: sections, editors, live decision, problems
+beside their fields and in a summary, and (for notices) the Issue button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.forms.context import FormContext
+from app.forms.definition import FormDefinition
+from app.forms.fields import Decision, Problem
+from app.forms.reference import ReferenceData
+from app.ui.field_widgets import FieldEditor, make_editor
+
+
+def _label(text: str = "", role: str | None = None, name: str | None = None) -> QLabel:
+    label = QLabel(text, wordWrap=True)
+    if role:
+        label.setProperty("role", role)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class FormPage(QScrollArea):
+    changed = Signal()
+    issue_requested = Signal()
+
+    def __init__(self, definition: FormDefinition, reference: ReferenceData, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.definition = definition
+        self.setObjectName(f"page_{definition.key}")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(objectName=f"body_{definition.key}")
+        self.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(18, 14, 18, 18)
+        layout.setSpacing(12)
+
+        layout.addWidget(_label(definition.title, "heading", f"title_{definition.key}"))
+        if definition.description:
+            layout.addWidget(_label(definition.description, "muted"))
+        self.decision = _label("", None, f"decision_{definition.key}")
+        self.decision.setTextFormat(Qt.TextFormat.RichText)
+        self.decision_card = QFrame(objectName=f"decisionCard_{definition.key}")
+        self.decision_card.setProperty("role", "card")
+        QVBoxLayout(self.decision_card).addWidget(self.decision)
+        self.decision_card.setVisible(definition.decider is not None)
+        layout.addWidget(self.decision_card)
+
+        self.editors: dict[str, FieldEditor] = {}
+        self.problem_labels: dict[str, QLabel] = {}
+        self.prefill_notes: dict[str, QLabel] = {}
+        self._rows: dict[str, list[QWidget]] = {}
+        for section in definition.sections:
+            layout.addWidget(self._section(section, reference))
+
+        self.summary = _label("", None, f"summary_{definition.key}")
+        layout.addWidget(self.summary)
+        self.issue_button: QPushButton | None = None
+        if definition.kind == "notice":
+            row = QHBoxLayout()
+            row.addStretch(1)
+            self.issue_button = QPushButton(f"Issue and print {definition.short_title}…",
+                                            objectName=f"issue_{definition.key}")
+            self.issue_button.setProperty("primary", True)
+            self.issue_button.clicked.connect(self.issue_requested)
+            row.addWidget(self.issue_button)
+            layout.addLayout(row)
+        layout.addStretch(1)
+
+    def _section(self, section, reference: ReferenceData) -> QGroupBox:  # noqa: ANN001
+        box = QGroupBox(section.title, objectName=f"section_{section.key}")
+        grid = QGridLayout(box)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnMinimumWidth(0, 260)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(4)
+        row = 0
+        if section.help:
+            grid.addWidget(_label(section.help, "muted"), row, 0, 1, 2)
+            row += 1
+        for field in section.fields:
+            editor = make_editor(field, reference, box)
+            editor.changed.connect(self._edited)
+            label = _label(field.label, None, f"label_{field.key}")
+            label.setBuddy(editor.focusProxy() or editor)
+            label.setMaximumWidth(340)
+            problem = _label("", "error", f"problem_{field.key}")
+            problem.hide()
+            note = _label("", "warning", f"prefill_{field.key}")
+            note.hide()
+            grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(editor, row, 1)
+            grid.addWidget(note, row + 1, 1)
+            grid.addWidget(problem, row + 2, 1)
+            row += 3
+            self.editors[field.key] = editor
+            self.problem_labels[field.key] = problem
+            self.prefill_notes[field.key] = note
+            self._rows[field.key] = [label, editor]
+        return box
+
+    # --- answers -------------------------------------------------------------------------------
+
+    def answers(self) -> dict[str, Any]:
+        return {k: e.value() for k, e in self.editors.items() if e.value() is not None}
+
+    def set_answers(self, answers: dict[str, Any]) -> None:
+        for key, editor in self.editors.items():
+            editor.blockSignals(True)
+            editor.set_value(answers.get(key))
+            editor.blockSignals(False)
+        self._prefilled: dict[str, Any] = {}
+        for note in self.prefill_notes.values():
+            note.hide()
+
+    def mark_prefilled(self, key: str, value: Any, note: str) -> None:
+        """Show that an answer came from history; it stays marked until the worker changes it."""
+        if key not in self.editors:
+            return
+        self._prefilled[key] = value
+        self.editors[key].set_value(value)
+        self.editors[key].set_prefilled(True)
+        self.prefill_notes[key].setText(f"Pre-filled: {note} Change it if it is wrong.")
+        self.prefill_notes[key].show()
+
+    def _edited(self) -> None:
+        for key in list(getattr(self, "_prefilled", {})):
+            if self.editors[key].value() != self._prefilled[key]:
+                del self._prefilled[key]
+                self.editors[key].set_prefilled(False)
+                self.prefill_notes[key].hide()
+        self.changed.emit()
+
+    # --- rules ---------------------------------------------------------------------------------
+
+    def problems(self, ctx: FormContext) -> list[Problem]:
+        answers = self.answers()
+        problems = [Problem(k, "error", msg) for k, e in self.editors.items()
+                    if (msg := e.parse_problem())]
+        unreadable = {p.field for p in problems}
+        problems += [p for p in self.definition.validate(answers, ctx) if p.field not in unreadable]
+        return problems
+
+    def refresh(self, ctx: FormContext, issued: bool = False) -> list[Problem]:
+        answers = self.answers()
+        for key, widgets in self._rows.items():
+            visible = self.definition.field(key).is_visible(answers)
+            for w in widgets:
+                w.setVisible(visible)
+        problems = self.problems(ctx)
+        by_field: dict[str, list[Problem]] = {}
+        for p in problems:
+            by_field.setdefault(p.field, []).append(p)
+        for key, label in self.problem_labels.items():
+            mine = by_field.get(key, [])
+            # An empty required field is not shouted at while the worker is still filling in.
+            shown = [p for p in mine if not p.message.startswith("An answer is needed")]
+            label.setText("\n".join(p.message for p in shown))
+            label.setProperty("role", "error" if any(p.is_error for p in shown) else "warning")
+            label.style().polish(label)
+            label.setVisible(bool(shown))
+        self._show_summary(problems)
+        if self.definition.decider is not None:
+            self._show_decision(self.definition.decide(answers, ctx))
+        if self.issue_button is not None:
+            self._update_issue_button(problems, issued)
+        return problems
+
+    def _show_summary(self, problems: list[Problem]) -> None:
+        errors = [p for p in problems if p.is_error]
+        warnings = [p for p in problems if not p.is_error]
+        if not problems:
+            self.summary.setText("Nothing missing.")
+            self.summary.setProperty("role", "ok")
+        else:
+            parts = []
+            if errors:
+                parts.append(f"{len(errors)} to complete or correct")
+            if warnings:
+                parts.append(f"{len(warnings)} to check")
+            self.summary.setText(" · ".join(parts) + ":\n" + "\n".join(
+                f"• {p.message}" for p in problems[:12]))
+            self.summary.setProperty("role", "error" if errors else "warning")
+        self.summary.style().polish(self.summary)
+
+    def _show_decision(self, decision: Decision | None) -> None:
+        if decision is None:
+            self.decision.clear()
+            return
+        headline = decision.outcome.replace("_", " ").capitalize()
+        reasons = "".join(f"<li>{r}</li>" for r in decision.reasons)
+        self.decision.setText(f"<b style='font-size:13pt'>Decision: {headline}</b><ul>{reasons}</ul>")
+        self.decision.setAccessibleName(f"Decision: {headline}. " + " ".join(decision.reasons))
+
+    def _update_issue_button(self, problems: list[Problem], issued: bool) -> None:
+        errors = [p.message for p in problems if p.is_error]
+        assert self.issue_button is not None
+        if issued:
+            self.issue_button.setEnabled(False)
+            self.issue_button.setToolTip("This notice has been issued. Reprint it from the "
+                                         "notices list, or vary it with an RA2.")
+        elif errors:
+            self.issue_button.setEnabled(False)
+            self.issue_button.setToolTip("Not ready to issue:\n" + "\n".join(errors))
+        else:
+            self.issue_button.setEnabled(True)
+            self.issue_button.setToolTip("Everything needed is there.")
+
+    def focus_first(self) -> None:
+        for editor in self.editors.values():
+            if editor.isVisible() or not self.isVisible():
+                (editor.focusProxy() or editor).setFocus()
+                return

@@ -1,0 +1,38 @@
+"""Idle lock: any key press, click or wheel anywhere in the app resets the countdown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+
+_ACTIVITY = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+}
+
+
+class IdleWatcher(QObject):
+    idle = Signal()
+
+    def __init__(self, minutes: float, parent: QObject | None = None):
+        super().__init__(parent)
+        self.timer = QTimer(self, singleShot=True)
+        self.timer.setInterval(int(minutes * 60_000))
+        self.timer.timeout.connect(self.idle)
+
+    def set_minutes(self, minutes: float) -> None:
+        self.timer.setInterval(int(minutes * 60_000))
+        self.timer.start()
+
+    def start(self) -> None:
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in _ACTIVITY and self.timer.isActive():
+            self.timer.start()
+        return False

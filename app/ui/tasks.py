@@ -1,0 +1,77 @@
+"""Run slow work off the UI thread (Anki's CollectionOp pattern).
+
+``run(parent, fn, on_done, on_error)``: ``fn`` runs on the thread pool and never touches
+widgets; its result or exception comes back to the UI thread through queued signals. A
+``UserFacingError`` is shown by ``on_error`` (default: a message box with its text); anything else
+is logged with its traceback and shown as an apology, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+_live: set[_Relay] = set()  # keeps relays alive until their signal has been delivered
+
+
+class _Relay(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay):
+        super().__init__()
+        self.fn, self.relay = fn, relay
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except BaseException as exc:  # noqa: BLE001 - every failure must reach the UI thread
+            if not isinstance(exc, UserFacingError):
+                log.error("background task failed", exc_info=exc)
+            self.relay.failed.emit(exc)
+        else:
+            self.relay.done.emit(result)
+
+
+def explain(exc: BaseException) -> str:
+    if isinstance(exc, UserFacingError):
+        return str(exc)
+    return ("Something went wrong that CJIT Desk did not expect. Nothing already saved was lost. "
+            "The details are in the log file; please tell IT what you were doing.")
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str = "CJIT Desk") -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, explain(exc), parent=parent)
+    box.setObjectName("errorMessage")
+    box.open()
+
+
+def run(
+    parent: QWidget | None,
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+) -> _Relay:
+    relay = _Relay()
+    _live.add(relay)
+
+    def finished(handler, value):  # noqa: ANN001
+        _live.discard(relay)
+        if handler:
+            handler(value)
+
+    relay.done.connect(lambda r: finished(on_done, r))
+    relay.failed.connect(
+        lambda e: finished(on_error or (lambda exc: show_error(parent, exc)), e)
+    )
+    QThreadPool.globalInstance().start(_Job(fn, relay))
+    return relay

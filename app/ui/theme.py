@@ -1,0 +1,73 @@
+"""A calm, high-contrast look that stays readable at 150% scaling.
+
+Colours meet WCAG AA contrast on their backgrounds; sizes are in points so they scale with the
+system setting. Status colours are never the only signal: every badge also carries words.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+INK = "#1b1f24"
+MUTED = "#4a5260"
+PAPER = "#ffffff"
+CANVAS = "#f3f5f8"
+LINE = "#c5ccd6"
+ACCENT = "#0b5cad"
+ACCENT_DARK = "#084a8c"
+OK = "#1e6b34"
+WARN = "#8a5a00"
+ERROR = "#b3261e"
+PREFILL = "#fff4d6"
+
+STYLESHEET = f"""
+QWidget {{ color: {INK}; }}
+QMainWindow, QDialog, QWizard {{ background: {CANVAS}; }}
+QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QDateEdit, QDateTimeEdit, QTimeEdit, QSpinBox {{
+    background: {PAPER}; border: 1px solid {LINE}; border-radius: 3px; padding: 4px 6px;
+    min-height: 1.6em;
+}}
+QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus, QDateTimeEdit:focus,
+QTimeEdit:focus, QSpinBox:focus {{ border: 2px solid {ACCENT}; }}
+QLineEdit[prefilled="true"], QComboBox[prefilled="true"] {{ background: {PREFILL}; }}
+QPushButton {{
+    background: {PAPER}; border: 1px solid {LINE}; border-radius: 3px; padding: 6px 14px;
+}}
+QPushButton:hover {{ border-color: {ACCENT}; }}
+QPushButton:focus {{ border: 2px solid {ACCENT}; }}
+QPushButton[primary="true"] {{ background: {ACCENT}; color: white; border-color: {ACCENT_DARK}; font-weight: 600; }}
+QPushButton[primary="true"]:disabled {{ background: #9fb4cc; border-color: #9fb4cc; }}
+QPushButton:disabled {{ color: #7a828c; }}
+QLabel[role="heading"] {{ font-size: 15pt; font-weight: 600; }}
+QLabel[role="subheading"] {{ font-size: 11.5pt; font-weight: 600; color: {MUTED}; }}
+QLabel[role="muted"] {{ color: {MUTED}; }}
+QLabel[role="error"] {{ color: {ERROR}; }}
+QLabel[role="warning"] {{ color: {WARN}; }}
+QLabel[role="ok"] {{ color: {OK}; }}
+QFrame[role="card"] {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 4px; }}
+QTableView, QTreeView, QListView {{
+    background: {PAPER}; alternate-background-color: #f7f9fb; border: 1px solid {LINE};
+    selection-background-color: {ACCENT}; selection-color: white;
+}}
+QHeaderView::section {{ background: #e6eaf0; border: none; border-right: 1px solid {LINE};
+    padding: 5px; font-weight: 600; }}
+QStatusBar {{ background: #e6eaf0; border-top: 1px solid {LINE}; }}
+QToolTip {{ background: {INK}; color: white; border: none; padding: 4px; }}
+"""
+
+
+def apply_theme(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    font = QFont(app.font())
+    font.setPointSizeF(max(font.pointSizeF(), 10.5))
+    app.setFont(font)
+    palette = app.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(CANVAS))
+    palette.setColor(QPalette.ColorRole.Base, QColor(PAPER))
+    palette.setColor(QPalette.ColorRole.Text, QColor(INK))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(INK))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("white"))
+    app.setPalette(palette)
+    app.setStyleSheet(STYLESHEET)
