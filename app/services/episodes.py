@@ -72,9 +72,13 @@ def load_episode(ws: Workspace, episode_id: str, reason: str | None = None) -> E
     with ws.store.session() as s:
         episode = _episode(s, episode_id)
         data = EpisodeData(episode.id, episode.person_id, episode.status, episode.current_step)
-        for record in s.scalars(select(FormRecord).where(FormRecord.episode_id == episode_id)):
-            data.answers[record.form_key] = dict(record.answers)
-            data.form_status[record.form_key] = record.status
+        records = s.scalars(select(FormRecord).where(FormRecord.episode_id == episode_id)
+                            .order_by(FormRecord.updated_at))
+        for record in records:
+            # A draft (e.g. a second RA2 being prepared) wins over the issued one before it.
+            if data.form_status.get(record.form_key, "issued") == "issued":
+                data.answers[record.form_key] = dict(record.answers)
+                data.form_status[record.form_key] = record.status
         for notice in s.scalars(select(Notice).where(Notice.episode_id == episode_id)
                                 .order_by(Notice.issued_at)):
             data.notices.append({"id": notice.id, "kind": notice.kind, "reference": notice.reference,
@@ -133,11 +137,11 @@ def save_answers(ws: Workspace, episode_id: str, form_key: str, answers: dict,
     """Autosave a form's answers (JSON document). Returns the form record id."""
     with ws.store.session() as s:
         episode = _episode(s, episode_id)
-        record = s.scalars(select(FormRecord).where(FormRecord.episode_id == episode_id,
-                                                    FormRecord.form_key == form_key)).first()
-        if record is not None and record.status == "issued":
-            raise UserFacingError("This notice has been issued and cannot be changed. "
-                                  "To change the time or place, issue a variation (RA2).")
+        # Issued records are frozen; a further notice of the same kind (a second RA2, the
+        # follow-up's RA3) starts a new record.
+        record = s.scalars(select(FormRecord).where(
+            FormRecord.episode_id == episode_id, FormRecord.form_key == form_key,
+            FormRecord.status != "issued")).first()
         created = record is None
         if created:
             record = FormRecord(episode_id=episode_id, form_key=form_key)

@@ -1,0 +1,82 @@
+"""Start the GUI: first-run wizard or unlock window, then the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.config import Settings
+from app.services import workspace as ws
+from app.storage import store as store_mod
+from app.ui import tasks
+from app.ui.theme import apply_theme
+from app.ui.unlock import UnlockPanel
+
+log = logging.getLogger(__name__)
+
+
+def _excepthook(exc_type, exc, tb) -> None:  # noqa: ANN001
+    # A bug must not show a traceback or kill the window holding someone's unsaved notice.
+    log.error("unhandled error", exc_info=(exc_type, exc, tb))
+    QMessageBox.warning(None, "CJIT Desk", tasks.explain(exc))
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("CJIT Desk")
+    app.setOrganizationName("CJIT")
+    apply_theme(app)
+    return app
+
+
+class Launcher:
+    """Holds the top-level windows so they live as long as the application."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.window = None
+        self.unlock_window = None
+        self.wizard = None
+
+    def start(self) -> None:
+        if store_mod.is_initialised(self.settings.data_dir):
+            self.show_unlock()
+        else:
+            from app.ui.setup_wizard import SetupWizard
+
+            self.wizard = SetupWizard(self.settings)
+            self.wizard.accepted.connect(lambda: self.show_main(self.wizard.workspace))
+            self.wizard.show()
+
+    def show_unlock(self) -> None:
+        panel = UnlockPanel(ws.known_workers(self.settings),
+                            lambda u, p: ws.unlock(self.settings, u, p))
+        panel.setWindowTitle("CJIT Desk — sign in")
+        panel.unlocked.connect(self.show_main)
+        panel.resize(640, 420)
+        panel.show()
+        panel.focus_first()
+        self.unlock_window = panel
+
+    def show_main(self, workspace: ws.Workspace) -> None:
+        from app.ui.main_window import MainWindow
+
+        self.window = MainWindow(workspace)
+        self.window.show()
+        if self.unlock_window is not None:
+            self.unlock_window.close()
+            self.unlock_window = None
+
+
+def run_gui(settings: Settings) -> int:
+    app = make_application()
+    sys.excepthook = _excepthook
+    launcher = Launcher(settings)
+    launcher.start()
+    return app.exec()
