@@ -102,10 +102,3 @@ def expected_cjit(ctx: FormContext) -> str:
         return str(episode["cjit_of_residence"])
     return ctx.policy.local_cjit
 
-
-def require(answers: Answers, keys_labels: tuple[tuple[str, str], ...]) -> list[Problem]:
-    return [
-        error(k, f"An answer is needed: {label}")
-        for k, label in keys_labels
-        if answers.get(k) in (None, "", [])
-    ]
