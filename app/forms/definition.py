@@ -1,0 +1,198 @@
+"""FormDefinition: one declaration from which the UI, the notices, storage and sync derive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from app.forms import codec
+from app.forms.context import FormContext
+from app.forms.fields import (
+    SUBSTANCE_RESULTS,
+    Answers,
+    Decision,
+    Field,
+    Problem,
+    Section,
+    answered,
+    error,
+)
+
+Check = Callable[[Answers, FormContext], Iterable[Problem]]
+Decider = Callable[[Answers, FormContext], Decision]
+Defaults = Callable[[FormContext], dict[str, Any]]
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class FormDocumentError(ValueError):
+    """A stored document does not belong to this form or cannot be read."""
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    """A business form: its sections and fields, checks, decision and storage format.
+
+    `kind` is "notice" for the written notices given to the detainee (issued, printed with
+    copies, then append-only) and "record" for everything else. `checks` are the form's own
+    rules beyond "required" and "right type"; each returns problems tied to fields.
+    `printable` forms have a printed document (`printing/` lays it out from the fields).
+    `migrations[v]` turns a version-v answers document into version v+1.
+    """
+
+    key: str
+    title: str
+    short_title: str
+    version: int
+    sections: tuple[Section, ...]
+    kind: Literal["record", "notice"] = "record"
+    printable: bool = False
+    description: str = ""
+    checks: tuple[Check, ...] = ()
+    decider: Decider | None = None
+    defaults_for: Defaults | None = None
+    migrations: Mapping[int, Migration] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        keys = [f.key for f in self.fields]
+        duplicates = {k for k in keys if keys.count(k) > 1}
+        if duplicates:
+            raise ValueError(f"Form {self.key!r} repeats field keys: {sorted(duplicates)}")
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return tuple(f for section in self.sections for f in section.fields)
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(f"Form {self.key!r} has no field {key!r}")
+
+    # -- rules --------------------------------------------------------------------------------
+
+    def validate(self, answers: Answers, ctx: FormContext) -> list[Problem]:
+        """Every problem at once: required answers, types and choices, then the form's rules."""
+        problems: list[Problem] = []
+        for f in self.fields:
+            problems.extend(_field_problems(f, answers, ctx))
+        # The form's own rules assume well-typed answers: they wait until types are fixed.
+        if not any(_mistyped(f, answers) for f in self.fields):
+            for check in self.checks:
+                problems.extend(check(answers, ctx))
+        return _unique(problems)
+
+    def decide(self, answers: Answers, ctx: FormContext) -> Decision | None:
+        return self.decider(answers, ctx) if self.decider else None
+
+    def issuable(self, answers: Answers, ctx: FormContext) -> tuple[bool, list[Problem]]:
+        """Whether the form may be issued (no errors), with every problem. Drafts are saved
+        whatever this says: validation informs, it never stops a worker saving."""
+        problems = self.validate(answers, ctx)
+        return (not any(p.is_error for p in problems), problems)
+
+    def defaults(self, ctx: FormContext) -> dict[str, Any]:
+        """Suggested answers for a new form in this episode (e.g. RA1's place from the SPOC)."""
+        return self.defaults_for(ctx) if self.defaults_for else {}
+
+    # -- storage ------------------------------------------------------------------------------
+
+    def to_json(self, answers: Answers) -> dict[str, Any]:
+        """A versioned, JSON-safe document: {"form", "version", "answers"}. Unanswered
+        questions are left out; a key the form does not know is a programming error."""
+        unknown = set(answers) - {f.key for f in self.fields}
+        if unknown:
+            raise KeyError(f"Form {self.key!r} has no fields {sorted(unknown)}")
+        encoded = {
+            f.key: codec.encode(f, answers[f.key])
+            for f in self.fields
+            if answers.get(f.key) is not None
+        }
+        return {"form": self.key, "version": self.version, "answers": encoded}
+
+    def from_json(self, doc: Mapping[str, Any]) -> dict[str, Any]:
+        """Typed answers from a stored document, migrating older versions first. Keys this
+        version does not know (from a newer client) are kept as stored, so nothing is lost."""
+        if doc.get("form") != self.key:
+            raise FormDocumentError(
+                f"This document is a {doc.get('form')!r} form, not {self.key!r}."
+            )
+        raw = dict(doc.get("answers") or {})
+        version = int(doc.get("version", 1))
+        while version < self.version:
+            if version not in self.migrations:
+                raise FormDocumentError(f"No migration for {self.key} version {version}.")
+            raw = self.migrations[version](raw)
+            version += 1
+        known = {f.key: f for f in self.fields}
+        return {k: codec.decode(known[k], v) if k in known else v for k, v in raw.items()}
+
+
+def _mistyped(f: Field, answers: Answers) -> bool:
+    if not answered(answers, f.key):
+        return False
+    try:
+        codec.encode(f, answers[f.key])
+    except codec.AnswerTypeError:
+        return True
+    return False
+
+
+def _field_problems(f: Field, answers: Answers, ctx: FormContext) -> list[Problem]:
+    if not answered(answers, f.key):
+        if f.is_required(answers):
+            return [error(f.key, f"An answer is needed: {f.label}")]
+        return []
+    if _mistyped(f, answers):
+        return [error(f.key, f"{f.label}: expected {_TYPE_WORDS[f.type]}.")]
+    return _value_problems(f, answers[f.key], ctx)
+
+
+def _value_problems(f: Field, value: Any, ctx: FormContext) -> list[Problem]:
+    if f.max_length and isinstance(value, str) and len(value) > f.max_length:
+        return [error(f.key, f"{f.label}: at most {f.max_length} characters, not {len(value)}.")]
+    if f.type in ("choice", "multi_choice"):
+        allowed = _allowed(f, ctx)
+        values = [value] if f.type == "choice" else value
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            return [
+                error(f.key, f"{f.label}: {', '.join(map(repr, bad))} is not one of the choices.")
+            ]
+    if f.type == "substance_results":
+        return _results_problems(f, value, ctx)
+    return []
+
+
+def _allowed(f: Field, ctx: FormContext) -> set[str]:
+    if f.choices_source:
+        return ctx.reference.choice_values(f.choices_source, include_retired=True)
+    return {v for v, _ in f.choices}
+
+
+def _results_problems(f: Field, value: Mapping[str, str], ctx: FormContext) -> list[Problem]:
+    substances = ctx.reference.choice_values("tested_substances")
+    outcomes = {v for v, _ in SUBSTANCE_RESULTS}
+    bad = [k for k, v in value.items() if k not in substances or v not in outcomes]
+    if bad:
+        return [error(f.key, f"{f.label}: unknown substance or result for {', '.join(bad)}.")]
+    return []
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    return [p for p in problems if not (p in seen or seen.add(p))]
+
+
+_TYPE_WORDS = {
+    "text": "text",
+    "multiline": "text",
+    "int": "a whole number",
+    "bool": "yes or no",
+    "date": "a date",
+    "datetime": "a date and time",
+    "time": "a time",
+    "choice": "one of the choices",
+    "multi_choice": "a list of choices",
+    "substance_results": "a result for each substance",
+}

@@ -1,0 +1,104 @@
+"""Pieces shared by the written notices (RA1, RA2, RA4): copies, who gave it, the place."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.forms.context import FormContext
+from app.forms.fields import Answers, Field, Predicate, Problem, error, warning
+from app.forms.times import describe_date, local_date, to_local
+from app.forms.working_days import is_working_day
+
+COPIES = (
+    ("detainee", "Detainee"),
+    ("custody_record", "Custody record"),
+    ("cjit", "CJIT"),
+)
+
+
+def given_fields(
+    required: bool | Predicate = True, visible_when: Predicate | None = None
+) -> tuple[Field, ...]:
+    return (
+        Field(
+            "given_by",
+            "text",
+            "Given by (name and number)",
+            required=required,
+            visible_when=visible_when,
+            max_length=80,
+        ),
+        Field(
+            "given_at",
+            "datetime",
+            "Given at (date and time)",
+            required=required,
+            visible_when=visible_when,
+        ),
+    )
+
+
+def missing_copies(answers: Answers, needed: tuple[str, ...], why: str) -> list[Problem]:
+    have = set(answers.get("copies") or ())
+    missing = [label for value, label in COPIES if value in needed and value not in have]
+    if missing:
+        return [
+            error(
+                "copies",
+                f"{why}: add the {' and '.join(missing).lower()} cop{'ies' if len(missing) > 1 else 'y'}.",
+            )
+        ]
+    return []
+
+
+def given_before_appointment(answers: Answers, appointment_key: str) -> list[Problem]:
+    given, appointment = answers.get("given_at"), answers.get(appointment_key)
+    if (
+        isinstance(given, datetime)
+        and isinstance(appointment, datetime)
+        and to_local(appointment) <= to_local(given)
+    ):
+        return [error(appointment_key, "The appointment must be after the notice is given.")]
+    return []
+
+
+def place_and_cjit(
+    answers: Answers, ctx: FormContext, appointment_key: str, *, expected: str | None
+) -> list[Problem]:
+    """Warnings when the assessing CJIT is not the one the residence rule expects (004 IE4a),
+    or the appointment falls on a day that CJIT is not open."""
+    problems: list[Problem] = []
+    cjit_id = answers.get("assessing_cjit")
+    if expected and cjit_id and cjit_id != expected:
+        name = (ctx.reference.spoc(expected) or {}).get("name", expected)
+        problems.append(
+            warning(
+                "assessing_cjit", f"The residence rule points to {name}: check the assessing CJIT."
+            )
+        )
+    appointment = answers.get(appointment_key)
+    cjit = ctx.reference.spoc(cjit_id) if cjit_id else None
+    if cjit and isinstance(appointment, datetime):
+        day = local_date(to_local(appointment))
+        weekday = day.strftime("%a").lower()
+        closed = weekday not in cjit.get("open_days", ()) or (
+            set(cjit.get("open_days", ())) <= {"mon", "tue", "wed", "thu", "fri"}
+            and not is_working_day(day, ctx.calendar)
+        )
+        if closed:
+            problems.append(
+                warning(
+                    appointment_key,
+                    f"{cjit['name']} is not usually open on {describe_date(day)} ({cjit.get('hours', '')}).",
+                )
+            )
+    return problems
+
+
+def expected_cjit(ctx: FormContext) -> str:
+    """The CJIT the residence rule points to: local, or the CJIT of residence (004 IE4a)."""
+    episode = ctx.form("custody_episode")
+    if episode.get("resident_in_area") is False and episode.get("cjit_of_residence"):
+        return str(episode["cjit_of_residence"])
+    return ctx.policy.local_cjit
+

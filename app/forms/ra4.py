@@ -1,0 +1,146 @@
+"""RA4: confirmation of the follow-up requirement, with its time, date and place.
+
+Given before the initial assessment ends (Drugs Act 2005 s.13(7)); the follow-up takes place
+within five working days of the initial assessment (004 IE3), with the CJIT of residence for
+someone living elsewhere (004 IE4a).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from app.forms.context import FormContext
+from app.forms.definition import FormDefinition
+from app.forms.fields import Answers, Field, Problem, Section, error, warning
+from app.forms.notices import (
+    COPIES,
+    expected_cjit,
+    given_before_appointment,
+    given_fields,
+    missing_copies,
+    place_and_cjit,
+)
+from app.forms.times import describe_date, local_date, to_local
+from app.forms.validation import not_before, not_in_future, window_problems
+from app.forms.windows import follow_up_deadline
+
+
+def check_given(answers: Answers, ctx: FormContext) -> list[Problem]:
+    problems = not_in_future(answers, "given_at", "The time the notice was given", ctx)
+    problems += given_before_appointment(answers, "appointment_at")
+    problems += missing_copies(
+        answers, ("detainee",), "The follow-up notice must be given to the person in writing"
+    )
+    initial, given = answers.get("initial_assessment_at"), answers.get("given_at")
+    problems += not_before(
+        answers, "given_at", "The notice", initial, "the start of the initial assessment"
+    )
+    if (
+        isinstance(initial, datetime)
+        and isinstance(given, datetime)
+        and local_date(given) > local_date(initial)
+    ):
+        problems.append(
+            error(
+                "given_at",
+                f"The notice must be given before the initial assessment ends (Drugs Act 2005 s.13(7)); "
+                f"the initial assessment was on {describe_date(local_date(initial))}.",
+            )
+        )
+    if ctx.form("ra5"):
+        problems.append(
+            warning(
+                "appointment_at", "An RA5 in this episode says the follow-up requirement has ended."
+            )
+        )
+    return problems + place_and_cjit(answers, ctx, "appointment_at", expected=expected_cjit(ctx))
+
+
+def check_window(answers: Answers, ctx: FormContext) -> list[Problem]:
+    initial, appointment = answers.get("initial_assessment_at"), answers.get("appointment_at")
+    if not (isinstance(initial, datetime) and isinstance(appointment, datetime)):
+        return []
+    if to_local(appointment) <= to_local(initial):
+        return [error("appointment_at", "The follow-up must be after the initial assessment.")]
+    start = local_date(initial)
+    deadline = follow_up_deadline(start, ctx.policy, ctx.calendar)
+    rule = f"within {ctx.policy.follow_up_working_days} working days of the initial assessment"
+    return window_problems("appointment_at", appointment, (start, deadline), rule, answers)
+
+
+def defaults(ctx: FormContext) -> dict[str, Any]:
+    cjit = expected_cjit(ctx)
+    initial = ctx.form("ra1").get("appointment_at")
+    varied = ctx.form("ra2")
+    if varied.get("varies_kind") == "ra1" and varied.get("new_appointment_at"):
+        initial = varied["new_appointment_at"]
+    out = {
+        "assessing_cjit": cjit,
+        "place": ctx.reference.spoc_address(cjit),
+        "copies": ["detainee", "cjit"],
+    }
+    return {**out, "initial_assessment_at": initial} if initial else out
+
+
+FORM = FormDefinition(
+    key="ra4",
+    title="RA4 confirmation of requirement to attend a follow-up assessment",
+    short_title="RA4",
+    version=1,
+    kind="notice",
+    printable=True,
+    description="The drug worker requires a follow-up assessment (004 IE3).",
+    sections=(
+        Section(
+            "initial",
+            "Initial assessment",
+            (
+                Field(
+                    "initial_assessment_at",
+                    "datetime",
+                    "Initial assessment began (date and time)",
+                    required=True,
+                    help="The follow-up window is counted from this day.",
+                ),
+            ),
+        ),
+        Section(
+            "appointment",
+            "Follow-up assessment",
+            (
+                Field(
+                    "appointment_at",
+                    "datetime",
+                    "Date and time of the follow-up assessment",
+                    required=True,
+                ),
+                Field(
+                    "assessing_cjit",
+                    "choice",
+                    "Assessing CJIT",
+                    choices_source="spoc_directory",
+                    required=True,
+                    help="For someone living elsewhere, the CJIT of residence (004 IE4a).",
+                ),
+                Field("place", "multiline", "Place", required=True, max_length=300),
+                Field(
+                    "out_of_window_reason",
+                    "multiline",
+                    "Reason the appointment is outside the usual window",
+                    max_length=500,
+                ),
+            ),
+        ),
+        Section(
+            "given",
+            "Notice given",
+            (
+                Field("copies", "multi_choice", "Copies", choices=COPIES, required=True),
+                *given_fields(),
+            ),
+        ),
+    ),
+    checks=(check_given, check_window),
+    defaults_for=defaults,
+)
