@@ -132,3 +132,33 @@ def add_admin_commands(sub) -> None:  # noqa: ANN001
     p = sub.add_parser("verify-audit", help="check the audit log's hash chain")
     p.add_argument("--as", dest="as_worker", required=True)
     p.set_defaults(func=cmd_verify_audit)
+
+
+DEMO_WORKER, DEMO_PASSPHRASE = "demo", "custody suite demo"
+
+
+def cmd_demo(settings: Settings, args) -> int:  # noqa: ANN001
+    """A fresh data directory with a demo worker and a worked shift of fictional detainees."""
+    from app import demo
+    from app.services.workspace import Workspace
+
+    opened, recovery_key = store.initialise(
+        settings.data_dir, DEMO_WORKER, "Demo Worker", DEMO_PASSPHRASE
+    )
+    try:
+        made = demo.fill(
+            Workspace(settings, opened), episodes_today=args.episodes, history_episodes=args.history
+        )
+    finally:
+        opened.close()
+    print(f"Demo data in {settings.data_dir}: {made} fictional episodes.")
+    print(f"Sign in as '{DEMO_WORKER}' with the passphrase '{DEMO_PASSPHRASE}'.")
+    print(f"Recovery key (demo only): {recovery_key}")
+    return 0
+
+
+def add_demo_command(sub) -> None:  # noqa: ANN001
+    p = sub.add_parser("demo", help="fill a fresh data directory with a fictional demo shift")
+    p.add_argument("--episodes", type=int, default=12, help="episodes today")
+    p.add_argument("--history", type=int, default=40, help="closed episodes in the past year")
+    p.set_defaults(func=cmd_demo)

@@ -28,11 +28,24 @@ def episode_audit(ws: Workspace, episode_id: str) -> list[AuditLine]:
     with ws.store.session() as s:
         form_ids = list(s.scalars(select(FormRecord.id).where(FormRecord.episode_id == episode_id)))
         notice_ids = list(s.scalars(select(Notice.id).where(Notice.episode_id == episode_id)))
-        events = s.scalars(select(AuditEvent).where(or_(
-            AuditEvent.record_id == episode_id,
-            AuditEvent.record_id.in_(form_ids + notice_ids),
-        )).order_by(AuditEvent.seq)).all()
+        events = s.scalars(
+            select(AuditEvent)
+            .where(
+                or_(
+                    AuditEvent.record_id == episode_id,
+                    AuditEvent.record_id.in_(form_ids + notice_ids),
+                )
+            )
+            .order_by(AuditEvent.seq)
+        ).all()
         audit.record(s, ws.worker, "consultation", "audit_log", episode_id)
-    return [AuditLine(e.at, e.actor, e.action,
-                      e.detail.get("event") or e.detail.get("form") or e.record_type or "",
-                      e.reason or "") for e in events]
+    return [
+        AuditLine(
+            e.at,
+            e.actor,
+            e.action,
+            e.detail.get("event") or e.detail.get("form") or e.record_type or "",
+            e.reason or "",
+        )
+        for e in events
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from app.forms.registry import FORMS
 from app.services import forms_context
@@ -36,7 +36,12 @@ class WaitingItem:
 
 
 STEPS = ("profile", "test", "ra1", "assessment")
-STEP_TITLES = {"profile": "Profile", "test": "Test / DT1", "ra1": "RA1", "assessment": "Assessment / Annex E"}
+STEP_TITLES = {
+    "profile": "Profile",
+    "test": "Test / DT1",
+    "ra1": "RA1",
+    "assessment": "Assessment / Annex E",
+}
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -48,7 +53,9 @@ def _step_states(typed: dict[str, dict], statuses: dict[str, str], ctx) -> dict[
     states = {s: "—" for s in STEPS}
     if "target_testing" in typed:
         decision = FORMS["target_testing"].decide(typed["target_testing"], ctx)
-        states["profile"] = decision.outcome.replace("_", " ").capitalize() if decision else "Started"
+        states["profile"] = (
+            decision.outcome.replace("_", " ").capitalize() if decision else "Started"
+        )
     dt1 = typed.get("dt1") or {}
     if dt1:
         outcome = dt1.get("test_outcome")
@@ -58,16 +65,22 @@ def _step_states(typed: dict[str, dict], statuses: dict[str, str], ctx) -> dict[
             if dt1.get("disputed"):
                 states["test"] += " (disputed)"
         else:
-            states["test"] = {"refused": "Refused", "not_possible": "Not possible"}.get(outcome, "Started")
+            states["test"] = {"refused": "Refused", "not_possible": "Not possible"}.get(
+                outcome, "Started"
+            )
     if "ra1" in typed:
         states["ra1"] = "Issued" if statuses.get("ra1") == "issued" else "Draft"
     elif states["test"].startswith("Positive"):
         states["ra1"] = "Needed"
     if "ra3" in typed:
-        states["assessment"] = (typed["ra3"].get("outcome") or "started").replace("_", " ").capitalize()
+        states["assessment"] = (
+            (typed["ra3"].get("outcome") or "started").replace("_", " ").capitalize()
+        )
     elif "annex_e" in typed:
         decision = FORMS["annex_e"].decide(typed["annex_e"], ctx)
-        states["assessment"] = "Annex E: " + (decision.outcome.replace("_", " ") if decision else "started")
+        states["assessment"] = "Annex E: " + (
+            decision.outcome.replace("_", " ") if decision else "started"
+        )
     return states
 
 
@@ -76,27 +89,50 @@ def shift_board(ws: Workspace, day: date | None = None) -> list[EpisodeRow]:
     day = day or ws.now().date()
     start, end = _day_bounds(day)
     with ws.store.session() as s:
-        episodes = list(s.scalars(select(CustodyEpisode).where(or_(
-            CustodyEpisode.status == "open",
-            CustodyEpisode.created_at.between(start, end),
-            CustodyEpisode.arrived_at.between(start, end),
-        )).order_by(CustodyEpisode.created_at.desc()).limit(300)))
+        episodes = list(
+            s.scalars(
+                select(CustodyEpisode)
+                .where(
+                    or_(
+                        CustodyEpisode.status == "open",
+                        CustodyEpisode.arrived_at.between(start, end),
+                        and_(
+                            CustodyEpisode.arrived_at.is_(None),
+                            CustodyEpisode.created_at.between(start, end),
+                        ),
+                    )
+                )
+                .order_by(CustodyEpisode.arrived_at.desc().nulls_first())
+                .limit(300)
+            )
+        )
         ids = [e.id for e in episodes]
         stored: dict[str, dict[str, dict]] = {i: {} for i in ids}
         statuses: dict[str, dict[str, str]] = {i: {} for i in ids}
-        for record in s.scalars(select(FormRecord).where(FormRecord.episode_id.in_(ids))
-                                .order_by(FormRecord.updated_at)):
+        for record in s.scalars(
+            select(FormRecord).where(FormRecord.episode_id.in_(ids)).order_by(FormRecord.updated_at)
+        ):
             stored[record.episode_id][record.form_key] = record.answers
             statuses[record.episode_id][record.form_key] = record.status
         rows = []
         for e in episodes:
             typed = forms_context.typed_episode(stored[e.id])
             ctx = forms_context.context(ws, typed)
-            name = (f"{e.person.family_name.upper()}, {e.person.given_names}".strip(", ")
-                    or "(name not yet recorded)")
-            rows.append(EpisodeRow(e.id, e.arrived_at, name, e.person.date_of_birth,
-                                   e.custody_record_number, e.status,
-                                   _step_states(typed, statuses[e.id], ctx)))
+            name = (
+                f"{e.person.family_name.upper()}, {e.person.given_names}".strip(", ")
+                or "(name not yet recorded)"
+            )
+            rows.append(
+                EpisodeRow(
+                    e.id,
+                    e.arrived_at,
+                    name,
+                    e.person.date_of_birth,
+                    e.custody_record_number,
+                    e.status,
+                    _step_states(typed, statuses[e.id], ctx),
+                )
+            )
     return rows
 
 
@@ -107,15 +143,30 @@ def waiting(ws: Workspace, day: date | None = None) -> list[WaitingItem]:
     with ws.store.session() as s:
         printed = select(NoticePrint.notice_id)
         for notice in s.scalars(select(Notice).where(Notice.id.not_in(printed))):
-            items.append(WaitingItem(notice.episode_id, "print",
-                                     f"{notice.kind.upper()} {notice.reference} not yet printed"))
-        for appt in s.scalars(select(Appointment).where(Appointment.status == "booked",
-                                                        Appointment.at.between(start, end))
-                              .order_by(Appointment.at)):
-            kind = {"initial": "Initial assessment", "follow_up": "Follow-up assessment",
-                    "annex_e": "Annex E appointment"}.get(appt.kind, "Appointment")
-            items.append(WaitingItem(appt.episode_id, "appointment",
-                                     f"{kind} due today at {appt.at.astimezone(UK):%H:%M}"))
+            items.append(
+                WaitingItem(
+                    notice.episode_id,
+                    "print",
+                    f"{notice.kind.upper()} {notice.reference} not yet printed",
+                )
+            )
+        for appt in s.scalars(
+            select(Appointment)
+            .where(Appointment.status == "booked", Appointment.at.between(start, end))
+            .order_by(Appointment.at)
+        ):
+            kind = {
+                "initial": "Initial assessment",
+                "follow_up": "Follow-up assessment",
+                "annex_e": "Annex E appointment",
+            }.get(appt.kind, "Appointment")
+            items.append(
+                WaitingItem(
+                    appt.episode_id,
+                    "appointment",
+                    f"{kind} due today at {appt.at.astimezone(UK):%H:%M}",
+                )
+            )
         ra3s = s.scalars(select(FormRecord).where(FormRecord.form_key == "ra3"))
         forms_by_episode: dict[str, set[str]] = {}
         for record in s.scalars(select(FormRecord).where(FormRecord.form_key.in_(("ra4", "ra5")))):
@@ -123,11 +174,23 @@ def waiting(ws: Workspace, day: date | None = None) -> list[WaitingItem]:
         for record in ra3s:
             outcome = record.answers.get("outcome")
             if outcome in ("failed_to_attend", "failed_to_remain") and not record.answers.get(
-                    "reported_to_police_at"):
-                items.append(WaitingItem(record.episode_id, "report_failure",
-                                         f"{outcome.replace('_', ' ').capitalize()}: report to the police"))
-            if (outcome == "attended_and_remained" and record.answers.get("assessment") == "initial"
-                    and not forms_by_episode.get(record.episode_id)):
-                items.append(WaitingItem(record.episode_id, "follow_up",
-                                         "Follow-up to arrange (RA4) or end (RA5)"))
+                "reported_to_police_at"
+            ):
+                items.append(
+                    WaitingItem(
+                        record.episode_id,
+                        "report_failure",
+                        f"{outcome.replace('_', ' ').capitalize()}: report to the police",
+                    )
+                )
+            if (
+                outcome == "attended_and_remained"
+                and record.answers.get("assessment") == "initial"
+                and not forms_by_episode.get(record.episode_id)
+            ):
+                items.append(
+                    WaitingItem(
+                        record.episode_id, "follow_up", "Follow-up to arrange (RA4) or end (RA5)"
+                    )
+                )
     return items

@@ -54,16 +54,24 @@ def new_episode(ws: Workspace) -> str:
         episode = CustodyEpisode(person_id=person.id, created_by=ws.worker.id)
         s.add(episode)
         s.flush()
-        audit.record(s, ws.worker, "collection", "custody_episode", episode.id,
-                     detail={"event": "episode_created"})
+        audit.record(
+            s,
+            ws.worker,
+            "collection",
+            "custody_episode",
+            episode.id,
+            detail={"event": "episode_created"},
+        )
         return episode.id
 
 
 def _episode(s, episode_id: str) -> CustodyEpisode:  # noqa: ANN001
     episode = s.get(CustodyEpisode, episode_id)
     if episode is None:
-        raise EpisodeNotFound("That episode is no longer on this workstation (it may have been "
-                              "removed after sync). Search for the person to find their record.")
+        raise EpisodeNotFound(
+            "That episode is no longer on this workstation (it may have been "
+            "removed after sync). Search for the person to find their record."
+        )
     return episode
 
 
@@ -72,18 +80,28 @@ def load_episode(ws: Workspace, episode_id: str, reason: str | None = None) -> E
     with ws.store.session() as s:
         episode = _episode(s, episode_id)
         data = EpisodeData(episode.id, episode.person_id, episode.status, episode.current_step)
-        records = s.scalars(select(FormRecord).where(FormRecord.episode_id == episode_id)
-                            .order_by(FormRecord.updated_at))
+        records = s.scalars(
+            select(FormRecord)
+            .where(FormRecord.episode_id == episode_id)
+            .order_by(FormRecord.updated_at)
+        )
         for record in records:
             # A draft (e.g. a second RA2 being prepared) wins over the issued one before it.
             if data.form_status.get(record.form_key, "issued") == "issued":
                 data.answers[record.form_key] = dict(record.answers)
                 data.form_status[record.form_key] = record.status
-        for notice in s.scalars(select(Notice).where(Notice.episode_id == episode_id)
-                                .order_by(Notice.issued_at)):
-            data.notices.append({"id": notice.id, "kind": notice.kind, "reference": notice.reference,
-                                 "issued_at": notice.issued_at,
-                                 "varies_notice_id": notice.varies_notice_id})
+        for notice in s.scalars(
+            select(Notice).where(Notice.episode_id == episode_id).order_by(Notice.issued_at)
+        ):
+            data.notices.append(
+                {
+                    "id": notice.id,
+                    "kind": notice.kind,
+                    "reference": notice.reference,
+                    "issued_at": notice.issued_at,
+                    "varies_notice_id": notice.varies_notice_id,
+                }
+            )
         audit.record(s, ws.worker, "consultation", "custody_episode", episode_id, reason=reason)
         return data
 
@@ -121,27 +139,48 @@ def _touch(row) -> None:  # noqa: ANN001
 
 def _record_version(s, ws: Workspace, record: FormRecord) -> bool:  # noqa: ANN001
     """Add or refresh the version row; True when a new version (and audit event) is due."""
-    last = s.scalars(select(FormRecordVersion).where(FormRecordVersion.form_record_id == record.id)
-                     .order_by(FormRecordVersion.rev.desc()).limit(1)).first()
+    last = s.scalars(
+        select(FormRecordVersion)
+        .where(FormRecordVersion.form_record_id == record.id)
+        .order_by(FormRecordVersion.rev.desc())
+        .limit(1)
+    ).first()
     now = utcnow()
     if last and last.saved_by == ws.worker.id and now - last.saved_at < VERSION_GAP:
         last.answers = dict(record.answers)
         return False
-    s.add(FormRecordVersion(form_record_id=record.id, rev=(last.rev + 1) if last else 1,
-                            answers=dict(record.answers), saved_at=now, saved_by=ws.worker.id))
+    s.add(
+        FormRecordVersion(
+            form_record_id=record.id,
+            rev=(last.rev + 1) if last else 1,
+            answers=dict(record.answers),
+            saved_at=now,
+            saved_by=ws.worker.id,
+        )
+    )
     return True
 
 
-def save_answers(ws: Workspace, episode_id: str, form_key: str, answers: dict,
-                 form_version: int = 1, status: str = "draft") -> str:
+def save_answers(
+    ws: Workspace,
+    episode_id: str,
+    form_key: str,
+    answers: dict,
+    form_version: int = 1,
+    status: str = "draft",
+) -> str:
     """Autosave a form's answers (JSON document). Returns the form record id."""
     with ws.store.session() as s:
         episode = _episode(s, episode_id)
         # Issued records are frozen; a further notice of the same kind (a second RA2, the
         # follow-up's RA3) starts a new record.
-        record = s.scalars(select(FormRecord).where(
-            FormRecord.episode_id == episode_id, FormRecord.form_key == form_key,
-            FormRecord.status != "issued")).first()
+        record = s.scalars(
+            select(FormRecord).where(
+                FormRecord.episode_id == episode_id,
+                FormRecord.form_key == form_key,
+                FormRecord.status != "issued",
+            )
+        ).first()
         created = record is None
         if created:
             record = FormRecord(episode_id=episode_id, form_key=form_key)
@@ -161,8 +200,14 @@ def save_answers(ws: Workspace, episode_id: str, form_key: str, answers: dict,
         episode.current_step = form_key
         _touch(episode)
         if _record_version(s, ws, record):
-            audit.record(s, ws.worker, "collection" if created else "alteration", "form",
-                         record.id, detail={"form": form_key, "episode_id": episode_id})
+            audit.record(
+                s,
+                ws.worker,
+                "collection" if created else "alteration",
+                "form",
+                record.id,
+                detail={"form": form_key, "episode_id": episode_id},
+            )
         return record.id
 
 
@@ -171,8 +216,14 @@ def close_episode(ws: Workspace, episode_id: str) -> None:
         episode = _episode(s, episode_id)
         episode.status, episode.closed_at = "closed", utcnow()
         _touch(episode)
-        audit.record(s, ws.worker, "alteration", "custody_episode", episode_id,
-                     detail={"event": "episode_closed"})
+        audit.record(
+            s,
+            ws.worker,
+            "alteration",
+            "custody_episode",
+            episode_id,
+            detail={"event": "episode_closed"},
+        )
 
 
 def reopen_episode(ws: Workspace, episode_id: str) -> None:
@@ -180,5 +231,11 @@ def reopen_episode(ws: Workspace, episode_id: str) -> None:
         episode = _episode(s, episode_id)
         episode.status, episode.closed_at = "open", None
         _touch(episode)
-        audit.record(s, ws.worker, "alteration", "custody_episode", episode_id,
-                     detail={"event": "episode_reopened"})
+        audit.record(
+            s,
+            ws.worker,
+            "alteration",
+            "custody_episode",
+            episode_id,
+            detail={"event": "episode_reopened"},
+        )

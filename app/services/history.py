@@ -28,8 +28,11 @@ class PriorPositive:
 
 
 def _match(model, person: Person):  # noqa: ANN001, ANN202
-    by_name = and_(model.family_key == person.family_key, model.given_key == person.given_key,
-                   model.date_of_birth == person.date_of_birth)
+    by_name = and_(
+        model.family_key == person.family_key,
+        model.given_key == person.given_key,
+        model.date_of_birth == person.date_of_birth,
+    )
     if person.pnc_id:
         return or_(model.pnc_id == person.pnc_id, by_name)
     return by_name
@@ -44,16 +47,25 @@ def prior_positives(ws: Workspace, episode_id: str) -> list[PriorPositive]:
         if not person.family_key or person.date_of_birth is None and not person.pnc_id:
             return []
         same_people = select(Person.id).where(_match(Person, person))
-        records = s.scalars(select(FormRecord).join(CustodyEpisode).where(
-            CustodyEpisode.person_id.in_(same_people), CustodyEpisode.id != episode_id,
-            FormRecord.form_key == "dt1"))
+        records = s.scalars(
+            select(FormRecord)
+            .join(CustodyEpisode)
+            .where(
+                CustodyEpisode.person_id.in_(same_people),
+                CustodyEpisode.id != episode_id,
+                FormRecord.form_key == "dt1",
+            )
+        )
         found = []
         for record in records:
             results = record.answers.get("results") or {}
             positive = tuple(k for k, v in results.items() if v == "positive")
             if positive and record.answers.get("tested_at"):
-                found.append(PriorPositive(datetime.fromisoformat(record.answers["tested_at"]),
-                                           positive, "local"))
+                found.append(
+                    PriorPositive(
+                        datetime.fromisoformat(record.answers["tested_at"]), positive, "local"
+                    )
+                )
         for row in s.scalars(select(TestHistory).where(_match(TestHistory, person))):
             found.append(PriorPositive(row.tested_at, tuple(row.substances), row.source))
     return sorted(set(found), key=lambda p: p.tested_at, reverse=True)
@@ -66,7 +78,13 @@ def target_testing_prefill(ws: Workspace, episode_id: str) -> dict[str, tuple[ob
         return {}
     latest = recent[0]
     what = " and ".join(latest.substances)
-    where = "this workstation's records" if latest.source == "local" else "the partnership's records"
-    return {"positive_test_last_12_months": (
-        True, f"tested positive on {describe_date(latest.tested_at.astimezone(UK).date())} "
-              f"({what}), from {where}.")}
+    where = (
+        "this workstation's records" if latest.source == "local" else "the partnership's records"
+    )
+    return {
+        "positive_test_last_12_months": (
+            True,
+            f"tested positive on {describe_date(latest.tested_at.astimezone(UK).date())} "
+            f"({what}), from {where}.",
+        )
+    }

@@ -74,29 +74,44 @@ def issue_notice(ws: Workspace, episode_id: str, form_key: str) -> IssuedNotice:
     ctx = forms_context.context(ws, episode_typed)
     ok, problems = definition.issuable(episode_typed[form_key], ctx)
     if not ok:
-        raise NotReadyToIssue(f"The {definition.short_title} cannot be issued yet:\n" + "\n".join(
-            f"• {p.message}" for p in problems if p.is_error))
+        raise NotReadyToIssue(
+            f"The {definition.short_title} cannot be issued yet:\n"
+            + "\n".join(f"• {p.message}" for p in problems if p.is_error)
+        )
     now = utcnow()
     with ws.store.session() as s:
         issuer = s.get(Worker, ws.worker.id) if ws.worker.id else None
         content = {
             "kind": form_key,
-            "form": {"form": form_key, "version": definition.version,
-                     "answers": data.answers[form_key]},
+            "form": {
+                "form": form_key,
+                "version": definition.version,
+                "answers": data.answers[form_key],
+            },
             "episode": data.answers.get("custody_episode", {}),
             "dt1": data.answers.get("dt1", {}),
             "reference_versions": reference.reference_data(ws).versions(),
             "issued_at": now.isoformat(),
             "issued_by": issuer.display_name if issuer else ws.worker.username,
         }
-        record = s.scalars(select(FormRecord).where(
-            FormRecord.episode_id == episode_id, FormRecord.form_key == form_key,
-            FormRecord.status != "issued")).one()
+        record = s.scalars(
+            select(FormRecord).where(
+                FormRecord.episode_id == episode_id,
+                FormRecord.form_key == form_key,
+                FormRecord.status != "issued",
+            )
+        ).one()
         varies = data.answers[form_key].get("varies_notice") if form_key == "ra2" else None
-        notice = Notice(episode_id=episode_id, kind=form_key, form_record_id=record.id,
-                        reference=_reference_number(form_key, now), content=content,
-                        varies_notice_id=varies if varies and s.get(Notice, varies) else None,
-                        issued_at=now, issued_by=ws.worker.id)
+        notice = Notice(
+            episode_id=episode_id,
+            kind=form_key,
+            form_record_id=record.id,
+            reference=_reference_number(form_key, now),
+            content=content,
+            varies_notice_id=varies if varies and s.get(Notice, varies) else None,
+            issued_at=now,
+            issued_by=ws.worker.id,
+        )
         notice.content = {**content, "reference": notice.reference}
         notice.pdf = _render(notice.content)
         s.add(notice)
@@ -105,8 +120,14 @@ def issue_notice(ws: Workspace, episode_id: str, form_key: str) -> IssuedNotice:
         _book_appointment(s, notice, data.answers[form_key])
         episode = s.get(CustodyEpisode, episode_id)
         episode.updated_at = now
-        audit.record(s, ws.worker, "collection", "notice", notice.id,
-                     detail={"event": "notice_issued", "kind": form_key})
+        audit.record(
+            s,
+            ws.worker,
+            "collection",
+            "notice",
+            notice.id,
+            detail={"event": "notice_issued", "kind": form_key},
+        )
         return IssuedNotice(notice.id, form_key, notice.reference, notice.pdf)
 
 
@@ -116,15 +137,22 @@ def _book_appointment(s, notice: Notice, answers: dict) -> None:  # noqa: ANN001
         return
     at_key, place_key, cjit_key, kind = spec
     if notice.kind == "ra2" and notice.varies_notice_id:
-        varied = s.scalars(select(Appointment).where(
-            Appointment.notice_id == notice.varies_notice_id)).first()
+        varied = s.scalars(
+            select(Appointment).where(Appointment.notice_id == notice.varies_notice_id)
+        ).first()
         kind = varied.kind if varied else "initial"
         if varied:
             varied.status = "varied"
-    s.add(Appointment(episode_id=notice.episode_id, kind=kind or "initial",
-                      at=datetime.fromisoformat(answers[at_key]),
-                      place=answers.get(place_key) or "", notice_id=notice.id,
-                      cjit_id=answers.get(cjit_key) if cjit_key else None))
+    s.add(
+        Appointment(
+            episode_id=notice.episode_id,
+            kind=kind or "initial",
+            at=datetime.fromisoformat(answers[at_key]),
+            place=answers.get(place_key) or "",
+            notice_id=notice.id,
+            cjit_id=answers.get(cjit_key) if cjit_key else None,
+        )
+    )
 
 
 def record_print(ws: Workspace, notice_id: str, kind: str = "print") -> str:
@@ -137,8 +165,14 @@ def record_print(ws: Workspace, notice_id: str, kind: str = "print") -> str:
         if kind == "print" and already is not None:
             kind = "reprint"
         s.add(NoticePrint(notice_id=notice_id, kind=kind, by=ws.worker.id))
-        audit.record(s, ws.worker, "disclosure", "notice", notice_id,
-                     detail={"event": kind, "kind": notice.kind})
+        audit.record(
+            s,
+            ws.worker,
+            "disclosure",
+            "notice",
+            notice_id,
+            detail={"event": kind, "kind": notice.kind},
+        )
     return kind
 
 

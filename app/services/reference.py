@@ -60,7 +60,13 @@ def set_policy(ws: Workspace, values: dict[str, Any]) -> LocalPolicy:
         row = s.get(Setting, POLICY_OVERRIDES) or Setting(key=POLICY_OVERRIDES, value={})
         row.value = {**(row.value or {}), **values}
         s.merge(row)
-        audit.record(s, ws.worker, "administration", "policy", None,
-                     detail={"event": "policy_changed", "keys": sorted(values)})
+        audit.record(
+            s,
+            ws.worker,
+            "administration",
+            "policy",
+            None,
+            detail={"event": "policy_changed", "keys": sorted(values)},
+        )
     forget_cached(ws)
     return result

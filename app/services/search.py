@@ -68,8 +68,10 @@ def _person_filter(query: str):  # noqa: ANN202
     # "jo smith" or "smith, jo": try both readings.
     if "," in text:
         first, last = words[-1], words[0]
-    return or_(and_(_prefix(Person.given_key, first), _prefix(Person.family_key, last)),
-               and_(_prefix(Person.given_key, last), _prefix(Person.family_key, first)))
+    return or_(
+        and_(_prefix(Person.given_key, first), _prefix(Person.family_key, last)),
+        and_(_prefix(Person.given_key, last), _prefix(Person.family_key, first)),
+    )
 
 
 def search_people(ws: Workspace, query: str, limit: int = LIMIT) -> list[PersonHit]:
@@ -79,8 +81,11 @@ def search_people(ws: Workspace, query: str, limit: int = LIMIT) -> list[PersonH
     with ws.store.session() as s:
         person_ids: list[str]
         if _CUSTODY.match(text) and not _PNC.match(text) and not _as_date(text):
-            by_custody = select(CustodyEpisode.person_id).where(
-                _prefix(CustodyEpisode.custody_record_number, text.upper())).limit(limit)
+            by_custody = (
+                select(CustodyEpisode.person_id)
+                .where(_prefix(CustodyEpisode.custody_record_number, text.upper()))
+                .limit(limit)
+            )
             person_ids = list(s.scalars(by_custody))
         else:
             person_ids = []
@@ -88,20 +93,40 @@ def search_people(ws: Workspace, query: str, limit: int = LIMIT) -> list[PersonH
             person_ids = list(s.scalars(select(Person.id).where(_person_filter(text)).limit(limit)))
         if not person_ids:
             return []
-        latest = (select(CustodyEpisode.person_id, func.max(CustodyEpisode.arrived_at).label("at"),
-                         func.count().label("n"))
-                  .where(CustodyEpisode.person_id.in_(person_ids))
-                  .group_by(CustodyEpisode.person_id).subquery())
-        rows = s.execute(select(Person, latest.c.at, latest.c.n)
-                         .outerjoin(latest, latest.c.person_id == Person.id)
-                         .where(Person.id.in_(person_ids))).all()
+        latest = (
+            select(
+                CustodyEpisode.person_id,
+                func.max(CustodyEpisode.arrived_at).label("at"),
+                func.count().label("n"),
+            )
+            .where(CustodyEpisode.person_id.in_(person_ids))
+            .group_by(CustodyEpisode.person_id)
+            .subquery()
+        )
+        rows = s.execute(
+            select(Person, latest.c.at, latest.c.n)
+            .outerjoin(latest, latest.c.person_id == Person.id)
+            .where(Person.id.in_(person_ids))
+        ).all()
         hits = []
         for person, _at, count in rows:
-            newest = s.scalars(select(CustodyEpisode).where(CustodyEpisode.person_id == person.id)
-                               .order_by(CustodyEpisode.created_at.desc()).limit(1)).first()
-            hits.append(PersonHit(person.id, person.family_name, person.given_names,
-                                  person.date_of_birth, person.pnc_id,
-                                  newest.id if newest else None,
-                                  newest.arrived_at if newest else None, count or 0))
+            newest = s.scalars(
+                select(CustodyEpisode)
+                .where(CustodyEpisode.person_id == person.id)
+                .order_by(CustodyEpisode.created_at.desc())
+                .limit(1)
+            ).first()
+            hits.append(
+                PersonHit(
+                    person.id,
+                    person.family_name,
+                    person.given_names,
+                    person.date_of_birth,
+                    person.pnc_id,
+                    newest.id if newest else None,
+                    newest.arrived_at if newest else None,
+                    count or 0,
+                )
+            )
     hits.sort(key=lambda h: (h.family_name.casefold(), h.given_names.casefold()))
     return hits

@@ -50,6 +50,10 @@ def unlock(settings: Settings, username: str, passphrase: str) -> Workspace:
     return Workspace(settings, store_mod.open_store(settings.data_dir, username, passphrase))
 
 
-def set_up(settings: Settings, username: str, display_name: str, passphrase: str) -> tuple[Workspace, str]:
-    opened, recovery_key = store_mod.initialise(settings.data_dir, username, display_name, passphrase)
+def set_up(
+    settings: Settings, username: str, display_name: str, passphrase: str
+) -> tuple[Workspace, str]:
+    opened, recovery_key = store_mod.initialise(
+        settings.data_dir, username, display_name, passphrase
+    )
     return Workspace(settings, opened), recovery_key

@@ -38,9 +38,11 @@ class ShiftBoard(QWidget):
         self.window_ = window
         self.setObjectName("shiftBoard")
 
-        self.search = QLineEdit(objectName="searchBox",
-                                placeholderText="Find a person: name, date of birth, PNC ID or "
-                                                "custody number  (Ctrl+F)")
+        self.search = QLineEdit(
+            objectName="searchBox",
+            placeholderText="Find a person: name, date of birth, PNC ID or "
+            "custody number  (Ctrl+F)",
+        )
         self.search.setAccessibleName("Find a person")
         self.search.setClearButtonEnabled(True)
         self.search.textEdited.connect(lambda _t: self._search_timer.start())
@@ -60,7 +62,8 @@ class ShiftBoard(QWidget):
         top.addWidget(new)
 
         headers = ["Arrived", "Name", "Date of birth", "Custody no."] + [
-            board.STEP_TITLES[s] for s in board.STEPS]
+            board.STEP_TITLES[s] for s in board.STEPS
+        ]
         self.table = QTableWidget(0, len(headers), objectName="episodeTable")
         self.table.setAccessibleName("Today's episodes")
         self.table.setHorizontalHeaderLabels(headers)
@@ -74,12 +77,15 @@ class ShiftBoard(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.cellActivated.connect(lambda r, _c: self._open_row(r))
         self.table.cellDoubleClicked.connect(lambda r, _c: self._open_row(r))
-        self.empty = QLabel("No episodes yet today. Press Ctrl+N when a detainee arrives.",
-                            objectName="boardEmpty")
+        self.empty = QLabel(
+            "No episodes yet today. Press Ctrl+N when a detainee arrives.", objectName="boardEmpty"
+        )
         self.empty.setProperty("role", "muted")
 
         self.waiting = QListWidget(objectName="waitingList")
         self.waiting.setAccessibleName("Waiting")
+        self.waiting.setWordWrap(True)
+        self.waiting.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.waiting.itemActivated.connect(lambda item: self._open(item.data(ID_ROLE)))
 
         left = QWidget()
@@ -144,23 +150,36 @@ class ShiftBoard(QWidget):
     def _run_search(self) -> None:
         text = self.search.text()
         ws = self.window_.workspace
-        tasks.run(self, lambda: search.search_people(ws, text), lambda hits: self._show_hits(text, hits))
+        tasks.run(
+            self, lambda: search.search_people(ws, text), lambda hits: self._show_hits(text, hits)
+        )
 
     def _show_hits(self, text: str, hits: list[search.PersonHit]) -> None:
         if text != self.search.text():
             return  # a newer search is on its way
         self.hits.clear()
         for hit in hits:
-            dob = hit.date_of_birth.strftime("%d/%m/%Y") if hit.date_of_birth else "DOB not recorded"
-            last = (hit.latest_arrived_at.astimezone(UK).strftime("%d/%m/%Y")
-                    if hit.latest_arrived_at else "—")
-            item = QListWidgetItem(f"{hit.display_name}   {dob}   PNC {hit.pnc_id or '—'}   "
-                                   f"{hit.episodes} episode(s), latest {last}")
+            dob = (
+                hit.date_of_birth.strftime("%d/%m/%Y") if hit.date_of_birth else "DOB not recorded"
+            )
+            last = (
+                hit.latest_arrived_at.astimezone(UK).strftime("%d/%m/%Y")
+                if hit.latest_arrived_at
+                else "—"
+            )
+            item = QListWidgetItem(
+                f"{hit.display_name}   {dob}   PNC {hit.pnc_id or '—'}   "
+                f"{hit.episodes} episode(s), latest {last}"
+            )
             item.setData(ID_ROLE, hit.latest_episode_id)
             self.hits.addItem(item)
         if len(text.strip()) >= 2 and not hits:
-            self.hits.addItem(QListWidgetItem("No one found. Check the spelling, or search by "
-                                              "date of birth (dd/mm/yyyy) or PNC ID."))
+            self.hits.addItem(
+                QListWidgetItem(
+                    "No one found. Check the spelling, or search by "
+                    "date of birth (dd/mm/yyyy) or PNC ID."
+                )
+            )
         self.hits.setVisible(len(text.strip()) >= 2)
         self.hits.setMaximumHeight(min(220, 30 + 26 * max(1, len(hits))))
 

@@ -82,6 +82,8 @@ class EpisodeView(QWidget):
         self.steps.currentRowChanged.connect(self._step_changed)
         self.notice_list = QListWidget(objectName="noticeList")
         self.notice_list.setAccessibleName("Issued notices")
+        self.notice_list.setWordWrap(True)
+        self.notice_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.notice_list.itemActivated.connect(self._reprint)
         notices_heading = QLabel("Issued notices (Enter to reprint)")
         notices_heading.setProperty("role", "subheading")
@@ -124,8 +126,9 @@ class EpisodeView(QWidget):
         self._update_header()
         self.refresh_rules()
         order = list(FORMS)
-        self.steps.setCurrentRow(order.index(self.data.current_step)
-                                 if self.data.current_step in order else 0)
+        self.steps.setCurrentRow(
+            order.index(self.data.current_step) if self.data.current_step in order else 0
+        )
         self.saved.setText("")
 
     def _fill_notices(self) -> None:
@@ -138,16 +141,23 @@ class EpisodeView(QWidget):
 
     def _update_header(self) -> None:
         person = self.form_pages["custody_episode"].answers()
-        name = f"{(person.get('family_name') or '').upper()}, {person.get('given_names') or ''}".strip(", ")
+        name = (
+            f"{(person.get('family_name') or '').upper()}, {person.get('given_names') or ''}".strip(
+                ", "
+            )
+        )
         self.title.setText(name or "New episode — name not yet recorded")
         dob = person.get("date_of_birth")
-        bits = [f"Born {dob:%d/%m/%Y}" if dob else "Date of birth not recorded",
-                f"Custody no. {person.get('custody_record_number') or '—'}"]
+        bits = [
+            f"Born {dob:%d/%m/%Y}" if dob else "Date of birth not recorded",
+            f"Custody no. {person.get('custody_record_number') or '—'}",
+        ]
         if self.data and self.data.status == "closed":
             bits.append("CLOSED")
         self.subtitle.setText("   ·   ".join(bits))
-        self.close_button.setText("Reopen episode" if self.data and self.data.status == "closed"
-                                  else "Close episode")
+        self.close_button.setText(
+            "Reopen episode" if self.data and self.data.status == "closed" else "Close episode"
+        )
 
     # --- editing -------------------------------------------------------------------------------
 
@@ -168,12 +178,12 @@ class EpisodeView(QWidget):
         ctx = forms_context.context(self.window_.workspace, self.episode_answers())
         for i, (key, page) in enumerate(self.form_pages.items()):
             issued = self.data.form_status.get(key) == "issued"
-            problems = page.refresh(ctx, issued)
+            started = key in self.data.form_status or key in self._dirty
+            problems = page.refresh(ctx, issued, started)
             item = self.steps.item(i)
-            has_answers = bool(page.answers())
             if issued:
                 state = "issued"
-            elif not has_answers:
+            elif not started:
                 state = "not started"
             elif any(p.is_error for p in problems):
                 state = "to complete"
@@ -192,6 +202,8 @@ class EpisodeView(QWidget):
                 continue
             answers, version = forms_context.stored(key, self.form_pages[key].answers())
             episodes.save_answers(ws, self.episode_id, key, answers, version)
+            if self.data:
+                self.data.form_status.setdefault(key, "draft")
         self._dirty.clear()
         self.saved.setText(f"Saved {ws.now():%H:%M:%S}")
         self.window_.hub.changed.emit("episode", self.episode_id)
@@ -214,7 +226,10 @@ class EpisodeView(QWidget):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
         # Enter advances to the next field, as on a paper form (multi-line fields keep Enter).
-        if event.type() == event.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if event.type() == event.Type.KeyPress and event.key() in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+        ):
             focus = self.focusWidget()
             if focus is not None and focus.metaObject().className() in ("QLineEdit", "QComboBox"):
                 self.focusNextChild()
@@ -232,13 +247,17 @@ class EpisodeView(QWidget):
                 self._reprint(self.notice_list.item(self.notice_list.count() - 1))
             return
         if self.data and self.data.form_status.get(key) == "issued":
-            self.window_.status.showMessage("Already issued: reprint it from the notices list.", 5000)
+            self.window_.status.showMessage(
+                "Already issued: reprint it from the notices list.", 5000
+            )
             return
         self.flush()
         answer = QMessageBox.question(
-            self, f"Issue {FORMS[key].short_title}",
+            self,
+            f"Issue {FORMS[key].short_title}",
             f"Issue the {FORMS[key].short_title} now? Once issued it cannot be changed; a change "
-            "of time or place needs a variation (RA2).")
+            "of time or place needs a variation (RA2).",
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:

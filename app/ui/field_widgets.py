@@ -113,7 +113,7 @@ class MultilineEditor(FieldEditor):
         super().__init__(field, parent)
         self.edit = self._describe(QPlainTextEdit(placeholderText=field.placeholder))
         self.edit.setTabChangesFocus(True)
-        self.edit.setFixedHeight(self.edit.fontMetrics().lineSpacing() * 4 + 14)
+        self.edit.setFixedHeight(self.edit.fontMetrics().lineSpacing() * 6 + 14)
         self.edit.textChanged.connect(self.changed)
         self._layout.addWidget(self.edit)
 
@@ -133,7 +133,10 @@ class _ParsedEditor(TextEditor):
     def __init__(self, field: Field, parent=None):  # noqa: ANN001
         super().__init__(field, parent)
         self.edit.setPlaceholderText(field.placeholder or self.hint)
-        self.edit.setMaximumWidth(self.edit.fontMetrics().horizontalAdvance("0" * 22) + 20)
+        self.edit.setFixedWidth(
+            self.edit.fontMetrics().horizontalAdvance("0" * (len(self.hint) + 4)) + 24
+        )
+        self._layout.addStretch(1)
 
     def _parse(self, text: str):  # noqa: ANN202
         raise NotImplementedError
@@ -191,8 +194,7 @@ class DateTimeEditor(_ParsedEditor):
         now.setAccessibleName(f"Now: {field.label}")
         now.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes field to field; Alt-free typing
         now.clicked.connect(self._now)
-        self._layout.addWidget(now)
-        self._layout.addStretch(1)
+        self._layout.insertWidget(1, now)
 
     def _now(self) -> None:
         self.set_value(self._clock().astimezone(LONDON).replace(second=0, microsecond=0))
@@ -228,10 +230,21 @@ class ChoiceEditor(FieldEditor):
         self.combo.addItem("— not answered —", None)
         for value, label in choices:
             self.combo.addItem(label, value)
-        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.setMinimumContentsLength(min(40, max(len(lbl) for _, lbl in choices) if choices else 10))
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(
+            min(40, max(len(lbl) for _, lbl in choices) if choices else 10)
+        )
         self.combo.activated.connect(lambda _i: self.changed.emit())
-        self._layout.addWidget(self.combo, 1)
+        if field.type == "bool":
+            self.combo.setFixedWidth(
+                self.combo.fontMetrics().horizontalAdvance("— not answered —") + 60
+            )
+            self._layout.addWidget(self.combo)
+            self._layout.addStretch(1)
+        else:
+            self._layout.addWidget(self.combo, 1)
 
     def value(self):  # noqa: ANN201
         return self.combo.currentData()
@@ -245,6 +258,8 @@ class MultiChoiceEditor(FieldEditor):
     def __init__(self, field: Field, choices: list[tuple[str, str]], parent=None):  # noqa: ANN001
         super().__init__(field, parent)
         self.list = self._describe(QListWidget())
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for value, label in choices:
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, value)
@@ -260,8 +275,11 @@ class MultiChoiceEditor(FieldEditor):
         return [self.list.item(i) for i in range(self.list.count())]
 
     def value(self):  # noqa: ANN201
-        chosen = [i.data(Qt.ItemDataRole.UserRole) for i in self._items()
-                  if i.checkState() == Qt.CheckState.Checked]
+        chosen = [
+            i.data(Qt.ItemDataRole.UserRole)
+            for i in self._items()
+            if i.checkState() == Qt.CheckState.Checked
+        ]
         return chosen or None
 
     def set_value(self, value) -> None:  # noqa: ANN001
@@ -310,7 +328,9 @@ YES_NO = [(True, "Yes"), (False, "No")]
 
 def make_editor(field: Field, reference: ReferenceData, parent=None) -> FieldEditor:  # noqa: ANN001
     def choices():  # noqa: ANN202
-        return reference.choices(field.choices_source) if field.choices_source else list(field.choices)
+        return (
+            reference.choices(field.choices_source) if field.choices_source else list(field.choices)
+        )
 
     factories = {
         "text": lambda: TextEditor(field, parent),
@@ -323,6 +343,7 @@ def make_editor(field: Field, reference: ReferenceData, parent=None) -> FieldEdi
         "choice": lambda: ChoiceEditor(field, choices(), parent),
         "multi_choice": lambda: MultiChoiceEditor(field, choices(), parent),
         "substance_results": lambda: SubstanceResultsEditor(
-            field, reference.choices("tested_substances"), parent),
+            field, reference.choices("tested_substances"), parent
+        ),
     }
     return factories[field.type]()

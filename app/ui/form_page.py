@@ -53,6 +53,9 @@ class FormPage(QScrollArea):
         layout.addWidget(_label(definition.title, "heading", f"title_{definition.key}"))
         if definition.description:
             layout.addWidget(_label(definition.description, "muted"))
+        self.issued_banner = _label("", "banner", f"issuedBanner_{definition.key}")
+        self.issued_banner.hide()
+        layout.addWidget(self.issued_banner)
         self.decision = _label("", None, f"decision_{definition.key}")
         self.decision.setTextFormat(Qt.TextFormat.RichText)
         self.decision_card = QFrame(objectName=f"decisionCard_{definition.key}")
@@ -65,8 +68,11 @@ class FormPage(QScrollArea):
         self.problem_labels: dict[str, QLabel] = {}
         self.prefill_notes: dict[str, QLabel] = {}
         self._rows: dict[str, list[QWidget]] = {}
+        self._sections: dict[QGroupBox, list[str]] = {}
         for section in definition.sections:
-            layout.addWidget(self._section(section, reference))
+            box = self._section(section, reference)
+            self._sections[box] = [f.key for f in section.fields]
+            layout.addWidget(box)
 
         self.summary = _label("", None, f"summary_{definition.key}")
         layout.addWidget(self.summary)
@@ -74,8 +80,9 @@ class FormPage(QScrollArea):
         if definition.kind == "notice":
             row = QHBoxLayout()
             row.addStretch(1)
-            self.issue_button = QPushButton(f"Issue and print {definition.short_title}…",
-                                            objectName=f"issue_{definition.key}")
+            self.issue_button = QPushButton(
+                f"Issue and print {definition.short_title}…", objectName=f"issue_{definition.key}"
+            )
             self.issue_button.setProperty("primary", True)
             self.issue_button.clicked.connect(self.issue_requested)
             row.addWidget(self.issue_button)
@@ -86,7 +93,7 @@ class FormPage(QScrollArea):
         box = QGroupBox(section.title, objectName=f"section_{section.key}")
         grid = QGridLayout(box)
         grid.setColumnStretch(1, 1)
-        grid.setColumnMinimumWidth(0, 260)
+        grid.setColumnMinimumWidth(0, 300)
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(4)
         row = 0
@@ -98,7 +105,7 @@ class FormPage(QScrollArea):
             editor.changed.connect(self._edited)
             label = _label(field.label, None, f"label_{field.key}")
             label.setBuddy(editor.focusProxy() or editor)
-            label.setMaximumWidth(340)
+            label.setMaximumWidth(420)
             problem = _label("", "error", f"problem_{field.key}")
             problem.hide()
             note = _label("", "warning", f"prefill_{field.key}")
@@ -150,19 +157,41 @@ class FormPage(QScrollArea):
 
     def problems(self, ctx: FormContext) -> list[Problem]:
         answers = self.answers()
-        problems = [Problem(k, "error", msg) for k, e in self.editors.items()
-                    if (msg := e.parse_problem())]
+        problems = [
+            Problem(k, "error", msg) for k, e in self.editors.items() if (msg := e.parse_problem())
+        ]
         unreadable = {p.field for p in problems}
         problems += [p for p in self.definition.validate(answers, ctx) if p.field not in unreadable]
         return problems
 
-    def refresh(self, ctx: FormContext, issued: bool = False) -> list[Problem]:
+    def refresh(
+        self, ctx: FormContext, issued: bool = False, started: bool = True
+    ) -> list[Problem]:
+        """Re-run the rules. Until a form is ``started`` its problems are counted but not shown:
+        a page the worker has not reached yet should not greet them in red."""
         answers = self.answers()
+        visible_keys = set()
         for key, widgets in self._rows.items():
             visible = self.definition.field(key).is_visible(answers)
             for w in widgets:
                 w.setVisible(visible)
+            if visible:
+                visible_keys.add(key)
+        for box, keys in self._sections.items():
+            box.setVisible(any(k in visible_keys for k in keys))
         problems = self.problems(ctx)
+        self._set_frozen(issued)
+        if not started:
+            for label in self.problem_labels.values():
+                label.hide()
+            self.summary.setText("Not started.")
+            self.summary.setProperty("role", "muted")
+            self.summary.style().polish(self.summary)
+            if self.definition.decider is not None:
+                self._show_decision(self.definition.decide(answers, ctx))
+            if self.issue_button is not None:
+                self._update_issue_button(problems, issued)
+            return problems
         by_field: dict[str, list[Problem]] = {}
         for p in problems:
             by_field.setdefault(p.field, []).append(p)
@@ -181,6 +210,16 @@ class FormPage(QScrollArea):
             self._update_issue_button(problems, issued)
         return problems
 
+    def _set_frozen(self, issued: bool) -> None:
+        """An issued notice is a legal document: shown, never edited (a change is an RA2)."""
+        self.issued_banner.setVisible(issued)
+        self.issued_banner.setText(
+            f"This {self.definition.short_title} has been issued and cannot be changed. To change "
+            "the time or place, issue a variation (RA2). Reprint it from the notices list."
+        )
+        for editor in self.editors.values():
+            editor.setEnabled(not issued)
+
     def _show_summary(self, problems: list[Problem]) -> None:
         errors = [p for p in problems if p.is_error]
         warnings = [p for p in problems if not p.is_error]
@@ -193,8 +232,9 @@ class FormPage(QScrollArea):
                 parts.append(f"{len(errors)} to complete or correct")
             if warnings:
                 parts.append(f"{len(warnings)} to check")
-            self.summary.setText(" · ".join(parts) + ":\n" + "\n".join(
-                f"• {p.message}" for p in problems[:12]))
+            self.summary.setText(
+                " · ".join(parts) + ":\n" + "\n".join(f"• {p.message}" for p in problems[:12])
+            )
             self.summary.setProperty("role", "error" if errors else "warning")
         self.summary.style().polish(self.summary)
 
@@ -204,7 +244,9 @@ class FormPage(QScrollArea):
             return
         headline = decision.outcome.replace("_", " ").capitalize()
         reasons = "".join(f"<li>{r}</li>" for r in decision.reasons)
-        self.decision.setText(f"<b style='font-size:13pt'>Decision: {headline}</b><ul>{reasons}</ul>")
+        self.decision.setText(
+            f"<b style='font-size:13pt'>Decision: {headline}</b><ul>{reasons}</ul>"
+        )
         self.decision.setAccessibleName(f"Decision: {headline}. " + " ".join(decision.reasons))
 
     def _update_issue_button(self, problems: list[Problem], issued: bool) -> None:
@@ -212,8 +254,10 @@ class FormPage(QScrollArea):
         assert self.issue_button is not None
         if issued:
             self.issue_button.setEnabled(False)
-            self.issue_button.setToolTip("This notice has been issued. Reprint it from the "
-                                         "notices list, or vary it with an RA2.")
+            self.issue_button.setToolTip(
+                "This notice has been issued. Reprint it from the "
+                "notices list, or vary it with an RA2."
+            )
         elif errors:
             self.issue_button.setEnabled(False)
             self.issue_button.setToolTip("Not ready to issue:\n" + "\n".join(errors))

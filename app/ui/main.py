@@ -27,7 +27,8 @@ def _excepthook(exc_type, exc, tb) -> None:  # noqa: ANN001
 
 def make_application(argv: list[str] | None = None) -> QApplication:
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("CJIT Desk")
     app.setOrganizationName("CJIT")
@@ -55,8 +56,9 @@ class Launcher:
             self.wizard.show()
 
     def show_unlock(self) -> None:
-        panel = UnlockPanel(ws.known_workers(self.settings),
-                            lambda u, p: ws.unlock(self.settings, u, p))
+        panel = UnlockPanel(
+            ws.known_workers(self.settings), lambda u, p: ws.unlock(self.settings, u, p)
+        )
         panel.setWindowTitle("CJIT Desk — sign in")
         panel.unlocked.connect(self.show_main)
         panel.resize(640, 420)

@@ -38,7 +38,8 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.episode)
 
         self.lock_panel = UnlockPanel(
-            ws.known_workers(workspace.settings), self._switch_worker,
+            ws.known_workers(workspace.settings),
+            self._switch_worker,
             heading="CJIT Desk is locked",
             note="Your work is kept. You, or another worker, can sign in to carry on.",
         )
@@ -201,11 +202,15 @@ class MainWindow(QMainWindow):
             self.status.showMessage("Reports come from the central store: enrol first.", 5000)
 
     def show_shortcuts(self) -> None:
-        lines = [f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):<16}"
-                 f"{a.text().replace('&', '')}"
-                 for a in self.actions_by_name.values() if not a.shortcut().isEmpty()]
-        box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts",
-                          "\n".join(lines), parent=self)
+        lines = [
+            f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):<16}"
+            f"{a.text().replace('&', '')}"
+            for a in self.actions_by_name.values()
+            if not a.shortcut().isEmpty()
+        ]
+        box = QMessageBox(
+            QMessageBox.Icon.Information, "Keyboard shortcuts", "\n".join(lines), parent=self
+        )
         box.setObjectName("shortcutsDialog")
         box.open()
 

@@ -48,9 +48,12 @@ class DataDirPage(QWizardPage):
         row.addWidget(self.path, 1)
         row.addWidget(browse)
         layout = QVBoxLayout(self)
-        layout.addWidget(_label(
-            "CJIT Desk keeps everything in one encrypted folder on this computer. Nothing is "
-            "stored unencrypted. Police IT may have chosen the folder already."))
+        layout.addWidget(
+            _label(
+                "CJIT Desk keeps everything in one encrypted folder on this computer. Nothing is "
+                "stored unencrypted. Police IT may have chosen the folder already."
+            )
+        )
         layout.addWidget(QLabel("&Data folder", buddy=self.path))
         layout.addLayout(row)
         self.error = _label("", "error")
@@ -65,8 +68,10 @@ class DataDirPage(QWizardPage):
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
         path = Path(self.path.text().strip()).expanduser()
         if (path / "keyslots.json").exists():
-            self.error.setText("This folder already holds CJIT Desk data. Choose an empty folder, "
-                               "or close this window and sign in.")
+            self.error.setText(
+                "This folder already holds CJIT Desk data. Choose an empty folder, "
+                "or close this window and sign in."
+            )
             return False
         return True
 
@@ -77,7 +82,9 @@ class WorkerPage(QWizardPage):
         self.setTitle("The first team leader")
         self.setSubTitle("This person can add other workers and reset forgotten passphrases.")
         self.username = QLineEdit(objectName="setupUsername", placeholderText="e.g. j.smith")
-        self.display_name = QLineEdit(objectName="setupDisplayName", placeholderText="e.g. Jo Smith")
+        self.display_name = QLineEdit(
+            objectName="setupDisplayName", placeholderText="e.g. Jo Smith"
+        )
         self.passphrase = QLineEdit(objectName="setupPassphrase")
         self.confirm = QLineEdit(objectName="setupConfirm")
         for edit in (self.passphrase, self.confirm):
@@ -87,8 +94,12 @@ class WorkerPage(QWizardPage):
         form.addRow("Full &name", self.display_name)
         form.addRow("&Passphrase", self.passphrase)
         form.addRow("&Type it again", self.confirm)
-        form.addRow(_label(f"At least {MIN_PASSPHRASE_LENGTH} characters. A few unrelated words "
-                           "are easy to remember and hard to guess."))
+        form.addRow(
+            _label(
+                f"At least {MIN_PASSPHRASE_LENGTH} characters. A few unrelated words "
+                "are easy to remember and hard to guess."
+            )
+        )
         self.error = _label("", "error")
         self.error.setObjectName("setupError")
         form.addRow(self.error)
@@ -98,14 +109,19 @@ class WorkerPage(QWizardPage):
             self.error.setText("The two passphrases differ. Type them again.")
             return False
         wizard: SetupWizard = self.wizard()  # type: ignore[assignment]
-        settings = replace(wizard.settings, data_dir=Path(wizard.data_page.path.text()).expanduser())
+        settings = replace(
+            wizard.settings, data_dir=Path(wizard.data_page.path.text()).expanduser()
+        )
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             # Runs on the UI thread: a one-off 0.3 s at set-up, and the wizard must not move on
             # until the store exists.
             wizard.workspace, wizard.recovery_key = ws.set_up(
-                settings, self.username.text(), self.display_name.text().strip()
-                or self.username.text().strip(), self.passphrase.text())
+                settings,
+                self.username.text(),
+                self.display_name.text().strip() or self.username.text().strip(),
+                self.passphrase.text(),
+            )
         except UserFacingError as exc:
             self.error.setText(str(exc))
             return False
@@ -119,21 +135,33 @@ class RecoveryKeyPage(QWizardPage):
     def __init__(self):
         super().__init__()
         self.setTitle("The recovery key")
-        self.setSubTitle("Shown once. It opens this workstation's data if every passphrase is lost.")
-        self.key = QLabel("", objectName="setupRecoveryKey",
-                          textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSubTitle(
+            "Shown once. It opens this workstation's data if every passphrase is lost."
+        )
+        self.key = QLabel(
+            "",
+            objectName="setupRecoveryKey",
+            textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse,
+        )
         font = QFont("DejaVu Sans Mono")
         font.setStyleHint(QFont.StyleHint.Monospace)
         font.setPointSize(16)
         self.key.setFont(font)
         copy = QPushButton("Copy", objectName="setupCopyKey")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.key.text()))
-        self.done = QCheckBox("I have printed or written down the recovery key, and the team "
-                             "leader will keep it locked away.", objectName="setupKeyKept")
+        self.done = QCheckBox(
+            "I have printed or written down the recovery key, and the team "
+            "leader will keep it locked away.",
+            objectName="setupKeyKept",
+        )
         self.done.toggled.connect(self.completeChanged)
         layout = QVBoxLayout(self)
-        layout.addWidget(_label("Write it down or print it now. Keep it locked away, apart from "
-                                "this computer. Anyone holding it can open the data."))
+        layout.addWidget(
+            _label(
+                "Write it down or print it now. Keep it locked away, apart from "
+                "this computer. Anyone holding it can open the data."
+            )
+        )
         layout.addWidget(self.key)
         layout.addWidget(copy, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.done)
@@ -151,15 +179,22 @@ class CentralPage(QWizardPage):
         super().__init__()
         self.setTitle("The central store (optional)")
         self.setSubTitle("Enrol to sync at the end of each shift. You can do this later.")
-        self.url = QLineEdit(settings.central_url or "", objectName="setupCentralUrl",
-                             placeholderText="https://cjit-central.example.nhs.uk")
+        self.url = QLineEdit(
+            settings.central_url or "",
+            objectName="setupCentralUrl",
+            placeholderText="https://cjit-central.example.nhs.uk",
+        )
         self.code = QLineEdit(objectName="setupEnrolCode", placeholderText="from your team leader")
         self.error = _label("", "error")
         form = QFormLayout(self)
         form.addRow("&Address", self.url)
         form.addRow("&Enrolment code", self.code)
-        form.addRow(_label("Leave both empty to work offline. Offline is normal: everything "
-                           "works without the network."))
+        form.addRow(
+            _label(
+                "Leave both empty to work offline. Offline is normal: everything "
+                "works without the network."
+            )
+        )
         form.addRow(self.error)
 
     def validatePage(self) -> bool:  # noqa: N802
@@ -200,7 +235,11 @@ class SetupWizard(QWizard):
 
     def reject(self) -> None:
         if self.workspace is not None:  # the store exists: finish rather than strand it
-            tasks.show_error(self, UserFacingError(
-                "The data is already created. Confirm the recovery key, then finish."))
+            tasks.show_error(
+                self,
+                UserFacingError(
+                    "The data is already created. Confirm the recovery key, then finish."
+                ),
+            )
             return
         super().reject()

@@ -23,7 +23,9 @@ class StatusBar(QStatusBar):
         self.worker.setText(f"Signed in: {username}{' (team leader)' if team_leader else ''}")
 
     def set_online(self, online: bool, detail: str = "") -> None:
-        self.connection.setText(("● Online" if online else "○ Offline") + (f" — {detail}" if detail else ""))
+        self.connection.setText(
+            ("● Online" if online else "○ Offline") + (f" — {detail}" if detail else "")
+        )
         self.connection.setAccessibleName(self.connection.text())
 
     def refresh(self, workspace: ws.Workspace) -> None:
@@ -31,5 +33,6 @@ class StatusBar(QStatusBar):
 
         state = sync_status.summary(workspace)
         self.pending.setText(
-            "All records synced" if state.pending == 0 else f"{state.pending} not yet synced")
+            "All records synced" if state.pending == 0 else f"{state.pending} not yet synced"
+        )
         self.last_sync.setText(f"Last sync: {state.last_sync_text}")

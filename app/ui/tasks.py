@@ -45,8 +45,10 @@ class _Job(QRunnable):
 def explain(exc: BaseException) -> str:
     if isinstance(exc, UserFacingError):
         return str(exc)
-    return ("Something went wrong that CJIT Desk did not expect. Nothing already saved was lost. "
-            "The details are in the log file; please tell IT what you were doing.")
+    return (
+        "Something went wrong that CJIT Desk did not expect. Nothing already saved was lost. "
+        "The details are in the log file; please tell IT what you were doing."
+    )
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "CJIT Desk") -> None:
@@ -70,8 +72,6 @@ def run(
             handler(value)
 
     relay.done.connect(lambda r: finished(on_done, r))
-    relay.failed.connect(
-        lambda e: finished(on_error or (lambda exc: show_error(parent, exc)), e)
-    )
+    relay.failed.connect(lambda e: finished(on_error or (lambda exc: show_error(parent, exc)), e))
     QThreadPool.globalInstance().start(_Job(fn, relay))
     return relay

@@ -43,15 +43,18 @@ class _PassphraseDialog(QDialog):
             form.addRow("&Username", self.username)
             form.addRow("Full &name", self.display_name)
             form.addRow("&Role", self.role)
-        self.passphrase = QLineEdit(objectName="newPassphrase", echoMode=QLineEdit.EchoMode.Password)
+        self.passphrase = QLineEdit(
+            objectName="newPassphrase", echoMode=QLineEdit.EchoMode.Password
+        )
         self.confirm = QLineEdit(objectName="newConfirm", echoMode=QLineEdit.EchoMode.Password)
         form.addRow("&Passphrase", self.passphrase)
         form.addRow("&Type it again", self.confirm)
         self.error = QLabel("", wordWrap=True, objectName="passphraseError")
         self.error.setProperty("role", "error")
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -116,20 +119,31 @@ class WorkersDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         username = dialog.username.text()
-        self._do(lambda: self.workspace.store.add_worker(
-            username, dialog.display_name.text().strip() or username, dialog.passphrase.text(),
-            dialog.role.currentData()), f"'{username}' can now sign in.")
+        self._do(
+            lambda: self.workspace.store.add_worker(
+                username,
+                dialog.display_name.text().strip() or username,
+                dialog.passphrase.text(),
+                dialog.role.currentData(),
+            ),
+            f"'{username}' can now sign in.",
+        )
 
     def _remove(self) -> None:
         username = self._selected()
         if not username:
             self.message.setText("Choose a worker in the list first.")
             return
-        answer = QMessageBox.question(self, "Remove worker",
-                                      f"Remove '{username}'? They will no longer be able to sign in. "
-                                      "Their past work stays, under their name.")
+        answer = QMessageBox.question(
+            self,
+            "Remove worker",
+            f"Remove '{username}'? They will no longer be able to sign in. "
+            "Their past work stays, under their name.",
+        )
         if answer == QMessageBox.StandardButton.Yes:
-            self._do(lambda: self.workspace.store.remove_worker(username), f"'{username}' was removed.")
+            self._do(
+                lambda: self.workspace.store.remove_worker(username), f"'{username}' was removed."
+            )
 
     def _reset(self) -> None:
         username = self._selected()
@@ -138,8 +152,10 @@ class WorkersDialog(QDialog):
             return
         dialog = _PassphraseDialog(f"New passphrase for {username}", False, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._do(lambda: self.workspace.store.reset_passphrase(username, dialog.passphrase.text()),
-                     f"The passphrase of '{username}' was reset.")
+            self._do(
+                lambda: self.workspace.store.reset_passphrase(username, dialog.passphrase.text()),
+                f"The passphrase of '{username}' was reset.",
+            )
 
 
 class AuditDialog(QDialog):
@@ -168,8 +184,13 @@ class AuditDialog(QDialog):
             return
         self.table.setRowCount(len(lines))
         for row, line in enumerate(lines):
-            values = [line.at.astimezone(UK).strftime("%d/%m/%Y %H:%M:%S"), line.actor,
-                      line.action, line.what.replace("_", " "), line.reason]
+            values = [
+                line.at.astimezone(UK).strftime("%d/%m/%Y %H:%M:%S"),
+                line.actor,
+                line.action,
+                line.what.replace("_", " "),
+                line.reason,
+            ]
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
 
@@ -206,8 +227,9 @@ class PolicyDialog(QDialog):
         self.error = QLabel("", wordWrap=True, objectName="policyError")
         self.error.setProperty("role", "error")
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

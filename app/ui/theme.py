@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from app.paths import resources_dir
+
 INK = "#1b1f24"
 MUTED = "#4a5260"
 PAPER = "#ffffff"
@@ -21,6 +23,8 @@ WARN = "#8a5a00"
 ERROR = "#b3261e"
 PREFILL = "#fff4d6"
 
+ARROW = (resources_dir() / "ui" / "arrow-down.svg").as_posix()
+
 STYLESHEET = f"""
 QWidget {{ color: {INK}; }}
 QMainWindow, QDialog, QWizard {{ background: {CANVAS}; }}
@@ -31,6 +35,16 @@ QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QDateEdit, QDateTimeEdit, QTime
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus, QDateTimeEdit:focus,
 QTimeEdit:focus, QSpinBox:focus {{ border: 2px solid {ACCENT}; }}
 QLineEdit[prefilled="true"], QComboBox[prefilled="true"] {{ background: {PREFILL}; }}
+QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right;
+    width: 24px; border: none; border-left: 1px solid {LINE}; }}
+QComboBox::down-arrow {{ image: url({ARROW}); width: 12px; height: 8px; }}
+QGroupBox {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 4px;
+    margin-top: 22px; padding: 10px 8px 8px 8px; }}
+QGroupBox::title {{ subcontrol-origin: margin; subcontrol-position: top left; left: 2px;
+    padding: 0 2px; color: {ACCENT_DARK}; }}
+QListWidget#stepList::item {{ padding: 7px 6px; }}
+QListWidget#waitingList::item, QListWidget#noticeList::item, QListWidget#searchResults::item {{
+    padding: 5px 4px; }}
 QPushButton {{
     background: {PAPER}; border: 1px solid {LINE}; border-radius: 3px; padding: 6px 14px;
 }}
@@ -39,6 +53,8 @@ QPushButton:focus {{ border: 2px solid {ACCENT}; }}
 QPushButton[primary="true"] {{ background: {ACCENT}; color: white; border-color: {ACCENT_DARK}; font-weight: 600; }}
 QPushButton[primary="true"]:disabled {{ background: #9fb4cc; border-color: #9fb4cc; }}
 QPushButton:disabled {{ color: #7a828c; }}
+QLabel[role="banner"] {{ background: #e8f0fa; border: 1px solid {ACCENT}; border-radius: 4px;
+    padding: 8px; }}
 QLabel[role="heading"] {{ font-size: 15pt; font-weight: 600; }}
 QLabel[role="subheading"] {{ font-size: 11.5pt; font-weight: 600; color: {MUTED}; }}
 QLabel[role="muted"] {{ color: {MUTED}; }}

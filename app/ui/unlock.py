@@ -28,8 +28,14 @@ class UnlockPanel(QWidget):
 
     unlocked = Signal(object)
 
-    def __init__(self, usernames: list[str], attempt: Callable[[str, str], object],
-                 heading: str = "Sign in to CJIT Desk", note: str = "", parent=None):  # noqa: ANN001
+    def __init__(
+        self,
+        usernames: list[str],
+        attempt: Callable[[str, str], object],
+        heading: str = "Sign in to CJIT Desk",
+        note: str = "",
+        parent=None,
+    ):  # noqa: ANN001
         super().__init__(parent)
         self.setObjectName("unlockPanel")
         self._attempt = attempt
