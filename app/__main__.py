@@ -7,7 +7,7 @@ import logging
 import sys
 
 from app import __version__
-from app.cli import add_admin_commands, add_demo_command
+from app.cli import add_admin_commands, add_demo_command, add_try_command
 from app.config import load_settings
 from app.errors import UserFacingError
 from app.logging_setup import setup_logging
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     add_admin_commands(sub)
     add_demo_command(sub)
+    add_try_command(sub)
     p = sub.add_parser("gui", help="open the application (the default)")
     p.set_defaults(func=_gui)
     return parser

@@ -9,9 +9,11 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from app.config import Settings
 from app.errors import UserFacingError
+from app.logging_setup import setup_logging
 from app.storage import audit, store
 
 
@@ -162,3 +164,22 @@ def add_demo_command(sub) -> None:  # noqa: ANN001
     p.add_argument("--episodes", type=int, default=12, help="episodes today")
     p.add_argument("--history", type=int, default=40, help="closed episodes in the past year")
     p.set_defaults(func=cmd_demo)
+
+
+def cmd_try(settings: Settings, args) -> int:  # noqa: ANN001
+    """``make run``: the app on a demo data directory (created on first use) with its own
+    embedded central store, so a newcomer sees a worked shift in one command."""
+    from dataclasses import replace
+
+    from app import trial
+
+    base = Path(args.dir).resolve()
+    settings = replace(settings, data_dir=base / "data")
+    setup_logging(settings.log_dir, settings.log_level)
+    return trial.run(settings, base)
+
+
+def add_try_command(sub) -> None:  # noqa: ANN001
+    p = sub.add_parser("try", help="open the app on a demo data directory (make run)")
+    p.add_argument("--dir", default=".demo", help="where the demo data and central store live")
+    p.set_defaults(func=cmd_try)
