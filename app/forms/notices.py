@@ -101,4 +101,3 @@ def expected_cjit(ctx: FormContext) -> str:
     if episode.get("resident_in_area") is False and episode.get("cjit_of_residence"):
         return str(episode["cjit_of_residence"])
     return ctx.policy.local_cjit
-

@@ -29,7 +29,9 @@ def test_the_custody_record_number_is_required(make_ctx):
 
 def test_an_arrest_offence_or_a_description_is_required(make_ctx):
     assert "arrest_offences" in fields_with(problems_for(make_ctx, arrest_offences=[]))
-    assert problems_for(make_ctx, arrest_offences=[], arrest_offence_other="Assault by beating") == []
+    assert (
+        problems_for(make_ctx, arrest_offences=[], arrest_offence_other="Assault by beating") == []
+    )
 
 
 def test_a_repealed_offence_cannot_be_chosen_for_a_new_arrest(make_ctx):
@@ -68,7 +70,9 @@ def test_a_bad_postcode_and_a_bad_pnc_id_are_errors_and_a_bad_phone_a_warning(ma
     assert fields_with(problems, "warning") == {"phone"}
 
 
-@pytest.mark.parametrize("value", ["12/345678U", "2012/0345678U", "99/1A".replace("A", pnc_check_letter("99", "1"))])
+@pytest.mark.parametrize(
+    "value", ["12/345678U", "2012/0345678U", "99/1A".replace("A", pnc_check_letter("99", "1"))]
+)
 def test_well_formed_pnc_ids_with_the_right_check_letter_pass(value):
     assert pnc_problem(value) is None
 

@@ -1,7 +1,7 @@
 import subprocess
 import sys
-from pathlib import Path
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 import pytest
 
@@ -11,28 +11,96 @@ from app.forms.fields import FIELD_TYPES, Field
 from .conftest import ADULT_EPISODE, local
 
 CONTRACT = {
-    "custody_episode": ["custody_record_number", "arrived_at", "arrest_offences", "arrest_offence_other",
-                        "family_name", "given_names", "date_of_birth", "address", "postcode", "pnc_id",
-                        "gender", "ethnicity", "phone", "resident_in_area", "cjit_of_residence"],
-    "target_testing": ["prison_production", "subject_to_drr", "arrest_relates_to_class_a",
-                       "positive_test_last_12_months", "disclosed_class_a_use",
-                       "pnc_marker_or_possession_conviction", "withdrawal_medication_or_request",
-                       "first_adult_trigger_offence_arrest", "cjit_requests_test", "inspector_name",
-                       "inspector_rank", "inspector_authorised_at", "inspector_grounds"],
-    "dt1": ["test_outcome", "tested_at", "tested_by", "results", "disputed", "authority", "inspector_name",
-            "inspector_rank", "inspector_authorised_at", "inspector_grounds", "ra_at", "other_substances",
-            "other_substances_detail", "court_file_indicator"],
-    "ra1": ["requirement_made", "appointment_at", "place", "assessing_cjit",
-            "follow_up_required_if_assessor_requires", "copies", "given_by", "given_at",
-            "out_of_window_reason", "not_made_inspector_name", "not_made_inspector_rank", "not_made_reasons"],
-    "ra2": ["varies_notice", "varies_kind", "new_appointment_at", "new_place", "reason", "varied_by",
-            "copies", "given_by", "given_at"],
+    "custody_episode": [
+        "custody_record_number",
+        "arrived_at",
+        "arrest_offences",
+        "arrest_offence_other",
+        "family_name",
+        "given_names",
+        "date_of_birth",
+        "address",
+        "postcode",
+        "pnc_id",
+        "gender",
+        "ethnicity",
+        "phone",
+        "resident_in_area",
+        "cjit_of_residence",
+    ],
+    "target_testing": [
+        "prison_production",
+        "subject_to_drr",
+        "arrest_relates_to_class_a",
+        "positive_test_last_12_months",
+        "disclosed_class_a_use",
+        "pnc_marker_or_possession_conviction",
+        "withdrawal_medication_or_request",
+        "first_adult_trigger_offence_arrest",
+        "cjit_requests_test",
+        "inspector_name",
+        "inspector_rank",
+        "inspector_authorised_at",
+        "inspector_grounds",
+    ],
+    "dt1": [
+        "test_outcome",
+        "tested_at",
+        "tested_by",
+        "results",
+        "disputed",
+        "authority",
+        "inspector_name",
+        "inspector_rank",
+        "inspector_authorised_at",
+        "inspector_grounds",
+        "ra_at",
+        "other_substances",
+        "other_substances_detail",
+        "court_file_indicator",
+    ],
+    "ra1": [
+        "requirement_made",
+        "appointment_at",
+        "place",
+        "assessing_cjit",
+        "follow_up_required_if_assessor_requires",
+        "copies",
+        "given_by",
+        "given_at",
+        "out_of_window_reason",
+        "not_made_inspector_name",
+        "not_made_inspector_rank",
+        "not_made_reasons",
+    ],
+    "ra2": [
+        "varies_notice",
+        "varies_kind",
+        "new_appointment_at",
+        "new_place",
+        "reason",
+        "varied_by",
+        "copies",
+        "given_by",
+        "given_at",
+    ],
     "ra3": ["assessment", "outcome", "recorded_at", "recorded_by", "reported_to_police_at"],
     "ra4": ["appointment_at", "place", "assessing_cjit", "given_by", "given_at"],
     "ra5": ["reason", "ended_at", "ended_by"],
-    "annex_e": ["volunteered", "paraphernalia", "behaviour", "appearance", "arresting_officer_information",
-                "intelligence", "withdrawal_doctor_request", "previous_drug_misuse", "previous_test_history",
-                "notes", "appointment_at", "place"],
+    "annex_e": [
+        "volunteered",
+        "paraphernalia",
+        "behaviour",
+        "appearance",
+        "arresting_officer_information",
+        "intelligence",
+        "withdrawal_doctor_request",
+        "previous_drug_misuse",
+        "previous_test_history",
+        "notes",
+        "appointment_at",
+        "place",
+    ],
 }
 
 
@@ -65,7 +133,11 @@ def test_an_empty_form_reports_its_required_fields_as_errors(form, make_ctx):
 
 def test_the_annex_e_sections_are_the_three_criteria_in_decreasing_reliability():
     titles = [s.title for s in FORMS["annex_e"].sections]
-    assert titles[0].startswith("Criterion 1") and titles[1].startswith("Criterion 2") and titles[2].startswith("Criterion 3")
+    assert (
+        titles[0].startswith("Criterion 1")
+        and titles[1].startswith("Criterion 2")
+        and titles[2].startswith("Criterion 3")
+    )
 
 
 def test_notice_forms_are_the_written_notices():
@@ -89,7 +161,9 @@ def test_custody_episode_round_trips_through_json():
 
 
 def test_a_naive_datetime_is_stored_as_utc_from_uk_local_time():
-    doc = FORMS["ra5"].to_json({"reason": "on_drr", "ended_at": datetime(2026, 7, 1, 10, 0), "ended_by": "A"})
+    doc = FORMS["ra5"].to_json(
+        {"reason": "on_drr", "ended_at": datetime(2026, 7, 1, 10, 0), "ended_by": "A"}
+    )
     assert doc["answers"]["ended_at"] == "2026-07-01T09:00:00+00:00"
     loaded = FORMS["ra5"].from_json(doc)["ended_at"]
     assert loaded == datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
@@ -97,9 +171,14 @@ def test_a_naive_datetime_is_stored_as_utc_from_uk_local_time():
 
 
 def test_results_times_and_multi_choices_round_trip():
-    answers = {"test_outcome": "completed", "tested_at": local(2026, 12, 24, 10),
-               "results": {"opiates": "positive", "cocaine": "negative"}, "disputed": False,
-               "other_substances": ["alcohol", "cannabis"], "court_file_indicator": True}
+    answers = {
+        "test_outcome": "completed",
+        "tested_at": local(2026, 12, 24, 10),
+        "results": {"opiates": "positive", "cocaine": "negative"},
+        "disputed": False,
+        "other_substances": ["alcohol", "cannabis"],
+        "court_file_indicator": True,
+    }
     form = FORMS["dt1"]
     assert form.from_json(form.to_json(answers)) == answers
 
@@ -119,7 +198,9 @@ def test_from_json_refuses_another_forms_document():
 
 
 def test_from_json_keeps_fields_from_a_newer_client():
-    loaded = FORMS["ra5"].from_json({"form": "ra5", "version": 1, "answers": {"future_field": [1, 2]}})
+    loaded = FORMS["ra5"].from_json(
+        {"form": "ra5", "version": 1, "answers": {"future_field": [1, 2]}}
+    )
     assert loaded == {"future_field": [1, 2]}
 
 

@@ -19,7 +19,10 @@ def test_the_trigger_offence_list_has_the_21_current_offences(reference):
 
 
 def test_the_trigger_offence_file_cites_schedule_6_on_legislation_gov_uk(reference):
-    assert "legislation.gov.uk/ukpga/2000/43/schedule/6" in reference.documents["trigger_offences"]["source"]
+    assert (
+        "legislation.gov.uk/ukpga/2000/43/schedule/6"
+        in reference.documents["trigger_offences"]["source"]
+    )
 
 
 def test_misuse_of_drugs_offences_are_class_a_only_and_attempts_are_marked(reference):
@@ -30,11 +33,16 @@ def test_misuse_of_drugs_offences_are_class_a_only_and_attempts_are_marked(refer
 
 
 def test_deception_still_resolves_but_is_a_trigger_offence_only_before_its_repeal(reference):
-    assert reference.trigger_offence("obtaining_property_by_deception")["reference"] == "Theft Act 1968 s.15"
+    assert (
+        reference.trigger_offence("obtaining_property_by_deception")["reference"]
+        == "Theft Act 1968 s.15"
+    )
     assert reference.is_trigger_offence("obtaining_property_by_deception", on=date(2006, 6, 1))
     assert not reference.is_trigger_offence("obtaining_property_by_deception", on=date(2007, 1, 15))
     assert "obtaining_property_by_deception" in reference.choice_values("trigger_offences")
-    assert "obtaining_property_by_deception" not in reference.choice_values("trigger_offences", include_retired=False)
+    assert "obtaining_property_by_deception" not in reference.choice_values(
+        "trigger_offences", include_retired=False
+    )
 
 
 def test_the_spoc_directory_is_marked_fictional_and_starts_with_nottingham_at_the_aot(reference):

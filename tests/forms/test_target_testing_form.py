@@ -18,21 +18,38 @@ def test_a_non_trigger_arrest_needs_the_inspectors_details(make_ctx):
     answers = {**NOTHING, "cjit_requests_test": True}
     assert FORM.decide(answers, ctx).outcome == "test_with_inspector_authority"
     errors = {p.field for p in FORM.validate(answers, ctx) if p.is_error}
-    assert errors == {"inspector_name", "inspector_rank", "inspector_authorised_at", "inspector_grounds"}
-    complete = {**answers, "inspector_name": "Insp. Jones", "inspector_rank": "inspector",
-                "inspector_authorised_at": local(2026, 12, 24, 10), "inspector_grounds": "Seen injecting."}
+    assert errors == {
+        "inspector_name",
+        "inspector_rank",
+        "inspector_authorised_at",
+        "inspector_grounds",
+    }
+    complete = {
+        **answers,
+        "inspector_name": "Insp. Jones",
+        "inspector_rank": "inspector",
+        "inspector_authorised_at": local(2026, 12, 24, 10),
+        "inspector_grounds": "Seen injecting.",
+    }
     assert FORM.validate(complete, ctx) == []
 
 
 def test_an_authority_before_arrival_is_an_error(make_ctx):
     episode = {**ADULT_EPISODE, "arrest_offences": [], "arrest_offence_other": "Affray"}
-    answers = {**NOTHING, "cjit_requests_test": True, "inspector_name": "Insp. Jones",
-               "inspector_rank": "inspector", "inspector_authorised_at": local(2026, 12, 24, 8),
-               "inspector_grounds": "Seen injecting."}
+    answers = {
+        **NOTHING,
+        "cjit_requests_test": True,
+        "inspector_name": "Insp. Jones",
+        "inspector_rank": "inspector",
+        "inspector_authorised_at": local(2026, 12, 24, 8),
+        "inspector_grounds": "Seen injecting.",
+    }
     problems = FORM.validate(answers, make_ctx({"custody_episode": episode}))
     assert [p.field for p in problems] == ["inspector_authorised_at"]
 
 
 def test_history_answers_are_marked_as_prefilled():
-    assert FORM.field("positive_test_last_12_months").prefill == "history:positive_test_last_12_months"
+    assert (
+        FORM.field("positive_test_last_12_months").prefill == "history:positive_test_last_12_months"
+    )
     assert FORM.field("prison_production").prefill is None
