@@ -53,3 +53,13 @@ def test_history_answers_are_marked_as_prefilled():
         FORM.field("positive_test_last_12_months").prefill == "history:positive_test_last_12_months"
     )
     assert FORM.field("prison_production").prefill is None
+
+
+def test_on_a_prison_production_the_other_criteria_need_no_answer(make_ctx):
+    ctx = make_ctx({"custody_episode": ADULT_EPISODE})
+    problems = FORM.validate({"prison_production": True}, ctx)
+    assert problems == []
+    assert FORM.decide({"prison_production": True}, ctx).outcome == "no_test"
+    assert {p.field for p in FORM.validate({"prison_production": False}, ctx)} == set(CRITERION_KEYS) - {
+        "prison_production"
+    }
