@@ -125,7 +125,7 @@ def test_every_field_is_labelled_typed_and_its_choices_resolve(form, reference):
 @pytest.mark.parametrize("form", FORMS.values(), ids=lambda f: f.key)
 def test_an_empty_form_reports_its_required_fields_as_errors(form, make_ctx):
     problems = form.validate({}, make_ctx())
-    unconditional = [f.key for f in form.fields if f.required is True]
+    unconditional = [f.key for f in form.fields if f.is_required({})]
     assert {p.field for p in problems if p.is_error} >= set(unconditional)
     ok, _ = form.issuable({}, make_ctx())
     assert ok is (not unconditional)

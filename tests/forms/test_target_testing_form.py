@@ -60,6 +60,6 @@ def test_on_a_prison_production_the_other_criteria_need_no_answer(make_ctx):
     problems = FORM.validate({"prison_production": True}, ctx)
     assert problems == []
     assert FORM.decide({"prison_production": True}, ctx).outcome == "no_test"
-    assert {p.field for p in FORM.validate({"prison_production": False}, ctx)} == set(CRITERION_KEYS) - {
-        "prison_production"
-    }
+    assert {p.field for p in FORM.validate({"prison_production": False}, ctx)} == set(
+        CRITERION_KEYS
+    ) - {"prison_production"}
