@@ -151,13 +151,18 @@ _PREFILL = {
 }
 
 
+def _not_excluded(answers: Answers) -> bool:
+    # Prison production or a DRR settles it: the other criteria need no answer then.
+    return not any(answers.get(k) is True for k, _, _ in EXCLUSIONS)
+
+
 def criterion_fields() -> tuple[Field, ...]:
     return tuple(
         Field(
             key,
             "bool",
             label,
-            required=True,
+            required=_not_excluded,
             prefill=_PREFILL.get(key),
             help="Pre-filled from earlier records when known: check it." if key in _PREFILL else "",
         )

@@ -12,7 +12,9 @@ def decide(**answers):
 
 
 def test_prison_production_means_no_test_whatever_else():
-    decision = decide(prison_production=True, arrest_relates_to_class_a=True, cjit_requests_test=True)
+    decision = decide(
+        prison_production=True, arrest_relates_to_class_a=True, cjit_requests_test=True
+    )
     assert decision.outcome == "no_test"
     assert "prison production" in decision.reasons[0]
 
@@ -70,7 +72,10 @@ def test_an_unknown_trigger_offence_is_incomplete_when_a_test_is_indicated():
 
 
 def test_labels_are_the_profiles_verbatim_wording():
-    assert LABELS["prison_production"] == "Is the detainee on a prison production? If yes does not require a test."
+    assert (
+        LABELS["prison_production"]
+        == "Is the detainee on a prison production? If yes does not require a test."
+    )
     assert LABELS["first_adult_trigger_offence_arrest"] == (
         "Is this the detainee's first arrest for a trigger offence as an adult aged 18 or over?"
     )
@@ -92,7 +97,13 @@ def test_prison_production_or_drr_always_gives_no_test(answers, exclusion):
 @given(answers_strategy)
 def test_a_test_is_only_ever_decided_with_a_ground_and_reasons(answers):
     decision = target_testing_decision(answers)
-    assert decision.outcome in {"not_eligible", "no_test", "test", "test_with_inspector_authority", "incomplete"}
+    assert decision.outcome in {
+        "not_eligible",
+        "no_test",
+        "test",
+        "test_with_inspector_authority",
+        "incomplete",
+    }
     assert decision.reasons
     if decision.outcome.startswith("test"):
         assert any(answers.get(key) is True for key, _, _ in GROUNDS)

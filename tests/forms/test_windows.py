@@ -13,7 +13,9 @@ from .conftest import local
 
 
 def window(tested_at, resident_in_area=True, disputed=False, policy=None):
-    return initial_assessment_window(tested_at, resident_in_area=resident_in_area, disputed=disputed, policy=policy)
+    return initial_assessment_window(
+        tested_at, resident_in_area=resident_in_area, disputed=disputed, policy=policy
+    )
 
 
 def test_in_duty_hours_the_window_runs_from_the_same_day_to_the_next_working_day():
@@ -48,11 +50,17 @@ def test_a_disputed_result_is_booked_on_the_tenth_working_day():
 
 
 def test_resident_elsewhere_within_48_hours():
-    assert window(local(2026, 11, 17, 10), resident_in_area=False) == (date(2026, 11, 17), date(2026, 11, 19))
+    assert window(local(2026, 11, 17, 10), resident_in_area=False) == (
+        date(2026, 11, 17),
+        date(2026, 11, 19),
+    )
 
 
 def test_resident_elsewhere_when_the_48_hours_end_on_a_weekend_it_is_the_next_working_day():
-    assert window(local(2026, 11, 19, 10), resident_in_area=False) == (date(2026, 11, 19), date(2026, 11, 23))
+    assert window(local(2026, 11, 19, 10), resident_in_area=False) == (
+        date(2026, 11, 19),
+        date(2026, 11, 23),
+    )
 
 
 def test_resident_elsewhere_over_christmas_2026():
@@ -65,7 +73,10 @@ def test_disputed_takes_precedence_over_residence_and_hours():
 
 
 def test_residence_takes_precedence_over_out_of_hours():
-    assert window(local(2026, 11, 18, 21), resident_in_area=False) == (date(2026, 11, 18), date(2026, 11, 20))
+    assert window(local(2026, 11, 18, 21), resident_in_area=False) == (
+        date(2026, 11, 18),
+        date(2026, 11, 20),
+    )
 
 
 def test_a_naive_test_time_is_uk_local_time():
@@ -98,7 +109,9 @@ moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2029, 
 
 
 @given(moments, st.booleans(), st.booleans())
-def test_every_window_has_earliest_no_later_than_latest_and_a_working_last_day(tested_at, resident, disputed):
+def test_every_window_has_earliest_no_later_than_latest_and_a_working_last_day(
+    tested_at, resident, disputed
+):
     earliest, latest = window(tested_at, resident_in_area=resident, disputed=disputed)
     assert earliest <= latest
     assert is_working_day(latest)

@@ -30,7 +30,16 @@ def test_pinned_bank_holidays_of_2026_and_2027_are_not_working_days(day):
     assert not is_working_day(day)
 
 
-@pytest.mark.parametrize("day", [date(2026, 12, 24), date(2026, 12, 29), date(2026, 12, 31), date(2027, 3, 25), date(2027, 12, 29)])
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 12, 24),
+        date(2026, 12, 29),
+        date(2026, 12, 31),
+        date(2027, 3, 25),
+        date(2027, 12, 29),
+    ],
+)
 def test_ordinary_weekdays_around_the_holidays_are_working_days(day):
     assert is_working_day(day)
 
