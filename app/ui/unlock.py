@@ -41,7 +41,8 @@ class UnlockPanel(QWidget):
         self._attempt = attempt
         card = QFrame(objectName="unlockCard")
         card.setProperty("role", "card")
-        card.setMaximumWidth(460)
+        card.setMinimumWidth(420)
+        card.setMaximumWidth(520)
         title = QLabel(heading, objectName="unlockHeading")
         title.setProperty("role", "heading")
         self.note = QLabel(note, objectName="unlockNote", wordWrap=True)
