@@ -20,7 +20,9 @@ def ensure_demo_data(settings: Settings) -> None:
     from app.cli import DEMO_PASSPHRASE, DEMO_WORKER
     from app.services.workspace import Workspace
 
-    opened, _recovery = store.initialise(settings.data_dir, DEMO_WORKER, "Demo Worker", DEMO_PASSPHRASE)
+    opened, _recovery = store.initialise(
+        settings.data_dir, DEMO_WORKER, "Demo Worker", DEMO_PASSPHRASE
+    )
     try:
         demo.fill(Workspace(settings, opened))
     finally:

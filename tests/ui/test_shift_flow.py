@@ -1,0 +1,123 @@
+"""A whole shift, driven through the widgets: profile → positive test → RA1 → lock → colleague."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QPushButton, QTableWidget
+from sqlalchemy import select
+
+from app.storage.models import AuditEvent, Notice
+from tests.ui.conftest import WORKER_PASS, choose, find, tick, type_into
+
+
+def _new_episode(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.episode
+
+
+def _fill_arrival(qtbot, window, name=("Quartermaine", "Zebedee")):
+    type_into(qtbot, window, "custody_episode", "custody_record_number", "52/12345/26")
+    type_into(qtbot, window, "custody_episode", "arrived_at", "24/11/2026 09:15")
+    tick(qtbot, window, "custody_episode", "arrest_offences", "Theft (Theft Act")
+    type_into(qtbot, window, "custody_episode", "family_name", name[0])
+    type_into(qtbot, window, "custody_episode", "given_names", name[1])
+    type_into(qtbot, window, "custody_episode", "date_of_birth", "17/05/1990")
+    type_into(qtbot, window, "custody_episode", "address", "14 Wollaton Crescent\nNottingham")
+    type_into(qtbot, window, "custody_episode", "postcode", "NG8 1AA")
+    choose(qtbot, window, "custody_episode", "gender", "Male")
+    choose(qtbot, window, "custody_episode", "ethnicity", "White: English")
+    choose(qtbot, window, "custody_episode", "resident_in_area", "Yes")
+
+
+def _answer_profile(qtbot, window):
+    window.episode.show_form("target_testing")
+    for key in ("prison_production", "subject_to_drr"):
+        choose(qtbot, window, "target_testing", key, "No")
+    choose(qtbot, window, "target_testing", "disclosed_class_a_use", "Yes")
+
+
+def _positive_dt1(qtbot, window):
+    window.episode.show_form("dt1")
+    choose(qtbot, window, "dt1", "test_outcome", "Test completed")
+    type_into(qtbot, window, "dt1", "tested_at", "24/11/2026 10:05")
+    type_into(qtbot, window, "dt1", "tested_by", "DO Smith 4421")
+    opiates = window.findChild(QComboBox, "result_opiates")
+    opiates.setFocus()
+    qtbot.keyClicks(opiates, "Positive")
+    cocaine = window.findChild(QComboBox, "result_cocaine")
+    cocaine.setFocus()
+    qtbot.keyClicks(cocaine, "Negative")
+    choose(qtbot, window, "dt1", "disputed", "No")
+    choose(qtbot, window, "dt1", "authority", "Trigger offence")
+    type_into(qtbot, window, "dt1", "ra_at", "24/11/2026 15:00")
+    choose(qtbot, window, "dt1", "court_file_indicator", "Yes")
+
+
+def test_a_positive_test_leads_to_an_issued_ra1_then_a_colleague_takes_over(qtbot, window, printed):
+    _new_episode(qtbot, window)
+    _fill_arrival(qtbot, window)
+    _answer_profile(qtbot, window)
+    decision = find(window, QLabel, "decision_target_testing")
+    assert "Decision: Test" in decision.text() and "disclosed" in decision.text().lower()
+    _positive_dt1(qtbot, window)
+
+    window.episode.show_form("ra1")
+    issue = find(window, QPushButton, "issue_ra1")
+    choose(qtbot, window, "ra1", "requirement_made", "Yes")
+    assert not issue.isEnabled() and "Not ready to issue" in issue.toolTip()
+    type_into(qtbot, window, "ra1", "appointment_at", "24/11/2026 15:00")
+    choose(qtbot, window, "ra1", "follow_up_required_if_assessor_requires", "Yes")
+    for copy in ("Detainee", "Custody record", "CJIT"):
+        tick(qtbot, window, "ra1", "copies", copy)
+    type_into(qtbot, window, "ra1", "given_by", "Ann Worker, CJIT")
+    type_into(qtbot, window, "ra1", "given_at", "24/11/2026 10:40")
+    assert issue.isEnabled(), issue.toolTip()
+
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert len(printed) == 1 and printed[0][1] is False
+    with window.workspace.store.session() as s:
+        notice = s.scalars(select(Notice)).one()
+    assert notice.kind == "ra1" and notice.content["form"]["answers"]["appointment_at"]
+    assert find(window, QListWidget, "noticeList").count() == 1
+    assert not issue.isEnabled()
+
+    # Idle lock: the content is hidden, the unsaved answer is kept.
+    type_into(qtbot, window, "ra3", "notes", "Spoke briefly before release")
+    window.idle.idle.emit()
+    assert window.frame.currentWidget() is window.lock_panel
+    panel = window.lock_panel
+    panel.worker.setCurrentText("lead")
+    qtbot.keyClicks(panel.passphrase, "lead passphrase 1")
+    qtbot.keyClick(panel.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.frame.currentWidget() is window.pages, timeout=10000)
+    assert window.workspace.worker.username == "lead"
+    assert window.episode.form_pages["ra3"].answers()["notes"] == "Spoke briefly before release"
+    with window.workspace.store.session() as s:
+        last = s.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "authentication")
+            .order_by(AuditEvent.seq.desc())
+        ).first()
+    assert (last.actor, last.detail["event"]) == ("lead", "switched")
+
+
+def test_the_board_lists_the_episode_with_its_steps(qtbot, window):
+    _new_episode(qtbot, window)
+    _fill_arrival(qtbot, window, ("Okafor", "Chidi"))
+    _answer_profile(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    table = find(window, QTableWidget, "episodeTable")
+    assert table.rowCount() == 1
+    assert table.item(0, 1).text() == "OKAFOR, Chidi"
+    assert table.item(0, 4).text() == "Test"
+
+
+def test_a_wrong_passphrase_at_the_lock_screen_says_so(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    panel = window.lock_panel
+    qtbot.keyClicks(panel.passphrase, "not my passphrase")
+    qtbot.keyClick(panel.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "wrong" in panel.message.text(), timeout=10000)
+    assert "2 more tries" in panel.message.text()
+    assert window.frame.currentWidget() is panel
+    qtbot.keyClicks(panel.passphrase, WORKER_PASS)
+    qtbot.keyClick(panel.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.frame.currentWidget() is window.pages, timeout=10000)
