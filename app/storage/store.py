@@ -96,8 +96,10 @@ class Store:
             yield session
 
     def close(self) -> None:
-        self.engine.dispose()
-        self._lock.release()
+        """Close the store; closing twice is harmless (the window and its owner may both)."""
+        if self._lock.is_locked:
+            self.engine.dispose()
+            self._lock.release()
 
     # --- workers -----------------------------------------------------------------------------
 

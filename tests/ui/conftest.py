@@ -39,11 +39,7 @@ def workspace(settings):
     opened = ws.unlock(settings, "ann", WORKER_PASS)
     opened.clock = lambda: NOW
     yield opened
-    if opened.store.engine.pool.checkedout() == 0:
-        try:
-            opened.close()
-        except Exception:  # noqa: BLE001 - already closed by the window
-            pass
+    opened.close()
 
 
 @pytest.fixture
