@@ -20,6 +20,7 @@ from app.services.text_keys import name_key
 from app.services.workspace import Workspace
 from app.storage import audit
 from app.storage.models import (
+    Appointment,
     CustodyEpisode,
     FormRecord,
     FormRecordVersion,
@@ -196,6 +197,8 @@ def save_answers(
             _update_person(episode.person, answers)
             episode.custody_record_number = (answers.get("custody_record_number") or "").strip()
             episode.arrived_at = _parse_datetime(answers.get("arrived_at"))
+        if form_key == "annex_e":
+            _book_annex_e(s, episode_id, answers)
         episode.updated_at = utcnow()
         episode.current_step = form_key
         _touch(episode)
@@ -209,6 +212,28 @@ def save_answers(
                 detail={"form": form_key, "episode_id": episode_id},
             )
         return record.id
+
+
+def _book_annex_e(s, episode_id: str, answers: dict) -> None:  # noqa: ANN001
+    """Annex E is a record, not a notice (no legal sanction, 004 §4.9): its appointment is kept
+    in step with the answers, so the board shows it when it is due."""
+    booked = s.scalars(
+        select(Appointment).where(
+            Appointment.episode_id == episode_id, Appointment.kind == "annex_e"
+        )
+    ).first()
+    at = _parse_datetime(answers.get("appointment_at"))
+    if at is None:
+        if booked is not None and booked.status == "booked":
+            booked.status = "cancelled"
+            _touch(booked)
+        return
+    if booked is None:
+        booked = Appointment(episode_id=episode_id, kind="annex_e", at=at)
+        s.add(booked)
+    else:
+        _touch(booked)
+    booked.at, booked.place, booked.status = at, answers.get("place") or "", "booked"
 
 
 def close_episode(ws: Workspace, episode_id: str) -> None:
@@ -239,3 +264,26 @@ def reopen_episode(ws: Workspace, episode_id: str) -> None:
             episode_id,
             detail={"event": "episode_reopened"},
         )
+
+
+def remember_place(ws: Workspace, episode_id: str | None, form_key: str | None) -> None:
+    """Where this worker was, so a restart (or a crash) brings them back to it."""
+    from app.storage.models import Setting
+
+    with ws.store.session() as s:
+        s.merge(
+            Setting(
+                key=f"last_place:{ws.worker.id}",
+                value={"episode_id": episode_id, "form_key": form_key},
+            )
+        )
+
+
+def last_place(ws: Workspace) -> tuple[str | None, str | None]:
+    from app.storage.models import Setting
+
+    with ws.store.session() as s:
+        row = s.get(Setting, f"last_place:{ws.worker.id}")
+        if not row or not row.value or not s.get(CustodyEpisode, row.value.get("episode_id")):
+            return None, None
+        return row.value["episode_id"], row.value.get("form_key")

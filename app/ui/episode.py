@@ -212,6 +212,8 @@ class EpisodeView(QWidget):
 
     def _step_changed(self, row: int) -> None:
         self.pages.setCurrentIndex(row)
+        if self.episode_id and row >= 0 and self.data:
+            episodes.remember_place(self.window_.workspace, self.episode_id, self.current_form())
 
     def _move(self, delta: int) -> None:
         row = max(0, min(self.steps.count() - 1, self.steps.currentRow() + delta))

@@ -59,7 +59,18 @@ class MainWindow(QMainWindow):
         self.idle.start()
         self.hub.changed.connect(self._on_changed)
         self.resize(1366, 768)
+        self.status.refresh(workspace)
         self.show_board()
+        self._return_to_last_place()
+
+    def _return_to_last_place(self) -> None:
+        from app.services import episodes
+
+        episode_id, form_key = episodes.last_place(self.workspace)
+        if episode_id:
+            self.open_episode(episode_id)
+            if form_key:
+                self.episode.show_form(form_key)
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -110,6 +121,10 @@ class MainWindow(QMainWindow):
         if self._locked():
             return
         self.episode.flush()
+        if self.pages.currentWidget() is self.episode:
+            from app.services import episodes
+
+            episodes.remember_place(self.workspace, None, None)
         self.board.refresh()
         self.pages.setCurrentWidget(self.board)
         self.board.focus_default()

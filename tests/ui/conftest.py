@@ -82,7 +82,23 @@ def type_into(qtbot, window, page_key: str, field_key: str, text: str) -> None:
     for i, line in enumerate(text.split("\n")):
         if i:
             qtbot.keyClick(editor, Qt.Key.Key_Return)
-        qtbot.keyClicks(editor, line)
+        for ch in line:
+            _type_char(qtbot, editor, ch)
+
+
+def _type_char(qtbot, widget, ch: str) -> None:
+    if ch.isascii():
+        qtbot.keyClicks(widget, ch)
+        return
+    # QTest only knows ASCII keys; a real keyboard sends the character as the event's text.
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    target = widget.focusProxy() or widget
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(
+            target, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
+        )
 
 
 def choose(qtbot, window, page_key: str, field_key: str, label_start: str) -> None:
