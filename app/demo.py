@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from app.forms.registry import FORMS
 from app.forms.times import LONDON
+from app.forms.validation import pnc_check_letter
 from app.services import episodes, forms_context, notices
 from app.services.workspace import Workspace
 
@@ -90,7 +91,7 @@ STREETS = [
     "Bulwell Lane",
     "Bestwood Park Drive",
 ]
-POSTCODES = ["NG7 3AB", "NG5 1DE", "NG6 2FG", "NG3 7HJ", "NG8 4KL", "NG2 3MN", "NG11 8PQ"]
+POSTCODES = ["NG7 3AB", "NG5 1DE", "NG6 2FG", "NG3 7HJ", "NG8 4JL", "NG2 3DN", "NG11 8PQ"]
 OFFENCES = [
     "theft",
     "theft",
@@ -107,6 +108,11 @@ ELSEWHERE = ["derby", "mansfield_ashfield", "leicester", "sheffield"]
 POSITIVE_RATE = 0.3  # Nottingham saw 25-35% positive (000 Figure 4)
 
 
+def fictional_pnc_id(rng: random.Random) -> str:
+    year, serial = f"{rng.randint(0, 25):02d}", str(rng.randint(100000, 999999))
+    return f"{year}/{serial}{pnc_check_letter(year, serial)}"
+
+
 def fictional_person(rng: random.Random, today: date) -> dict:
     born = today - timedelta(days=rng.randint(18 * 366, 55 * 365))
     return {
@@ -115,9 +121,7 @@ def fictional_person(rng: random.Random, today: date) -> dict:
         "date_of_birth": born,
         "address": f"{rng.randint(1, 240)} {rng.choice(STREETS)}\nNottingham",
         "postcode": rng.choice(POSTCODES),
-        "pnc_id": f"{rng.randint(0, 25):02d}/{rng.randint(100000, 999999)}{rng.choice('ABCDEFGHJK')}"
-        if rng.random() < 0.7
-        else None,
+        "pnc_id": fictional_pnc_id(rng) if rng.random() < 0.7 else None,
         "gender": rng.choice(["male", "male", "male", "female"]),
         "ethnicity": rng.choice(
             [
@@ -140,7 +144,13 @@ def _save(ws: Workspace, episode_id: str, form_key: str, answers: dict) -> None:
 
 
 def _episode(
-    ws: Workspace, rng: random.Random, arrived: datetime, person: dict, worker: str, stage: int
+    ws: Workspace,
+    rng: random.Random,
+    arrived: datetime,
+    person: dict,
+    worker: str,
+    stage: int,
+    positive: bool | None = None,
 ) -> str:
     episode_id = episodes.new_episode(ws)
     resident = rng.random() > 0.15
@@ -178,8 +188,8 @@ def _episode(
     )
     if stage < 2:
         return episode_id
-    tested = arrived + timedelta(minutes=rng.randint(20, 90))
-    positive = rng.random() < POSITIVE_RATE
+    tested = min(arrived + timedelta(minutes=rng.randint(20, 90)), ws.now() - timedelta(minutes=5))
+    positive = rng.random() < POSITIVE_RATE if positive is None else positive
     results = {
         "opiates": "positive" if positive and rng.random() < 0.7 else "negative",
         "cocaine": "positive" if positive and rng.random() < 0.6 else "negative",
@@ -202,6 +212,7 @@ def _episode(
             )
             or None,
             "court_file_indicator": positive,
+            "ra_at": _initial_appointment(tested, resident) if positive else None,
         },
     )
     if stage < 3:
@@ -222,19 +233,25 @@ def _episode(
     return episode_id
 
 
-def _ra1(
-    ws: Workspace, episode_id: str, tested: datetime, resident: bool, worker: str, printed: bool
-) -> None:
+def _initial_appointment(tested: datetime, resident: bool) -> datetime:
     from app.forms.rules import initial_assessment_window
 
-    stored = episodes.load_episode(ws, episode_id).answers
-    typed = forms_context.typed_episode(stored)
     earliest, _latest = initial_assessment_window(tested, resident_in_area=resident, disputed=False)
-    cjit = "nottingham" if resident else typed["custody_episode"].get("cjit_of_residence")
-    ctx = forms_context.context(ws, typed)
     appointment = datetime.combine(earliest, time(14, 0), tzinfo=LONDON)
     if appointment < tested + timedelta(hours=2):  # same day: a slot later in the duty day
         appointment = (tested + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+    return appointment
+
+
+def _ra1(
+    ws: Workspace, episode_id: str, tested: datetime, resident: bool, worker: str, printed: bool
+) -> None:
+
+    stored = episodes.load_episode(ws, episode_id).answers
+    typed = forms_context.typed_episode(stored)
+    cjit = "nottingham" if resident else typed["custody_episode"].get("cjit_of_residence")
+    ctx = forms_context.context(ws, typed)
+    appointment = _initial_appointment(tested, resident)
     answers = {
         **FORMS["ra1"].defaults(ctx),
         "requirement_made": True,
@@ -276,6 +293,8 @@ def fill(
     for i in range(episodes_today):
         arrived = start + timedelta(minutes=rng.randint(0, span))
         person = people[i] if i < 3 else fictional_person(rng, now.date())  # some are known
-        _episode(ws, rng, arrived, person, "Sam Patel", stage=i % 4)
+        # A shift always shows each kind of case: positives with their RA1, an RA1 still to do.
+        forced = {3: True, 6: True, 7: True}.get(i)
+        _episode(ws, rng, arrived, person, "Sam Patel", stage=i % 4, positive=forced)
         made += 1
     return made

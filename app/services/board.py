@@ -167,6 +167,7 @@ def waiting(ws: Workspace, day: date | None = None) -> list[WaitingItem]:
                     f"{kind} due today at {appt.at.astimezone(UK):%H:%M}",
                 )
             )
+        items += _ra1_needed(s)
         ra3s = s.scalars(select(FormRecord).where(FormRecord.form_key == "ra3"))
         forms_by_episode: dict[str, set[str]] = {}
         for record in s.scalars(select(FormRecord).where(FormRecord.form_key.in_(("ra4", "ra5")))):
@@ -193,4 +194,25 @@ def waiting(ws: Workspace, day: date | None = None) -> list[WaitingItem]:
                         record.episode_id, "follow_up", "Follow-up to arrange (RA4) or end (RA5)"
                     )
                 )
+    return items
+
+
+def _ra1_needed(s) -> list[WaitingItem]:  # noqa: ANN001
+    """Open episodes with a positive DT1 and no RA1 yet (004 IE1: the notice before release)."""
+    open_ids = select(CustodyEpisode.id).where(CustodyEpisode.status == "open")
+    with_ra1 = select(FormRecord.episode_id).where(FormRecord.form_key == "ra1")
+    items = []
+    for record in s.scalars(
+        select(FormRecord).where(
+            FormRecord.form_key == "dt1",
+            FormRecord.episode_id.in_(open_ids),
+            FormRecord.episode_id.not_in(with_ra1),
+        )
+    ):
+        if "positive" in (record.answers.get("results") or {}).values():
+            items.append(
+                WaitingItem(
+                    record.episode_id, "ra1_needed", "positive test: RA1 to give before release"
+                )
+            )
     return items

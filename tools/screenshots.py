@@ -1,0 +1,111 @@
+"""Regenerate docs/screenshots/ (run under Xvfb at 1366x768, as a custody-suite monitor):
+
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python tools/screenshots.py
+
+Uses a fresh demo store in a temporary directory; nothing personal, nothing kept.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+
+from app import demo  # noqa: E402
+from app.cli import DEMO_PASSPHRASE, DEMO_WORKER  # noqa: E402
+from app.config import Settings  # noqa: E402
+from app.services import board  # noqa: E402
+from app.services import workspace as ws
+from app.storage import store  # noqa: E402
+from app.ui.main import make_application  # noqa: E402
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+NOW = datetime(2026, 11, 24, 15, 40, tzinfo=UTC)  # a Tuesday afternoon shift
+
+
+def shot(name: str) -> None:
+    app = QApplication.instance()
+    for _ in range(5):
+        app.processEvents()
+    QApplication.primaryScreen().grabWindow(0).save(str(OUT / f"{name}.png"))
+    print("saved", name)
+
+
+def main() -> None:
+    app = make_application()
+    QMessageBox.question = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    tmp = Path(tempfile.mkdtemp())
+    settings = Settings(data_dir=tmp / "data")
+    opened, _ = store.initialise(settings.data_dir, DEMO_WORKER, "Sam Patel", DEMO_PASSPHRASE)
+    opened.add_worker("a.morgan", "Alex Morgan", "another passphrase")
+    workspace = ws.Workspace(settings, opened, clock=lambda: NOW)
+    demo.fill(workspace)
+    opened.close()
+
+    from app.ui.setup_wizard import SetupWizard
+    from app.ui.unlock import UnlockPanel
+
+    wizard = SetupWizard(Settings(data_dir=tmp / "fresh"))
+    wizard.resize(720, 520)
+    wizard.move(323, 124)
+    wizard.show()
+    shot("setup-welcome")
+    wizard.close()
+
+    panel = UnlockPanel(ws.known_workers(settings), lambda u, p: None)
+    panel.setWindowTitle("CJIT Desk — sign in")
+    panel.resize(1366, 768)
+    panel.move(0, 0)
+    panel.show()
+    panel.focus_first()
+    shot("unlock")
+    panel.close()
+
+    from app.ui.main_window import MainWindow
+
+    workspace = ws.unlock(settings, DEMO_WORKER, DEMO_PASSPHRASE)
+    workspace.clock = lambda: NOW
+    window = MainWindow(workspace)
+    window.hooks["print"] = lambda *a: None
+    window.move(0, 0)
+    window.showMaximized()
+    window.show_board()
+    shot("board")
+    rows = board.shift_board(workspace)
+    positive = next(r for r in rows if r.steps["test"].startswith("Positive"))
+    window.open_episode(positive.id)
+    window.episode.show_form("custody_episode")
+    shot("episode")
+    window.episode.show_form("target_testing")
+    shot("profile")
+    window.episode.show_form("dt1")
+    shot("dt1")
+    window.episode.show_form("ra1")
+    shot("ra1")
+    negative = next(r for r in rows if r.steps["assessment"].startswith("Annex E"))
+    window.open_episode(negative.id)
+    window.episode.show_form("annex_e")
+    shot("annex-e")
+    window.show_board()
+    window.board.search.setText("ush")
+    window.board._run_search()
+    QTimer.singleShot(300, lambda: None)
+    for _ in range(20):
+        app.processEvents()
+        QApplication.instance().thread().msleep(20)
+    shot("search")
+    window.board.search.clear()
+    window.board.hits.hide()
+    window.lock()
+    shot("locked")
+    window.close()
+
+
+if __name__ == "__main__":
+    main()
