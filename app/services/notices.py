@@ -78,7 +78,7 @@ def issue_notice(ws: Workspace, episode_id: str, form_key: str) -> IssuedNotice:
             f"The {definition.short_title} cannot be issued yet:\n"
             + "\n".join(f"• {p.message}" for p in problems if p.is_error)
         )
-    now = utcnow()
+    now = ws.clock()
     with ws.store.session() as s:
         issuer = s.get(Worker, ws.worker.id) if ws.worker.id else None
         content = {

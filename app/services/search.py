@@ -7,8 +7,8 @@ Each kind of query is one indexed range scan (no LIKE '%…%', no table scan), s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 
 from sqlalchemy import and_, func, or_, select
 
@@ -19,7 +19,7 @@ from app.storage.models import CustodyEpisode, Person
 LIMIT = 50
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y")
 _PNC = re.compile(r"^\d{2}/\d{1,7}[A-Z]?$", re.IGNORECASE)
-_CUSTODY = re.compile(r"^[A-Z]{1,4}[/ -]?\d", re.IGNORECASE)
+_NUMBERISH = re.compile(r"^[A-Z]{0,4}[/ -]?\d[\d/ -]*[A-Z]?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -79,18 +79,15 @@ def search_people(ws: Workspace, query: str, limit: int = LIMIT) -> list[PersonH
     if len(text) < 2:
         return []
     with ws.store.session() as s:
-        person_ids: list[str]
-        if _CUSTODY.match(text) and not _PNC.match(text) and not _as_date(text):
+        person_ids = list(s.scalars(select(Person.id).where(_person_filter(text)).limit(limit)))
+        if _NUMBERISH.match(text) and not _as_date(text):
+            # "52/5432" may be the start of a custody number as well as of a PNC ID: try both.
             by_custody = (
                 select(CustodyEpisode.person_id)
                 .where(_prefix(CustodyEpisode.custody_record_number, text.upper()))
                 .limit(limit)
             )
-            person_ids = list(s.scalars(by_custody))
-        else:
-            person_ids = []
-        if not person_ids:
-            person_ids = list(s.scalars(select(Person.id).where(_person_filter(text)).limit(limit)))
+            person_ids += [p for p in s.scalars(by_custody) if p not in person_ids]
         if not person_ids:
             return []
         latest = (
@@ -128,5 +125,29 @@ def search_people(ws: Workspace, query: str, limit: int = LIMIT) -> list[PersonH
                     count or 0,
                 )
             )
-    hits.sort(key=lambda h: (h.family_name.casefold(), h.given_names.casefold()))
-    return hits
+    return _one_per_person(hits)
+
+
+def _identity(hit: PersonHit) -> tuple:
+    # Each episode records the person afresh (offline, on several workstations), so one person
+    # has several rows; they are the same person when the PNC ID, or name and date of birth, match.
+    if hit.pnc_id:
+        return ("pnc", hit.pnc_id)
+    return ("name", name_key(hit.family_name), name_key(hit.given_names), hit.date_of_birth)
+
+
+def _one_per_person(hits: list[PersonHit]) -> list[PersonHit]:
+    merged: dict[tuple, PersonHit] = {}
+    for hit in hits:
+        key = _identity(hit)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = hit
+            continue
+        newest = max(
+            (seen, hit), key=lambda h: h.latest_arrived_at or datetime.min.replace(tzinfo=UTC)
+        )
+        merged[key] = replace(newest, episodes=seen.episodes + hit.episodes)
+    return sorted(
+        merged.values(), key=lambda h: (h.family_name.casefold(), h.given_names.casefold())
+    )
