@@ -87,7 +87,8 @@ def _seed(connection: Any) -> None:
 @contextmanager
 def write_session(engine: Engine) -> Iterator[tuple[Session, StoreInfo]]:
     """One serialised write transaction; commits on success, rolls back on any exception."""
-    with Session(bind=engine.execution_options(**{_WRITE: True})) as session, session.begin():
+    write = engine.execution_options(**{_WRITE: True})
+    with Session(bind=write, expire_on_commit=False) as session, session.begin():
         info = session.execute(select(StoreInfo).where(StoreInfo.id == 1).with_for_update())
         yield session, info.scalar_one()
 
@@ -98,13 +99,13 @@ def read_session(engine: Engine) -> Iterator[Session]:
     bind = engine
     if engine.dialect.name == "postgresql":
         bind = engine.execution_options(isolation_level="REPEATABLE READ")
-    with Session(bind=bind) as session, session.begin():
+    with Session(bind=bind, expire_on_commit=False) as session, session.begin():
         yield session
 
 
 def plain_session(engine: Engine) -> Session:
     """For small independent writes that take no sequence number (enrolment, revocation)."""
-    return Session(bind=engine.execution_options(**{_WRITE: True}))
+    return Session(bind=engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
 
 
 def next_seq(info: StoreInfo) -> int:
