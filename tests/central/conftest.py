@@ -8,11 +8,8 @@ missing PostgreSQL is a failure, not a skip.
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -21,29 +18,15 @@ from central.api import create_app
 from central.db import make_engine, migrate
 from central.models import Base
 from tests.central.helpers import Enroller
-
-PG_HOST = os.environ.get("CJIT_TEST_PG_HOST", "127.0.0.1")
-PG_ADMIN = f"host={PG_HOST} port=5432 user=postgres dbname=test connect_timeout=3"
-
-
-def _pg_unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"PostgreSQL is required under CI=true but unreachable: {reason}")
-    pytest.skip(f"PostgreSQL at {PG_HOST}:5432 (database 'test') is unreachable: {reason}")
+from tests.central.pg import create_database, drop_database
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh database for this test session; several sessions can run side by side."""
-    name = f"cjit_central_test_{secrets.token_hex(6)}"
-    try:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as exc:
-        _pg_unavailable(str(exc).strip().splitlines()[0])
-    yield f"postgresql+psycopg://postgres@{PG_HOST}:5432/{name}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    url = create_database()
+    yield url
+    drop_database(url)
 
 
 @pytest.fixture(scope="session")
