@@ -1,0 +1,156 @@
+"""Command line: ``cjit-central`` (also ``python -m central``).
+
+cjit-central serve [--host 127.0.0.1] [--port 8765] [--database-url URL] [--data-dir DIR]
+cjit-central enrol-code --suite bridewell [--valid-hours 24]
+cjit-central report monthly --month 2026-04 [--to 2027-03] [--suite S] [--format table|csv|json]
+cjit-central revoke-device DEVICE_ID
+cjit-central load-reference DIR
+cjit-central new-epoch            (after restoring a backup: every client re-pulls from 0)
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from central import auth, reference, reports
+from central.db import make_engine, migrate
+from central.settings import load_settings
+
+log = logging.getLogger("central")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cjit-central", description="The CJIT central store.")
+    parser.add_argument(
+        "--data-dir", help="folder for the default SQLite store (CJIT_CENTRAL_DATA_DIR)"
+    )
+    parser.add_argument("--database-url", help="SQLAlchemy URL (CJIT_CENTRAL_DATABASE_URL)")
+    # Accepted after the sub-command too (``serve --database-url …``) without overriding.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS)
+    common.add_argument("--database-url", default=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add = sub.add_parser
+    sub.add_parser = lambda *a, **k: _add(*a, parents=[common], **k)  # type: ignore[method-assign]
+    serve = sub.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    code = sub.add_parser("enrol-code", help="print a one-time enrolment code for a workstation")
+    code.add_argument("--suite", required=True)
+    code.add_argument("--valid-hours", type=float, default=24.0)
+    report = sub.add_parser("report", help="partnership reports")
+    report.add_argument("kind", choices=["monthly"])
+    report.add_argument("--month", required=True, help="YYYY-MM (the first month)")
+    report.add_argument("--to", help="YYYY-MM, the last month (default: --month)")
+    report.add_argument("--suite", help="one suite (default: all suites together)")
+    report.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    revoke = sub.add_parser("revoke-device", help="stop a workstation syncing, at once")
+    revoke.add_argument("device_id")
+    load = sub.add_parser(
+        "load-reference", help="load <name>.json reference documents from a folder"
+    )
+    load.add_argument("directory", type=Path)
+    sub.add_parser("new-epoch", help="after restoring a backup: make every client re-pull")
+    return parser
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    settings = load_settings(args.data_dir, args.database_url)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    return engine
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from central.api import create_app
+
+    if args.host not in ("127.0.0.1", "::1", "localhost"):
+        log.warning(
+            "listening on %s: put a TLS-terminating proxy in front (clients refuse "
+            "plain HTTP except to loopback)",
+            args.host,
+        )
+    app = create_app(_engine(args))
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    return 0
+
+
+def _enrol_code(args: argparse.Namespace) -> int:
+    code, expires = auth.create_enrolment_code(_engine(args), args.suite, args.valid_hours)
+    print(code)
+    print(
+        f"Single use, for suite '{args.suite}', valid until {expires:%Y-%m-%d %H:%M} UTC.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    try:
+        rows = reports.monthly(_engine(args), args.month, args.to or args.month, args.suite)
+    except ValueError as exc:
+        print(f"cjit-central: {exc}", file=sys.stderr)
+        return 2
+    render = {"table": reports.to_table, "csv": reports.to_csv, "json": reports.to_json}
+    print(render[args.format](rows).rstrip("\n"))
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    if not auth.revoke_device(_engine(args), args.device_id):
+        print(f"cjit-central: no device with id {args.device_id}", file=sys.stderr)
+        return 1
+    print(f"Device {args.device_id} is revoked; its next request is refused.")
+    return 0
+
+
+def _load_reference(args: argparse.Namespace) -> int:
+    try:
+        loaded, ignored = reference.load_folder(_engine(args), args.directory)
+    except reference.ReferenceDataError as exc:
+        print(f"cjit-central: {exc}", file=sys.stderr)
+        return 1
+    for item in loaded:
+        print(f"{item.name}: version {item.version}{'' if item.changed else ' (unchanged)'}")
+    if ignored:
+        print(f"Not reference data, ignored: {', '.join(ignored)}", file=sys.stderr)
+    return 0
+
+
+def _new_epoch(args: argparse.Namespace) -> int:
+    from central.pull import new_epoch
+
+    print(f"New store epoch {new_epoch(_engine(args))}: every workstation will re-pull from 0.")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "serve": _serve,
+    "enrol-code": _enrol_code,
+    "report": _report,
+    "revoke-device": _revoke,
+    "load-reference": _load_reference,
+    "new-epoch": _new_epoch,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    args = _parser().parse_args(argv)
+    return COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

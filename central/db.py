@@ -1,0 +1,114 @@
+"""Engines, migrations and the two kinds of transaction the service uses.
+
+Writers (push, reference loading) are serialised by one lock: the single ``store_info`` row,
+locked ``FOR UPDATE`` on PostgreSQL and by ``BEGIN IMMEDIATE`` on SQLite. The change sequence
+lives in that row, so a writer takes its sequence numbers while holding the lock and keeps it
+until commit: sequence order is commit order, across any number of ``serve`` processes.
+Readers (pull, counts, reports) run in one snapshot so everything they return is consistent.
+See docs/sync-protocol.md, "Ordering".
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.orm import Session
+
+from central.models import StoreInfo
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Any constant will do; it only has to be the same in every process.
+_MIGRATION_LOCK_KEY = 0x434A4954  # "CJIT"
+_WRITE = "cjit_write"
+
+
+def make_engine(database_url: str) -> Engine:
+    if database_url.startswith("sqlite"):
+        return _sqlite_engine(database_url)
+    # hide_parameters: SQL errors must not carry record values (personal data) into logs.
+    return create_engine(database_url, pool_pre_ping=True, hide_parameters=True)
+
+
+def _sqlite_engine(database_url: str) -> Engine:
+    path = database_url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        database_url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        hide_parameters=True,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from pysqlite so BEGIN is ours (SQLAlchemy's recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # IMMEDIATE takes the write lock up front: writers queue instead of deadlocking.
+        write = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade to the newest schema; safe when several processes start at once."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.execution_options(**{_WRITE: True}).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        _seed(connection)
+
+
+def _seed(connection: Any) -> None:
+    with Session(bind=connection) as session:
+        if session.get(StoreInfo, 1) is None:
+            session.add(StoreInfo(id=1, change_seq=0, store_epoch=str(uuid.uuid4())))
+            session.flush()
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[tuple[Session, StoreInfo]]:
+    """One serialised write transaction; commits on success, rolls back on any exception."""
+    write = engine.execution_options(**{_WRITE: True})
+    with Session(bind=write, expire_on_commit=False) as session, session.begin():
+        info = session.execute(select(StoreInfo).where(StoreInfo.id == 1).with_for_update())
+        yield session, info.scalar_one()
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """One consistent snapshot (REPEATABLE READ on PostgreSQL, a read transaction on SQLite)."""
+    bind = engine
+    if engine.dialect.name == "postgresql":
+        bind = engine.execution_options(isolation_level="REPEATABLE READ")
+    with Session(bind=bind, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def plain_session(engine: Engine) -> Session:
+    """For small independent writes that take no sequence number (enrolment, revocation)."""
+    return Session(bind=engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
+
+
+def next_seq(info: StoreInfo) -> int:
+    """Only valid inside write_session: the row lock makes this increment exclusive."""
+    info.change_seq += 1
+    return info.change_seq

@@ -1,0 +1,153 @@
+"""Tables of the central store (SQLAlchemy 2, ``Mapped[...]``).
+
+The migration in ``migrations/versions`` creates exactly these; a test compares them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stored in UTC, always handed back timezone-aware (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+class StoreInfo(Base):
+    """One row. ``change_seq`` is the change sequence AND the lock that serialises writers.
+
+    ``store_epoch`` changes when an operator restores a backup (``cjit-central new-epoch``),
+    telling every client that its cursor belongs to a different history.
+    """
+
+    __tablename__ = "store_info"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    change_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    store_epoch: Mapped[str] = mapped_column(String(36))
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    suite: Mapped[str] = mapped_column(String(64), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    enrolled_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]
+
+
+class EnrolmentCode(Base):
+    __tablename__ = "enrolment_codes"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    suite: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_device_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class Record(Base):
+    """The current version of each record. ``seq`` is the change sequence of its last change."""
+
+    __tablename__ = "records"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(String(32))
+    suite: Mapped[str] = mapped_column(String(64))
+    rev: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    deleted: Mapped[bool]
+    fields: Mapped[dict[str, Any]]
+    # Denormalised from fields so reports and history can filter without JSON operators.
+    form_key: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime]
+    updated_by_device_id: Mapped[str | None] = mapped_column(String(36))
+
+    __table_args__ = (
+        Index("ix_records_suite_seq", "suite", "seq"),
+        Index("ix_records_suite_type", "suite", "type"),
+        Index("ix_records_suite_form_key", "suite", "form_key"),
+    )
+
+
+class RecordVersion(Base):
+    """Every version ever stored: the base of a three-way merge is looked up here."""
+
+    __tablename__ = "record_versions"
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    rev: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    deleted: Mapped[bool]
+    fields: Mapped[dict[str, Any]]
+    batch_id: Mapped[str | None] = mapped_column(String(36))
+    device_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime]
+
+
+class Conflict(Base):
+    """A field both sides changed: the winner is applied, both values kept for the worker."""
+
+    __tablename__ = "conflicts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    record_type: Mapped[str] = mapped_column(String(32))
+    suite: Mapped[str] = mapped_column(String(64), index=True)
+    field: Mapped[str] = mapped_column(String(300))
+    yours: Mapped[dict[str, Any]]  # {"value": …} so null and "absent" stay distinct
+    theirs: Mapped[dict[str, Any]]
+    winner: Mapped[str] = mapped_column(String(8))
+    base_rev: Mapped[int | None]
+    rev: Mapped[int]
+    device_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolved_by_device_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class PushBatch(Base):
+    """The stored acknowledgement of a push, returned again when the batch is replayed."""
+
+    __tablename__ = "push_batches"
+    batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36), ForeignKey("devices.id"))
+    request_digest: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class ReferenceDocument(Base):
+    __tablename__ = "reference_documents"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int]
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    content: Mapped[Any] = mapped_column(JSON)  # a list or an object, as the file holds
+    content_digest: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]

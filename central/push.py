@@ -1,0 +1,215 @@
+"""Applying a pushed batch: one transaction, idempotent by batch_id (after ODK's instance IDs).
+
+The whole batch runs inside ``write_session``, holding the store's write lock, so the sequence
+numbers it takes are committed in order and a replay of the same batch_id — even one racing the
+original on another ``serve`` process — finds the stored acknowledgement and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from central.db import next_seq, write_session
+from central.merge import MergeResult, Version, merge, same
+from central.models import Conflict, Device, PushBatch, Record, RecordVersion, StoreInfo, utcnow
+from central.record_types import APPEND_ONLY_TYPES
+from central.schemas import PushRecord, PushRequest
+from central.views import conflict_out, wrap
+
+log = logging.getLogger(__name__)
+
+
+class BatchRejected(Exception):
+    """Nothing of the batch was stored; ``problems`` say which records and why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def request_digest(request: PushRequest) -> str:
+    body = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def push(engine: Engine, device: Device, request: PushRequest) -> dict[str, Any]:
+    digest = request_digest(request)
+    with write_session(engine) as (session, info):
+        stored = session.get(PushBatch, request.batch_id)
+        if stored is not None:
+            return _replay(stored, device, digest)
+        ctx = _Context(session, info, device, request.batch_id)
+        results = [_apply(ctx, record) for record in request.records]
+        response = {"batch_id": request.batch_id, "replayed": False, "results": results}
+        session.add(
+            PushBatch(
+                batch_id=request.batch_id,
+                device_id=device.id,
+                request_digest=digest,
+                response=response,
+                created_at=utcnow(),
+            )
+        )
+    log.info("push batch=%s device=%s records=%d", request.batch_id, device.id, len(results))
+    return response
+
+
+def _replay(stored: PushBatch, device: Device, digest: str) -> dict[str, Any]:
+    if stored.device_id != device.id or stored.request_digest != digest:
+        raise BatchRejected(
+            [
+                f"batch_id {stored.batch_id} was already used for a different batch; "
+                "send new work under a new batch_id"
+            ]
+        )
+    log.info("push replay batch=%s device=%s", stored.batch_id, device.id)
+    return {**stored.response, "replayed": True}
+
+
+class _Context:
+    def __init__(self, session: Session, info: StoreInfo, device: Device, batch_id: str) -> None:
+        self.session, self.info, self.device, self.batch_id = session, info, device, batch_id
+
+
+def _apply(ctx: _Context, rec: PushRecord) -> dict[str, Any]:
+    current = ctx.session.get(Record, rec.id)
+    incoming = Version(rec.deleted, rec.fields)
+    if current is None:
+        row = _create(ctx, rec, incoming)
+        return _result(ctx, rec, row, "applied", [])
+    _check_same_owner(ctx, rec, current)
+    theirs = Version(current.deleted, current.fields)
+    if rec.type in APPEND_ONLY_TYPES:
+        if not same(_body(incoming), _body(theirs)):
+            raise BatchRejected(
+                [
+                    f"{rec.type} {rec.id}: already stored with different content; "
+                    f"{rec.type} records are append-only (first write wins)"
+                ]
+            )
+        return _result(ctx, rec, current, "unchanged", [])
+    outcome, status = _merge(ctx, rec, current, theirs, incoming)
+    if same(_body(outcome.version), _body(theirs)):
+        status = "conflict" if outcome.conflicts else "unchanged"
+    else:
+        _store_version(ctx, current, outcome.version)
+    conflicts = [_record_conflict(ctx, rec, current, c) for c in outcome.conflicts]
+    return _result(ctx, rec, current, status, conflicts)
+
+
+def _merge(
+    ctx: _Context, rec: PushRecord, current: Record, theirs: Version, incoming: Version
+) -> tuple[MergeResult, str]:
+    if rec.base_rev == current.rev:
+        return MergeResult(incoming), "applied"
+    base = None
+    if rec.base_rev is not None:
+        row = ctx.session.get(RecordVersion, (rec.id, rec.base_rev))
+        # An unknown base (e.g. the server was restored from a backup) merges as "no common
+        # ancestor": every difference becomes a conflict, so nothing is lost either way.
+        base = Version(row.deleted, row.fields) if row is not None else None
+    outcome = merge(base, theirs, incoming, split_answers=rec.type == "form")
+    return outcome, "conflict" if outcome.conflicts else "merged"
+
+
+def _check_same_owner(ctx: _Context, rec: PushRecord, current: Record) -> None:
+    if current.suite != ctx.device.suite or current.type != rec.type:
+        raise BatchRejected(
+            [
+                f"{rec.type} {rec.id}: this id is already used by another record; "
+                "the workstation must give the record a new id"
+            ]
+        )
+
+
+def _body(version: Version) -> dict[str, Any]:
+    return {"deleted": version.deleted, "fields": version.fields}
+
+
+def _form_key(rec_type: str, fields: dict[str, Any]) -> str | None:
+    key = fields.get("form_key") if rec_type == "form" else None
+    return key if isinstance(key, str) else None
+
+
+def _create(ctx: _Context, rec: PushRecord, version: Version) -> Record:
+    row = Record(
+        id=rec.id,
+        type=rec.type,
+        suite=ctx.device.suite,
+        rev=0,
+        seq=0,
+        deleted=version.deleted,
+        fields=version.fields,
+    )
+    _store_version(ctx, row, version)
+    ctx.session.add(row)
+    return row
+
+
+def _store_version(ctx: _Context, row: Record, version: Version) -> None:
+    now = utcnow()
+    row.rev += 1
+    row.seq = next_seq(ctx.info)
+    row.deleted, row.fields = version.deleted, version.fields
+    row.form_key = _form_key(row.type, version.fields)
+    row.updated_at, row.updated_by_device_id = now, ctx.device.id
+    ctx.session.add(
+        RecordVersion(
+            record_id=row.id,
+            rev=row.rev,
+            seq=row.seq,
+            deleted=version.deleted,
+            fields=version.fields,
+            batch_id=ctx.batch_id,
+            device_id=ctx.device.id,
+            created_at=now,
+        )
+    )
+
+
+def _record_conflict(ctx: _Context, rec: PushRecord, row: Record, found: Any) -> dict[str, Any]:
+    conflict = Conflict(
+        record_id=row.id,
+        record_type=row.type,
+        suite=row.suite,
+        field=found.field,
+        yours=wrap(found.yours),
+        theirs=wrap(found.theirs),
+        winner=found.winner,
+        base_rev=rec.base_rev,
+        rev=row.rev,
+        device_id=ctx.device.id,
+        created_at=utcnow(),
+    )
+    ctx.session.add(conflict)
+    ctx.session.flush()
+    return conflict_out(conflict)
+
+
+def _resolve(ctx: _Context, rec: PushRecord) -> None:
+    """The worker has seen these conflicts (confirmed or changed the value): close them."""
+    if not rec.resolves:
+        return
+    rows = ctx.session.scalars(
+        select(Conflict).where(
+            Conflict.id.in_(rec.resolves),
+            Conflict.record_id == rec.id,
+            Conflict.suite == ctx.device.suite,
+            Conflict.resolved_at.is_(None),
+        )
+    )
+    for conflict in rows:
+        conflict.resolved_at, conflict.resolved_by_device_id = utcnow(), ctx.device.id
+
+
+def _result(
+    ctx: _Context, rec: PushRecord, row: Record, status: str, conflicts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    _resolve(ctx, rec)
+    return {"id": row.id, "rev": row.rev, "seq": row.seq, "status": status, "conflicts": conflicts}
