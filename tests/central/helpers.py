@@ -18,10 +18,20 @@ def new_id() -> str:
 
 
 def record(
-    type: str, id: str | None = None, base_rev: int | None = None, deleted: bool = False,
-    resolves: list[int] | None = None, **fields: Any,
+    type: str,
+    id: str | None = None,
+    base_rev: int | None = None,
+    deleted: bool = False,
+    resolves: list[int] | None = None,
+    **fields: Any,
 ) -> dict[str, Any]:
-    body = {"type": type, "id": id or new_id(), "base_rev": base_rev, "deleted": deleted, "fields": fields}
+    body = {
+        "type": type,
+        "id": id or new_id(),
+        "base_rev": base_rev,
+        "deleted": deleted,
+        "fields": fields,
+    }
     if resolves:
         body["resolves"] = resolves
     return body
@@ -38,8 +48,14 @@ class Workstation:
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def push_response(self, *records: dict[str, Any], batch_id: str | None = None) -> httpx.Response:
-        body = {"batch_id": batch_id or new_id(), "device_id": self.device_id, "records": list(records)}
+    def push_response(
+        self, *records: dict[str, Any], batch_id: str | None = None
+    ) -> httpx.Response:
+        body = {
+            "batch_id": batch_id or new_id(),
+            "device_id": self.device_id,
+            "records": list(records),
+        }
         return self.client.post("/v1/push", json=body, headers=self.headers)
 
     def push(self, *records: dict[str, Any], batch_id: str | None = None) -> list[dict[str, Any]]:
@@ -54,7 +70,9 @@ class Workstation:
         assert response.status_code == 200, response.text
         return response.json()
 
-    def pull_all(self, cursor: int = 0, limit: int = 500) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    def pull_all(
+        self, cursor: int = 0, limit: int = 500
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """Follow next_cursor until ``more`` is false; returns every record and the last page."""
         records: list[dict[str, Any]] = []
         while True:

@@ -37,7 +37,9 @@ def test_load_reference_loads_a_folder_and_reports_versions(enrol, database_url,
     assert enrol().pull()["reference"][0]["name"] == "wording"
 
 
-def test_load_reference_refuses_invalid_json_and_loads_nothing(enrol, database_url, tmp_path, capsys):
+def test_load_reference_refuses_invalid_json_and_loads_nothing(
+    enrol, database_url, tmp_path, capsys
+):
     (tmp_path / "policy.json").write_text("{not json")
     assert main(["load-reference", str(tmp_path), "--database-url", database_url]) == 1
     assert "not valid JSON" in capsys.readouterr().err
@@ -55,8 +57,20 @@ def test_an_enrolment_code_that_is_mistyped_is_refused(engine):
 def test_python_dash_m_central_runs_and_uses_the_data_dir_by_default(tmp_path):
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
-        [sys.executable, "-m", "central", "--data-dir", str(tmp_path), "enrol-code", "--suite", "bridewell"],
-        cwd=root, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "central",
+            "--data-dir",
+            str(tmp_path),
+            "enrol-code",
+            "--suite",
+            "bridewell",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)},
     )
     assert done.returncode == 0, done.stderr

@@ -47,9 +47,14 @@ def test_a_code_typed_in_lower_case_without_dashes_still_works(client, engine):
 
 
 def test_every_sync_endpoint_needs_a_bearer_token(client):
-    for method, path in [("post", "/v1/hello"), ("post", "/v1/push"), ("get", "/v1/pull"),
-                         ("get", "/v1/counts"), ("get", "/v1/history"),
-                         ("get", "/v1/reports/monthly?from=2026-04")]:
+    for method, path in [
+        ("post", "/v1/hello"),
+        ("post", "/v1/push"),
+        ("get", "/v1/pull"),
+        ("get", "/v1/counts"),
+        ("get", "/v1/history"),
+        ("get", "/v1/reports/monthly?from=2026-04"),
+    ]:
         response = getattr(client, method)(path)
         assert response.status_code == 401, path
         assert response.headers["www-authenticate"] == "Bearer"
@@ -94,7 +99,10 @@ def test_an_old_client_is_told_to_upgrade_first(enrol):
         "/v1/hello", json={"protocol_version": 0, "app_version": "0.0.1"}, headers=desk.headers
     )
     assert response.status_code == 426
-    assert "upgrade" in response.json()["detail"] and "unsent work is kept" in response.json()["detail"]
+    assert (
+        "upgrade" in response.json()["detail"]
+        and "unsent work is kept" in response.json()["detail"]
+    )
 
 
 def test_a_device_cannot_push_as_another_device(enrol):

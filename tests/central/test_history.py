@@ -5,15 +5,40 @@ from __future__ import annotations
 from tests.central.helpers import record
 
 
-def _person_with_test(desk, pnc_id: str, results: dict, outcome: str = "completed",
-                      tested_at: str = "2026-04-02T10:00:00Z"):
-    person = record("person", pnc_id=pnc_id, family_name="Smith", given_names="Jo",
-                    date_of_birth="1990-01-01", postcode="NG1 1AA")
-    episode = record("episode", person_id=person["id"], custody_record_number="CR1",
-                     arrived_at=tested_at, status="closed")
-    dt1 = record("form", episode_id=episode["id"], form_key="dt1", answers={
-        "test_outcome": outcome, "tested_at": tested_at, "results": results,
-        "disputed": False, "authority": "trigger_offence"})
+def _person_with_test(
+    desk,
+    pnc_id: str,
+    results: dict,
+    outcome: str = "completed",
+    tested_at: str = "2026-04-02T10:00:00Z",
+):
+    person = record(
+        "person",
+        pnc_id=pnc_id,
+        family_name="Smith",
+        given_names="Jo",
+        date_of_birth="1990-01-01",
+        postcode="NG1 1AA",
+    )
+    episode = record(
+        "episode",
+        person_id=person["id"],
+        custody_record_number="CR1",
+        arrived_at=tested_at,
+        status="closed",
+    )
+    dt1 = record(
+        "form",
+        episode_id=episode["id"],
+        form_key="dt1",
+        answers={
+            "test_outcome": outcome,
+            "tested_at": tested_at,
+            "results": results,
+            "disputed": False,
+            "authority": "trigger_offence",
+        },
+    )
     desk.push(person, episode, dt1)
     return person
 
@@ -25,7 +50,9 @@ def test_a_positive_test_appears_in_the_persons_history(enrol):
     assert summary["person_id"] == person["id"] and summary["pnc_id"] == "01/123456A"
     assert summary["date_of_birth"] == "1990-01-01" and "postcode" not in summary
     [test] = summary["positive_tests"]
-    assert test["substances_positive"] == ["opiates"] and test["tested_at"] == "2026-04-02T10:00:00Z"
+    assert (
+        test["substances_positive"] == ["opiates"] and test["tested_at"] == "2026-04-02T10:00:00Z"
+    )
 
 
 def test_negative_and_refused_tests_are_not_history(enrol):
@@ -40,7 +67,9 @@ def test_history_can_be_narrowed_to_one_pnc_id_and_a_start_date(enrol):
     _person_with_test(desk, "A", {"cocaine": "positive"})
     _person_with_test(desk, "B", {"cocaine": "positive"}, tested_at="2024-01-01T10:00:00Z")
     assert [p["pnc_id"] for p in desk.get("/v1/history", pnc_id="A").json()["people"]] == ["A"]
-    assert [p["pnc_id"] for p in desk.get("/v1/history", since="2025-04-01").json()["people"]] == ["A"]
+    assert [p["pnc_id"] for p in desk.get("/v1/history", since="2025-04-01").json()["people"]] == [
+        "A"
+    ]
 
 
 def test_another_suites_history_is_not_visible(enrol):

@@ -13,9 +13,19 @@ from tests.central.helpers import new_id, record
 EXPLICIT_CASES = [
     ("post", "/v1/push", b"{not json", "not valid JSON"),
     ("post", "/v1/push", b"[]", "Input should be a valid dictionary"),
-    ("post", "/v1/push", json.dumps({"batch_id": "x", "device_id": new_id(), "records": []}).encode(), "batch_id"),
+    (
+        "post",
+        "/v1/push",
+        json.dumps({"batch_id": "x", "device_id": new_id(), "records": []}).encode(),
+        "batch_id",
+    ),
     ("post", "/v1/enrol", json.dumps({"code": "A\u0000B", "device_name": "Desk"}).encode(), "NUL"),
-    ("post", "/v1/hello", json.dumps({"protocol_version": "one", "app_version": "1"}).encode(), "protocol_version"),
+    (
+        "post",
+        "/v1/hello",
+        json.dumps({"protocol_version": "one", "app_version": "1"}).encode(),
+        "protocol_version",
+    ),
     ("post", "/v1/hello", b'{"protocol_version": 1, "app_version": "\\ud800"}', "lone surrogates"),
 ]
 
@@ -23,8 +33,9 @@ EXPLICIT_CASES = [
 @pytest.mark.parametrize(("method", "path", "body", "says"), EXPLICIT_CASES)
 def test_a_malformed_body_is_a_4xx_that_names_the_problem(enrol, method, path, body, says):
     desk = enrol()
-    response = desk.client.request(method, path, content=body, headers={
-        **desk.headers, "Content-Type": "application/json"})
+    response = desk.client.request(
+        method, path, content=body, headers={**desk.headers, "Content-Type": "application/json"}
+    )
     assert 400 <= response.status_code < 500
     assert says in response.text
     assert "detail" in response.json()
@@ -55,8 +66,11 @@ def test_nul_characters_inside_fields_are_refused_not_stored(enrol):
 def test_a_non_finite_number_is_refused(enrol):
     desk = enrol()
     body = '{"batch_id": "%s", "device_id": "%s", "records": [{"type": "person", "id": "%s", "fields": {"x": NaN}}]}'
-    response = desk.client.post("/v1/push", content=body % (new_id(), desk.device_id, new_id()),
-                                headers={**desk.headers, "Content-Type": "application/json"})
+    response = desk.client.post(
+        "/v1/push",
+        content=body % (new_id(), desk.device_id, new_id()),
+        headers={**desk.headers, "Content-Type": "application/json"},
+    )
     assert response.status_code == 422 and "finite" in response.json()["detail"]
 
 
@@ -85,25 +99,44 @@ def test_the_openapi_schema_is_served(client):
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=12,
 )
 record_like = st.fixed_dictionaries(
-    {"type": st.sampled_from(["person", "form", "notice", "x"]) | st.text(max_size=5),
-     "id": st.uuids().map(str) | st.text(max_size=40)},
-    optional={"base_rev": json_values | st.integers(-3, 2**64), "deleted": json_values,
-              "fields": st.dictionaries(st.sampled_from(["form_key", "answers", "a"]) | st.text(max_size=4),
-                                        json_values, max_size=4),
-              "resolves": json_values},
+    {
+        "type": st.sampled_from(["person", "form", "notice", "x"]) | st.text(max_size=5),
+        "id": st.uuids().map(str) | st.text(max_size=40),
+    },
+    optional={
+        "base_rev": json_values | st.integers(-3, 2**64),
+        "deleted": json_values,
+        "fields": st.dictionaries(
+            st.sampled_from(["form_key", "answers", "a"]) | st.text(max_size=4),
+            json_values,
+            max_size=4,
+        ),
+        "resolves": json_values,
+    },
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.fixed_dictionaries(
-    {"records": st.lists(record_like, max_size=3) | json_values},
-    optional={"batch_id": st.uuids().map(str) | json_values, "device_id": json_values},
-) | json_values)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.fixed_dictionaries(
+        {"records": st.lists(record_like, max_size=3) | json_values},
+        optional={"batch_id": st.uuids().map(str) | json_values, "device_id": json_values},
+    )
+    | json_values
+)
 def test_no_generated_push_body_causes_a_server_error(enrol_once, body):
     desk = enrol_once
     if isinstance(body, dict) and body.get("device_id") is None:
@@ -112,7 +145,9 @@ def test_no_generated_push_body_causes_a_server_error(enrol_once, body):
     assert response.status_code < 500, response.text
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(path=st.sampled_from(["/v1/enrol", "/v1/hello"]), body=json_values)
 def test_no_generated_enrol_or_hello_body_causes_a_server_error(enrol_once, path, body):
     response = enrol_once.client.post(path, json=body, headers=enrol_once.headers)

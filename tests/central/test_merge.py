@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 
 from central.merge import MISSING, Version, merge
 
-values = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(alphabet="xyz", max_size=3))
+values = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 5), st.text(alphabet="xyz", max_size=3)
+)
 docs = st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), values, max_size=4)
 
 
@@ -50,7 +52,9 @@ def test_when_you_changed_nothing_the_server_version_stands(base, theirs):
 
 
 @given(docs, docs, docs)
-def test_every_field_ends_as_one_of_the_three_and_the_server_wins_each_conflict(base, theirs, yours):
+def test_every_field_ends_as_one_of_the_three_and_the_server_wins_each_conflict(
+    base, theirs, yours
+):
     result = merge(Version(False, base), Version(False, theirs), Version(False, yours), False)
     for conflict in result.conflicts:
         assert result.version.fields.get(conflict.field, MISSING) == conflict.theirs
@@ -61,7 +65,9 @@ def test_every_field_ends_as_one_of_the_three_and_the_server_wins_each_conflict(
 @given(docs, docs, docs)
 def test_form_answers_merge_key_by_key_like_top_level_fields(base, theirs, yours):
     flat = merge(Version(False, base), Version(False, theirs), Version(False, yours), False)
-    nested = merge(*(Version(False, {"form_key": "dt1", "answers": d}) for d in (base, theirs, yours)),
-                   split_answers=True)
+    nested = merge(
+        *(Version(False, {"form_key": "dt1", "answers": d}) for d in (base, theirs, yours)),
+        split_answers=True,
+    )
     assert nested.version.fields["answers"] == flat.version.fields
     assert [c.field for c in nested.conflicts] == [f"answers.{c.field}" for c in flat.conflicts]

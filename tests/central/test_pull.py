@@ -55,7 +55,9 @@ def test_reference_documents_arrive_in_the_pull_with_their_version(enrol, engine
     assert doc["content"][0]["section"] == "1"
 
 
-def test_reloading_an_unchanged_reference_document_keeps_its_version_and_sends_nothing(enrol, engine):
+def test_reloading_an_unchanged_reference_document_keeps_its_version_and_sends_nothing(
+    enrol, engine
+):
     desk = enrol()
     store_documents(engine, {"policy": {"ra_days_out_of_hours": [5, 8]}})
     cursor = desk.pull()["next_cursor"]

@@ -51,7 +51,9 @@ def test_an_edit_from_the_current_rev_is_applied(enrol):
     desk = enrol()
     person = record("person", family_name="Smith", postcode="NG1 1AA")
     desk.push(person)
-    [result] = desk.push({**person, "base_rev": 1, "fields": {"family_name": "Smyth", "postcode": "NG1 1AA"}})
+    [result] = desk.push(
+        {**person, "base_rev": 1, "fields": {"family_name": "Smyth", "postcode": "NG1 1AA"}}
+    )
     assert (result["status"], result["rev"]) == ("applied", 2)
 
 
@@ -68,10 +70,16 @@ def test_edits_to_different_fields_on_two_desks_merge(enrol):
     episode = record("episode", status="open", custody_record_number="CR1", closed_at=None)
     one.push(episode)
     one.push({**episode, "base_rev": 1, "fields": {**episode["fields"], "status": "closed"}})
-    [result] = two.push({**episode, "base_rev": 1, "fields": {**episode["fields"], "custody_record_number": "CR9"}})
+    [result] = two.push(
+        {**episode, "base_rev": 1, "fields": {**episode["fields"], "custody_record_number": "CR9"}}
+    )
     assert result["status"] == "merged" and result["rev"] == 3
     records, _ = two.pull_all()
-    assert records[-1]["fields"] == {"status": "closed", "custody_record_number": "CR9", "closed_at": None}
+    assert records[-1]["fields"] == {
+        "status": "closed",
+        "custody_record_number": "CR9",
+        "closed_at": None,
+    }
 
 
 def test_the_same_field_changed_on_two_desks_keeps_the_server_value_and_both_in_a_conflict(enrol):
@@ -79,11 +87,17 @@ def test_the_same_field_changed_on_two_desks_keeps_the_server_value_and_both_in_
     person = record("person", family_name="Smith", postcode="NG1 1AA")
     one.push(person)
     one.push({**person, "base_rev": 1, "fields": {"family_name": "Smyth", "postcode": "NG1 1AA"}})
-    [result] = two.push({**person, "base_rev": 1, "fields": {"family_name": "Smithe", "postcode": "NG7 2BB"}})
+    [result] = two.push(
+        {**person, "base_rev": 1, "fields": {"family_name": "Smithe", "postcode": "NG7 2BB"}}
+    )
     assert result["status"] == "conflict"
     [conflict] = result["conflicts"]
     assert (conflict["field"], conflict["yours"], conflict["theirs"], conflict["winner"]) == (
-        "family_name", "Smithe", "Smyth", "theirs")
+        "family_name",
+        "Smithe",
+        "Smyth",
+        "theirs",
+    )
     records, page = one.pull_all()
     assert records[-1]["fields"] == {"family_name": "Smyth", "postcode": "NG7 2BB"}
     assert [c["id"] for c in page["conflicts"]] == [conflict["id"]]
@@ -96,32 +110,58 @@ def test_a_conflict_is_closed_when_the_worker_confirms_it(enrol):
     one.push({**person, "base_rev": 1, "fields": {"family_name": "Smyth"}})
     [result] = two.push({**person, "base_rev": 1, "fields": {"family_name": "Smithe"}})
     conflict_id = result["conflicts"][0]["id"]
-    [confirmed] = two.push({**person, "base_rev": 2, "fields": {"family_name": "Smithe"},
-                            "resolves": [conflict_id]})
+    [confirmed] = two.push(
+        {**person, "base_rev": 2, "fields": {"family_name": "Smithe"}, "resolves": [conflict_id]}
+    )
     assert confirmed["status"] == "applied"
     assert two.pull()["conflicts"] == []
 
 
 def test_answers_inside_a_form_merge_answer_by_answer(enrol):
     one, two = enrol(name="Desk 1"), enrol(name="Desk 2")
-    form = record("form", episode_id=new_id(), form_key="dt1", answers={"test_outcome": "completed"})
+    form = record(
+        "form", episode_id=new_id(), form_key="dt1", answers={"test_outcome": "completed"}
+    )
     one.push(form)
     base = form["fields"]
-    one.push({**form, "base_rev": 1, "fields": {**base, "answers": {"test_outcome": "completed", "disputed": True}}})
-    [result] = two.push({**form, "base_rev": 1, "fields": {**base, "answers": {
-        "test_outcome": "completed", "results": {"opiates": "positive"}}}})
+    one.push(
+        {
+            **form,
+            "base_rev": 1,
+            "fields": {**base, "answers": {"test_outcome": "completed", "disputed": True}},
+        }
+    )
+    [result] = two.push(
+        {
+            **form,
+            "base_rev": 1,
+            "fields": {
+                **base,
+                "answers": {"test_outcome": "completed", "results": {"opiates": "positive"}},
+            },
+        }
+    )
     assert result["status"] == "merged"
     records, _ = two.pull_all()
     assert records[-1]["fields"]["answers"] == {
-        "disputed": True, "results": {"opiates": "positive"}, "test_outcome": "completed"}
+        "disputed": True,
+        "results": {"opiates": "positive"},
+        "test_outcome": "completed",
+    }
 
 
 def test_the_same_answer_changed_on_two_desks_is_a_conflict_named_by_its_answer_key(enrol):
     one, two = enrol(name="Desk 1"), enrol(name="Desk 2")
-    form = record("form", episode_id=new_id(), form_key="dt1", answers={"authority": "trigger_offence"})
+    form = record(
+        "form", episode_id=new_id(), form_key="dt1", answers={"authority": "trigger_offence"}
+    )
     one.push(form)
-    one.push({**form, "base_rev": 1, "fields": {**form["fields"], "answers": {"authority": "inspector"}}})
-    [result] = two.push({**form, "base_rev": 1, "fields": {**form["fields"], "answers": {"authority": "none"}}})
+    one.push(
+        {**form, "base_rev": 1, "fields": {**form["fields"], "answers": {"authority": "inspector"}}}
+    )
+    [result] = two.push(
+        {**form, "base_rev": 1, "fields": {**form["fields"], "answers": {"authority": "none"}}}
+    )
     assert [c["field"] for c in result["conflicts"]] == ["answers.authority"]
 
 
@@ -129,7 +169,9 @@ def test_a_deletion_against_a_colleagues_edit_keeps_the_record_and_asks(enrol):
     one, two = enrol(name="Desk 1"), enrol(name="Desk 2")
     appointment = record("appointment", place="AOT", starts_at="2026-04-02T10:00:00Z")
     one.push(appointment)
-    one.push({**appointment, "base_rev": 1, "fields": {**appointment["fields"], "place": "Bridewell"}})
+    one.push(
+        {**appointment, "base_rev": 1, "fields": {**appointment["fields"], "place": "Bridewell"}}
+    )
     [result] = two.push({**appointment, "base_rev": 1, "deleted": True})
     assert result["status"] == "conflict" and result["conflicts"][0]["field"] == "_deleted"
     records, _ = one.pull_all()
@@ -158,7 +200,9 @@ def test_a_changed_notice_is_refused_because_notices_are_append_only(enrol):
     desk = enrol()
     notice = record("notice", kind="ra1", text="Attend at the AOT")
     desk.push(notice)
-    response = desk.push_response({**notice, "base_rev": 1, "fields": {"kind": "ra1", "text": "Other"}})
+    response = desk.push_response(
+        {**notice, "base_rev": 1, "fields": {"kind": "ra1", "text": "Other"}}
+    )
     assert response.status_code == 409
     assert "append-only" in response.json()["detail"]
 
@@ -191,6 +235,8 @@ def test_an_unknown_base_rev_merges_with_no_common_base_and_loses_nothing(enrol)
     desk = enrol()
     person = record("person", family_name="Smith", postcode="NG1")
     desk.push(person)
-    [result] = desk.push({**person, "base_rev": 7, "fields": {"family_name": "Smyth", "postcode": "NG1"}})
+    [result] = desk.push(
+        {**person, "base_rev": 7, "fields": {"family_name": "Smyth", "postcode": "NG1"}}
+    )
     assert result["status"] == "conflict"
     assert result["conflicts"][0]["yours"] == "Smyth"

@@ -10,32 +10,75 @@ from central.__main__ import main
 from tests.central.helpers import new_id, record
 
 
-def dt1(tested_at: str, positive: bool, authority: str = "trigger_offence", outcome: str = "completed"):
+def dt1(
+    tested_at: str, positive: bool, authority: str = "trigger_offence", outcome: str = "completed"
+):
     results = {"opiates": "positive" if positive else "negative", "cocaine": "negative"}
-    return record("form", episode_id=new_id(), form_key="dt1", answers={
-        "test_outcome": outcome, "tested_at": tested_at, "results": results, "authority": authority})
+    return record(
+        "form",
+        episode_id=new_id(),
+        form_key="dt1",
+        answers={
+            "test_outcome": outcome,
+            "tested_at": tested_at,
+            "results": results,
+            "authority": authority,
+        },
+    )
 
 
 def april_2013_like(desk) -> None:
     """236 successful tests, 60 positive (25%), as in April 2013; plus RA forms and noise."""
-    forms = [dt1("2026-04-10T09:00:00Z", positive=i < 60, authority="inspector" if i < 3 else "trigger_offence")
-             for i in range(235)]
+    forms = [
+        dt1(
+            "2026-04-10T09:00:00Z",
+            positive=i < 60,
+            authority="inspector" if i < 3 else "trigger_offence",
+        )
+        for i in range(235)
+    ]
     forms.append(dt1("2026-03-31T23:30:00Z", positive=False))  # 00:30 BST on 1 April
     forms.append(dt1("2026-04-30T23:30:00Z", positive=True))  # 00:30 BST on 1 May
     forms.append(dt1("2026-04-11T09:00:00Z", positive=True, outcome="refused"))
-    forms += [record("form", episode_id=new_id(), form_key="ra1",
-                     answers={"requirement_made": True, "given_at": "2026-04-12T12:00:00Z"}) for _ in range(50)]
-    forms.append(record("form", episode_id=new_id(), form_key="ra1",
-                        answers={"requirement_made": False, "given_at": "2026-04-12T12:00:00Z"}))
+    forms += [
+        record(
+            "form",
+            episode_id=new_id(),
+            form_key="ra1",
+            answers={"requirement_made": True, "given_at": "2026-04-12T12:00:00Z"},
+        )
+        for _ in range(50)
+    ]
+    forms.append(
+        record(
+            "form",
+            episode_id=new_id(),
+            form_key="ra1",
+            answers={"requirement_made": False, "given_at": "2026-04-12T12:00:00Z"},
+        )
+    )
     outcomes = ["attended_and_remained"] * 30 + ["failed_to_attend"] * 8 + ["failed_to_remain"] * 2
-    forms += [record("form", episode_id=new_id(), form_key="ra3",
-                     answers={"outcome": o, "recorded_at": "2026-04-20T14:00:00+01:00"}) for o in outcomes]
+    forms += [
+        record(
+            "form",
+            episode_id=new_id(),
+            form_key="ra3",
+            answers={"outcome": o, "recorded_at": "2026-04-20T14:00:00+01:00"},
+        )
+        for o in outcomes
+    ]
     desk.push(*forms)
 
 
 EXPECTED_APRIL = {
-    "month": "2026-04", "successful_tests": 236, "positive_tests": 60, "positive_rate_percent": 25.4,
-    "inspector_authority_tests": 3, "required_assessments_made": 50, "attended": 30, "failed_to_attend": 10,
+    "month": "2026-04",
+    "successful_tests": 236,
+    "positive_tests": 60,
+    "positive_rate_percent": 25.4,
+    "inspector_authority_tests": 3,
+    "required_assessments_made": 50,
+    "attended": 30,
+    "failed_to_attend": 10,
 }
 
 
@@ -81,7 +124,29 @@ def test_the_command_line_prints_the_monthly_table_csv_and_json(enrol, database_
     assert main(["report", "monthly", "--month", "2026-04", "--database-url", database_url]) == 0
     table = capsys.readouterr().out
     assert "2026-04" in table and "25%" in table and "236" in table
-    main(["--database-url", database_url, "report", "monthly", "--month", "2026-04", "--format", "csv"])
+    main(
+        [
+            "--database-url",
+            database_url,
+            "report",
+            "monthly",
+            "--month",
+            "2026-04",
+            "--format",
+            "csv",
+        ]
+    )
     assert capsys.readouterr().out.splitlines()[1].startswith("2026-04,236,60,25.4,3,50,30,10")
-    main(["--database-url", database_url, "report", "monthly", "--month", "2026-04", "--format", "json"])
+    main(
+        [
+            "--database-url",
+            database_url,
+            "report",
+            "monthly",
+            "--month",
+            "2026-04",
+            "--format",
+            "json",
+        ]
+    )
     assert json.loads(capsys.readouterr().out) == [EXPECTED_APRIL]

@@ -32,8 +32,9 @@ def test_no_generated_request_causes_a_server_error(api_schema, enrol):
     token = enrol().token
     strategies = [result.ok().as_strategy() for result in api_schema.get_all_operations()]
 
-    @settings(max_examples=150, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(case=st.one_of(strategies))
     def check(case):
         # Authenticated, so the generated data reaches the handlers rather than stopping at 401.

@@ -47,10 +47,24 @@ def shared_database(request, tmp_path) -> Iterator[str]:
 def _start(database_url: str, data_dir: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "central", "serve", "--port", str(port), "--log-level", "warning",
-         "--database-url", database_url, "--data-dir", str(data_dir)],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "central",
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--database-url",
+            database_url,
+            "--data-dir",
+            str(data_dir),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     return process, f"http://127.0.0.1:{port}"
 
