@@ -101,14 +101,14 @@ def issue_notice(ws: Workspace, episode_id: str, form_key: str) -> IssuedNotice:
                 FormRecord.status != "issued",
             )
         ).one()
-        varies = data.answers[form_key].get("varies_notice") if form_key == "ra2" else None
+        varies = _varied_notice_id(s, episode_id, data.answers[form_key], form_key)
         notice = Notice(
             episode_id=episode_id,
             kind=form_key,
             form_record_id=record.id,
             reference=_reference_number(form_key, now),
             content=content,
-            varies_notice_id=varies if varies and s.get(Notice, varies) else None,
+            varies_notice_id=varies,
             issued_at=now,
             issued_by=ws.worker.id,
         )
@@ -129,6 +129,20 @@ def issue_notice(ws: Workspace, episode_id: str, form_key: str) -> IssuedNotice:
             detail={"event": "notice_issued", "kind": form_key},
         )
         return IssuedNotice(notice.id, form_key, notice.reference, notice.pdf)
+
+
+def _varied_notice_id(s, episode_id: str, answers: dict, form_key: str) -> str | None:  # noqa: ANN001
+    """The notice an RA2 varies, found by the reference the worker gave (as printed on it)."""
+    reference = (answers.get("varies_notice") or "").strip().upper() if form_key == "ra2" else ""
+    if not reference:
+        return None
+    varied = s.scalars(select(Notice).where(Notice.reference == reference)).first()
+    if varied is None or varied.episode_id != episode_id:
+        raise NotReadyToIssue(
+            f"No notice {reference} was issued in this episode. Check the "
+            "reference printed on the notice being varied."
+        )
+    return varied.id
 
 
 def _book_appointment(s, notice: Notice, answers: dict) -> None:  # noqa: ANN001

@@ -119,6 +119,7 @@ class EpisodeView(QWidget):
         ctx = forms_context.context(ws, typed)
         for key, page in self.form_pages.items():
             page.set_answers(typed.get(key) or FORMS[key].defaults(ctx.with_episode(typed)))
+        self._suggest_variation(typed)
         if not typed.get("target_testing"):
             for field_key, (value, note) in history.target_testing_prefill(ws, episode_id).items():
                 self.form_pages["target_testing"].mark_prefilled(field_key, value, note)
@@ -130,6 +131,22 @@ class EpisodeView(QWidget):
             order.index(self.data.current_step) if self.data.current_step in order else 0
         )
         self.saved.setText("")
+
+    def _suggest_variation(self, typed: dict) -> None:
+        """An RA2 usually varies the latest RA1 or RA4 of the episode: suggest it, marked."""
+        if typed.get("ra2") or not self.data:
+            return
+        varied = [n for n in self.data.notices if n["kind"] in ("ra1", "ra4")]
+        if varied:
+            latest = varied[-1]
+            page = self.form_pages["ra2"]
+            page.mark_prefilled("varies_kind", latest["kind"], "the latest notice of this episode.")
+            page.mark_prefilled(
+                "varies_notice",
+                latest["reference"],
+                f"the {latest['kind'].upper()} issued "
+                f"{latest['issued_at'].astimezone(UK):%d/%m/%Y %H:%M}.",
+            )
 
     def _fill_notices(self) -> None:
         self.notice_list.clear()

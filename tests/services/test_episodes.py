@@ -136,3 +136,65 @@ def test_an_issued_notice_is_frozen_and_a_reprint_is_recorded_as_such(workspace)
     assert data.notices[0]["reference"] == issued.reference
     with pytest.raises(UserFacingError):
         notices.issue_notice(workspace, episode_id, "ra1")
+
+
+def _issued_ra1(workspace):
+    episode_id = _positive_episode(workspace)
+    save(
+        workspace,
+        episode_id,
+        "ra1",
+        requirement_made=True,
+        appointment_at=datetime(2026, 11, 24, 15, 0, tzinfo=UTC),
+        assessing_cjit="nottingham",
+        place="AOT, 24-30 Castle Gate, Nottingham NG1 7AT",
+        follow_up_required_if_assessor_requires=True,
+        copies=["detainee", "custody_record", "cjit"],
+        given_by="Ann Worker",
+        given_at=datetime(2026, 11, 24, 10, 40, tzinfo=UTC),
+    )
+    return episode_id, notices.issue_notice(workspace, episode_id, "ra1")
+
+
+def test_an_ra2_varies_the_ra1_it_names_and_moves_the_appointment(workspace):
+    from app.storage.models import Appointment, Notice
+
+    episode_id, ra1 = _issued_ra1(workspace)
+    ra2 = dict(
+        varies_kind="ra1",
+        varies_notice=ra1.reference.lower(),
+        varied_by="cjit",
+        reason="The detainee is in hospital.",
+        new_appointment_at=datetime(2026, 11, 25, 10, 0, tzinfo=UTC),
+        new_place="AOT, 24-30 Castle Gate, Nottingham NG1 7AT",
+        copies=["detainee", "cjit"],
+        given_by="Ann Worker",
+        given_at=datetime(2026, 11, 24, 11, 0, tzinfo=UTC),
+    )
+    save(workspace, episode_id, "ra2", **ra2)
+    issued = notices.issue_notice(workspace, episode_id, "ra2")
+    with workspace.store.session() as s:
+        assert s.get(Notice, issued.id).varies_notice_id == ra1.id
+        statuses = {a.notice_id: (a.status, a.kind) for a in s.scalars(select(Appointment))}
+    assert statuses[ra1.id] == ("varied", "initial")
+    assert statuses[issued.id] == ("booked", "initial")
+
+
+def test_an_ra2_naming_a_notice_that_was_not_issued_is_refused_with_the_reason(workspace):
+    episode_id, _ra1 = _issued_ra1(workspace)
+    save(
+        workspace,
+        episode_id,
+        "ra2",
+        varies_kind="ra1",
+        varies_notice="RA1-000000-NOPE00",
+        varied_by="cjit",
+        reason="Moved.",
+        new_appointment_at=datetime(2026, 11, 25, 10, 0, tzinfo=UTC),
+        new_place="AOT",
+        copies=["detainee", "cjit"],
+        given_by="Ann Worker",
+        given_at=datetime(2026, 11, 24, 11, 0, tzinfo=UTC),
+    )
+    with pytest.raises(notices.NotReadyToIssue, match="No notice RA1-000000-NOPE00 was issued"):
+        notices.issue_notice(workspace, episode_id, "ra2")
