@@ -149,6 +149,8 @@ class RecoveryKeyPage(QWizardPage):
         self.key.setFont(font)
         copy = QPushButton("Copy", objectName="setupCopyKey")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.key.text()))
+        print_button = QPushButton("Print…", objectName="setupPrintKey")
+        print_button.clicked.connect(self._print)
         self.done = QCheckBox(
             "I have printed or written down the recovery key, and the team "
             "leader will keep it locked away.",
@@ -163,9 +165,32 @@ class RecoveryKeyPage(QWizardPage):
             )
         )
         layout.addWidget(self.key)
-        layout.addWidget(copy, alignment=Qt.AlignmentFlag.AlignLeft)
+        buttons = QHBoxLayout()
+        buttons.addWidget(print_button)
+        buttons.addWidget(copy)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         layout.addWidget(self.done)
         layout.addStretch(1)
+
+    def _print(self) -> None:
+        # Straight to the printer: the key must never be written to a file or a spool folder
+        # we control, so there is no "save as PDF" here.
+        from PySide6.QtGui import QPainter, QTextDocument
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        doc = QTextDocument()
+        doc.setHtml(
+            "<h1>CJIT Desk recovery key</h1>"
+            f"<p style='font-size:20pt; font-family:monospace'>{self.key.text()}</p>"
+            "<p>It opens this workstation's data if every passphrase is lost. Keep it locked "
+            "away, apart from the computer. Anyone holding it can open the data.</p>")
+        painter = QPainter(printer)
+        doc.drawContents(painter)
+        painter.end()
 
     def show_key(self, key: str) -> None:
         self.key.setText(key)

@@ -121,3 +121,15 @@ def test_a_wrong_passphrase_at_the_lock_screen_says_so(qtbot, window):
     qtbot.keyClicks(panel.passphrase, WORKER_PASS)
     qtbot.keyClick(panel.passphrase, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.frame.currentWidget() is window.pages, timeout=10000)
+
+
+def test_enter_moves_to_the_next_field_as_on_a_paper_form(qtbot, window):
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    _new_episode(qtbot, window)
+    page = find(window, QWidget, "page_custody_episode")
+    first = page.findChild(QWidget, "input_custody_record_number")
+    first.setFocus()
+    qtbot.keyClicks(first, "52/1/26")
+    qtbot.keyClick(first, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is page.findChild(QWidget, "input_arrived_at")
