@@ -123,6 +123,22 @@ def record(
     return event
 
 
+def event_digest(event: AuditEvent, prev_hash: str) -> str:
+    """What an event's hash must be, given the hash of the one before it."""
+    return _digest(
+        prev_hash,
+        event.id,
+        event.at,
+        event.actor_id,
+        event.actor,
+        event.action,
+        event.record_type,
+        event.record_id,
+        event.reason,
+        event.detail,
+    )
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
@@ -143,19 +159,7 @@ def verify(session: Session) -> VerifyResult:
                 f"event {event.seq} does not follow the one before it "
                 "(an event was removed or inserted)",
             )
-        expected = _digest(
-            prev,
-            event.id,
-            event.at,
-            event.actor_id,
-            event.actor,
-            event.action,
-            event.record_type,
-            event.record_id,
-            event.reason,
-            event.detail,
-        )
-        if event.hash != expected:
+        if event.hash != event_digest(event, prev):
             return VerifyResult(False, count, event.seq, f"event {event.seq} was altered")
         prev = event.hash
     return VerifyResult(True, count)

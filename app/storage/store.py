@@ -182,13 +182,7 @@ class Store:
     def switch_worker(self, username: str, passphrase: str) -> None:
         """Another worker (or the same) unlocks a locked window; recorded in the audit log."""
         username = username.strip().lower()
-        throttle = UnlockThrottle(self.data_dir / THROTTLE_NAME)
-        throttle.check(username)
-        try:
-            self.slots.unlock(username, passphrase)
-        except WrongPassphrase:
-            raise WrongPassphrase(f"The passphrase is wrong. {throttle.failed(username)}") from None
-        throttle.succeeded(username)
+        _unwrap_throttled(self.data_dir, self.slots, username, passphrase)
         previous = self.worker
         with self.session() as s:
             worker = _active_worker(s, username)
@@ -204,6 +198,19 @@ class Store:
                     "previous_worker_id": previous.id,
                 },
             )
+
+
+def _unwrap_throttled(data_dir: Path, slots: KeySlotFile, username: str, passphrase: str) -> bytes:
+    """The database key from a worker's slot, with the increasing wait after wrong tries."""
+    throttle = UnlockThrottle(data_dir / THROTTLE_NAME)
+    throttle.check(username)
+    try:
+        key = slots.unlock(username, passphrase)
+    except WrongPassphrase:
+        log.info("unlock refused: wrong passphrase")
+        raise WrongPassphrase(f"The passphrase is wrong. {throttle.failed(username)}") from None
+    throttle.succeeded(username)
+    return key
 
 
 def _active_worker(session: Session, username: str) -> Worker:
@@ -281,14 +288,7 @@ def open_store(data_dir: Path, username: str, passphrase: str) -> Store:
     """Unlock with a worker's passphrase. Raises WrongPassphrase, TooManyTries, StoreInUse…"""
     username = username.strip().lower()
     slots = KeySlotFile.load(data_dir / SLOTS_NAME)
-    throttle = UnlockThrottle(data_dir / THROTTLE_NAME)
-    throttle.check(username)
-    try:
-        key = slots.unlock(username, passphrase)
-    except WrongPassphrase:
-        log.info("unlock refused: wrong passphrase")
-        raise WrongPassphrase(f"The passphrase is wrong. {throttle.failed(username)}") from None
-    throttle.succeeded(username)
+    key = _unwrap_throttled(data_dir, slots, username, passphrase)
     lock = _acquire_lock(data_dir)
     engine = _open(data_dir, key, slots, lock)
     store = Store(data_dir, engine, key, slots, audit.SYSTEM, "worker", lock)

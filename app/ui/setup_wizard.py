@@ -187,7 +187,8 @@ class RecoveryKeyPage(QWizardPage):
             "<h1>CJIT Desk recovery key</h1>"
             f"<p style='font-size:20pt; font-family:monospace'>{self.key.text()}</p>"
             "<p>It opens this workstation's data if every passphrase is lost. Keep it locked "
-            "away, apart from the computer. Anyone holding it can open the data.</p>")
+            "away, apart from the computer. Anyone holding it can open the data.</p>"
+        )
         painter = QPainter(printer)
         doc.drawContents(painter)
         painter.end()

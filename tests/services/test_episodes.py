@@ -110,21 +110,7 @@ def test_an_incomplete_notice_is_not_issued_and_the_message_lists_what_is_missin
 
 
 def test_an_issued_notice_is_frozen_and_a_reprint_is_recorded_as_such(workspace):
-    episode_id = _positive_episode(workspace)
-    save(
-        workspace,
-        episode_id,
-        "ra1",
-        requirement_made=True,
-        appointment_at=datetime(2026, 11, 24, 15, 0, tzinfo=UTC),
-        assessing_cjit="nottingham",
-        place="AOT, 24-30 Castle Gate, Nottingham NG1 7AT",
-        follow_up_required_if_assessor_requires=True,
-        copies=["detainee", "custody_record", "cjit"],
-        given_by="Ann Worker",
-        given_at=datetime(2026, 11, 24, 10, 40, tzinfo=UTC),
-    )
-    issued = notices.issue_notice(workspace, episode_id, "ra1")
+    episode_id, issued = _issued_ra1(workspace)
     assert issued.reference.startswith("RA1-261124-")
     assert notices.record_print(workspace, issued.id) == "print"
     assert notices.record_print(workspace, issued.id) == "reprint"

@@ -64,22 +64,11 @@ def test_a_rehashed_forgery_still_breaks_the_chain_after_it(lead):
         _bypass_triggers(s)
         event = s.scalar(select(AuditEvent).where(AuditEvent.seq == 5))
         # A forger who recomputes this event's own hash still cannot fix the next link.
+        event.reason = "forged"
+        forged = audit.event_digest(event, event.prev_hash)
+        s.expunge(event)
         s.execute(
-            text("UPDATE audit_event SET reason = 'forged', hash = :h WHERE seq = 5"),
-            {
-                "h": audit._digest(
-                    event.prev_hash,
-                    event.id,
-                    event.at,
-                    event.actor_id,
-                    event.actor,
-                    event.action,
-                    event.record_type,
-                    event.record_id,
-                    "forged",
-                    event.detail,
-                )
-            },
+            text("UPDATE audit_event SET reason = 'forged', hash = :h WHERE seq = 5"), {"h": forged}
         )
     with lead.session() as s:
         result = audit.verify(s)
