@@ -64,18 +64,19 @@ def field_rows(
 def rows_table(
     rows: Sequence[Row], *, strong: bool = False, columns: int = 1, compact: bool = False
 ) -> Table:
-    """Label beside value, one answer a row; or, with `columns=2`, two answers a row with
-    each label above its value, which keeps a copy on one page. `compact` writes a multi-line
-    answer (an address) on one wrapped line."""
+    """Label beside value, one answer a row; or, with `columns` > 1, several answers a row
+    with each label above its value, which keeps a copy on one page. `compact` writes a
+    multi-line answer (an address) on one wrapped line."""
     s = styles()
     value_style = s.value_strong if strong else s.value
 
     def value(lines: list[str]) -> Paragraph:
         return Paragraph(lines_markup([", ".join(lines)] if compact else lines), value_style)
 
-    if columns == 2:
-        data, spans = _grid(rows, value, value_style)
-        widths: tuple[float, ...] = (WIDTH / 2, WIDTH / 2)
+    if columns > 1:
+        # Where a half-row line must not wrap (the day and time to attend) it takes the row.
+        data, spans = _grid(rows, value, value_style, columns, max_lines=1 if strong else 2)
+        widths: tuple[float, ...] = (WIDTH / columns,) * columns
     else:
         data = [[Paragraph(escape(label), s.label), value(lines)] for label, lines in rows]
         widths, spans = (LABEL_WIDTH, WIDTH - LABEL_WIDTH), []
@@ -88,7 +89,7 @@ def rows_table(
                 ("TOPPADDING", (0, 0), (-1, -1), 1.1 * mm),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5 * mm),
                 ("LEFTPADDING", (0, 0), (0, -1), 0),
-                *(("SPAN", (0, r), (1, r)) for r in spans),
+                *(("SPAN", (0, r), (-1, r)) for r in spans),
             ]
         )
     )
@@ -96,30 +97,31 @@ def rows_table(
 
 
 def _grid(
-    rows: Sequence[Row], value: Callable[[list[str]], Paragraph], style: ParagraphStyle
+    rows: Sequence[Row],
+    value: Callable[[list[str]], Paragraph],
+    style: ParagraphStyle,
+    columns: int,
+    max_lines: int,
 ) -> tuple[list[list[Any]], list[int]]:
-    """Pairs of answers, in order; an answer with a line too long for half the page (a long
-    name, the appointment's day and time) gets the whole row rather than wrapping badly."""
-    half = WIDTH / 2 - 12
+    """Answers `columns` to a row in form order, except that an answer which would wrap to
+    more than `max_lines` in its column (a long reason) takes a whole row, and answers waiting
+    to fill a row may move below it: no half-empty rows, nothing squeezed."""
+    room = (WIDTH / columns - 12) * max_lines
     data: list[list[Any]] = []
     spans: list[int] = []
-    pending: list[Any] | None = None
+    pending: list[Any] = []
     for label, lines in rows:
         cell = [Paragraph(escape(label), styles().label), value(lines)]
-        wide = any(stringWidth(line, style.fontName, style.fontSize) > half for line in lines)
-        if wide:
-            if pending is not None:
-                data.append([pending, [Spacer(1, 0)]])
-                pending = None
+        if any(stringWidth(line, style.fontName, style.fontSize) > room for line in lines):
             spans.append(len(data))
-            data.append([cell, ""])
-        elif pending is None:
-            pending = cell
-        else:
-            data.append([pending, cell])
-            pending = None
-    if pending is not None:
-        data.append([pending, [Spacer(1, 0)]])
+            data.append([cell] + [""] * (columns - 1))
+            continue
+        pending.append(cell)
+        if len(pending) == columns:
+            data.append(pending)
+            pending = []
+    if pending:
+        data.append(pending + [[Spacer(1, 0)]] * (columns - len(pending)))
     return data, spans
 
 
@@ -177,11 +179,14 @@ def signature_lines(labels: Sequence[str]) -> KeepTogether:
     for label in labels:
         row += [Paragraph(escape(label), s.label), ""]
         widths += [width, gap]
-    table = Table([[""] * (len(row) - 1), row[:-1]], colWidths=widths[:-1], rowHeights=[11 * mm, None])
+    table = Table(
+        [[""] * (len(row) - 1), row[:-1]], colWidths=widths[:-1], rowHeights=[11 * mm, None]
+    )
     table.setStyle(
         TableStyle(
             [
                 *(("LINEBELOW", (c, 0), (c, 0), 0.8, INK) for c in range(0, len(row) - 1, 2)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ]
         )

@@ -8,11 +8,12 @@ record follows, every section printed from the DT1 form definition.
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
-from xml.sax.saxutils import escape
 
 from app.forms.registry import FORMS
 from app.printing import parts
@@ -46,14 +47,23 @@ def cover_sheet(data: NoticeData) -> list[Flowable]:
         parts.spacer(3),
         boxed([Paragraph(escape(result_line), s.cover_sub)], border=4, shade=False),
         parts.spacer(4),
-        *field_block(FORMS["custody_episode"], data.episode, data.reference, keys=(*parts.PERSON_KEYS, "pnc_id")),
+        *field_block(
+            FORMS["custody_episode"],
+            data.episode,
+            data.reference,
+            keys=(*parts.PERSON_KEYS, "pnc_id"),
+        ),
         heading("Test result"),
         *field_block(data.form, dt1, data.reference, keys=("tested_at", "results"), strong=True),
     ]
     if found:
         story.append(parts.spacer(2))
         story.append(para(", ".join(found).upper() + ": POSITIVE", "warning"))
-        story.append(para(data.text("dt1.disputed" if dt1.get("disputed") else "dt1.not_disputed"), "warning"))
+        story.append(
+            para(
+                data.text("dt1.disputed" if dt1.get("disputed") else "dt1.not_disputed"), "warning"
+            )
+        )
     story += [heading(data.text("dt1.other_substances_heading")), _other_substances(data)]
     story += field_block(data.form, dt1, data.reference, keys=("ra_at",), strong=True)
     story += [parts.spacer(4), para(data.text("dt1.cover_note"))]

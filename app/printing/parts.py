@@ -31,7 +31,11 @@ def person(data: NoticeData, *, contact: bool = False) -> list[Flowable]:
     the assessing CJIT needs to reach them (the CJIT copy, 004 IE1 (vii))."""
     keys = (*PERSON_KEYS, *CONTACT_KEYS) if contact else PERSON_KEYS
     return field_block(
-        FORMS["custody_episode"], data.episode, data.reference, keys=keys, columns=2,
+        FORMS["custody_episode"],
+        data.episode,
+        data.reference,
+        keys=keys,
+        columns=4,
         compact=contact,
     )
 
@@ -45,9 +49,7 @@ def statutory_warning(data: NoticeData) -> Flowable:
 def given(data: NoticeData) -> list[Flowable]:
     """Who gave the notice and when (the form's "given" section), then who issued it here."""
     parts: list[Flowable] = [spacer(2)]
-    parts += field_block(
-        data.form, data.answers, data.reference, sections=("given",), columns=2
-    )
+    parts += field_block(data.form, data.answers, data.reference, sections=("given",), columns=3)
     parts.append(Spacer(1, 2 * mm))
     parts.append(para(issued_line(data), "small"))
     return [KeepTogether(parts)]
@@ -80,4 +82,3 @@ def furniture(data: NoticeData) -> Furniture:
 
 def spacer(height_mm: float = 3) -> Spacer:
     return Spacer(1, height_mm * mm)
-

@@ -14,7 +14,15 @@ from reportlab.platypus import Flowable, PageBreak
 
 from app.forms.notices import COPIES
 from app.printing import parts
-from app.printing.blocks import field_block, heading, para, signature_lines
+from app.printing.blocks import (
+    Row,
+    field_block,
+    field_rows,
+    heading,
+    para,
+    rows_table,
+    signature_lines,
+)
 from app.printing.content import NoticeData
 from app.printing.page import CopyLabel, build
 
@@ -74,21 +82,14 @@ def copy_story(data: NoticeData, layout: Layout, copy: str) -> list[Flowable]:
     omit = STATED_BY_WORDING + (INTERNAL_FIELDS if copy == "detainee" else ())
     for section in data.form.sections:
         if section.key in layout.sections:
-            block = field_block(
-                data.form,
-                data.answers,
-                data.reference,
-                sections=(section.key,),
-                omit=omit,
-                strong=section.key in ACTION_SECTIONS,
-                columns=2 if section.key in ACTION_SECTIONS else 1,
-            )
-            story += [heading(section.title), *block] if block else []
+            story += _section(data, section.key, section.title, omit)
     if layout.warning:
         story.append(parts.statutory_warning(data))
     story += parts.given(data) if _has_given(data) else [parts.spacer(), _issued(data)]
     if copy == "custody_record":
-        story.append(signature_lines([data.text("signatures.person"), data.text("signatures.officer")]))
+        story.append(
+            signature_lines([data.text("signatures.person"), data.text("signatures.officer")])
+        )
     if copy == "cjit":
         story.append(para(data.text("ra1.cjit_copy_note"), "small"))
     return story
@@ -108,6 +109,33 @@ def ra1_not_made(data: NoticeData) -> list[Flowable]:
         _issued(data),
         signature_lines([data.text("signatures.officer")]),
     ]
+
+
+def _section(data: NoticeData, key: str, title: str, omit: tuple[str, ...]) -> list[Flowable]:
+    rows = field_rows(data.form, data.answers, data.reference, sections=(key,), omit=omit)
+    if data.kind == "ra2" and key == "appointment":
+        rows += _contact_for_place(data, str(data.answers.get("new_place") or ""))
+    if not rows:
+        return []
+    strong = key in ACTION_SECTIONS
+    return [heading(title), rows_table(rows, strong=strong, columns=2 if strong else 3)]
+
+
+def _contact_for_place(data: NoticeData, place: str) -> list[Row]:
+    """RA2 has a place but no CJIT question: when the new place is a CJIT's address from the
+    SPOC list, print that CJIT's name and phone so the person can ring them."""
+    wanted = _squash(place)
+    for cjit in data.reference.spoc_directory:
+        if wanted and _squash(data.reference.spoc_address(cjit["id"])) == wanted:
+            lines = [str(cjit["name"])] + (
+                [f"Telephone {cjit['phone']}"] if cjit.get("phone") else []
+            )
+            return [("Contact", lines)]
+    return []
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.replace(",", " ").split()).casefold()
 
 
 def _has_given(data: NoticeData) -> bool:

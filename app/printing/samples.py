@@ -90,7 +90,9 @@ ANSWERS: dict[str, dict[str, Any]] = {
 }
 
 
-def sample_content(kind: str, *, episode: dict[str, Any] | None = None, **answers: Any) -> dict[str, Any]:
+def sample_content(
+    kind: str, *, episode: dict[str, Any] | None = None, **answers: Any
+) -> dict[str, Any]:
     """Frozen-notice content for `kind` with fictional answers; keyword arguments override
     the form's answers, `episode` overrides the person's."""
     form = FORMS[kind]

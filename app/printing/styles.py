@@ -50,7 +50,7 @@ def styles() -> Styles:
     return Styles(
         title=style("title", 17, bold, leading=21, spaceAfter=3 * mm),
         subtitle=style("subtitle", 11, textColor=GREY, spaceAfter=2 * mm),
-        heading=style("heading", 13.5, bold, spaceBefore=3 * mm, spaceAfter=1 * mm),
+        heading=style("heading", 13.5, bold, spaceBefore=2.5 * mm, spaceAfter=1 * mm),
         body=style("body", 12.5, leading=16, spaceAfter=2 * mm),
         label=style("label", 11, textColor=GREY),
         value=style("value", 12.5, leading=15.5),

@@ -1,5 +1,5 @@
 """How an answer reads on paper, driven by its field's type: choice values by their labels,
-dates with the day of the week ("Thursday 31 December 2026 at 10:00"), yes/no in words."""
+moments with the day of the week ("Thursday 31 December 2026 at 10:00"), yes/no in words."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from app.forms.fields import SUBSTANCE_RESULTS, Field
 from app.forms.reference import ReferenceData
-from app.forms.times import describe_date, describe_datetime
+from app.forms.times import describe_datetime
 
 
 def choice_label(field: Field, value: str, reference: ReferenceData) -> str:
@@ -30,7 +30,8 @@ def describe(field: Field, value: Any, reference: ReferenceData) -> list[str]:
     if kind == "datetime" and isinstance(value, datetime):
         return [describe_datetime(value)]
     if kind == "date" and isinstance(value, date):
-        return [describe_date(value)]
+        # A date-only answer is a record (a date of birth), not a day to attend: no weekday.
+        return [f"{value.day} {value:%B %Y}"]
     if kind == "time" and isinstance(value, time):
         return [value.strftime("%H:%M")]
     if kind == "choice":
