@@ -11,6 +11,7 @@ from app.cli import add_admin_commands
 from app.config import load_settings
 from app.errors import UserFacingError
 from app.logging_setup import setup_logging
+from app.printing.cli import add_sample_notice_command
 
 log = logging.getLogger("app")
 
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="a config file to use instead of the machine-wide one")
     sub = parser.add_subparsers(dest="command")
     add_admin_commands(sub)
+    add_sample_notice_command(sub)
     p = sub.add_parser("gui", help="open the application (the default)")
     p.set_defaults(func=_gui)
     return parser

@@ -21,7 +21,7 @@ from app.printing.blocks import WIDTH, boxed, field_block, heading, lines_markup
 from app.printing.content import NoticeData
 from app.printing.page import CopyLabel, build
 from app.printing.styles import styles
-from app.printing.values import describe, positives
+from app.printing.values import choice_label, positives
 
 COVER_LABEL = "COURT FILE"
 RECORD_LABEL = "DT1 RECORD"
@@ -85,12 +85,12 @@ def record(data: NoticeData) -> list[Flowable]:
 
 
 def _other_substances(data: NoticeData) -> Flowable:
-    form, dt1 = data.form, data.answers
-    names = describe(form.field("other_substances"), dt1.get("other_substances"), data.reference)
+    field, dt1 = data.form.field("other_substances"), data.answers
     detail = dt1.get("other_substances_detail")
-    if detail and "other" in (dt1.get("other_substances") or ()):
-        other = dict(data.reference.choices("other_substances")).get("other")
-        names = [f"Other: {detail}" if n == other else n for n in names]
+    names = [
+        f"Other: {detail}" if value == "other" and detail else choice_label(field, value, data.reference)
+        for value in dt1.get("other_substances") or ()
+    ]
     lines = [f"• {n}" for n in names] or [data.text("dt1.no_other_substances")]
     return Paragraph(lines_markup(lines), styles().value_strong)
 

@@ -113,3 +113,15 @@ def render_sample(kind: str) -> bytes:
     from app.printing import render_notice
 
     return render_notice(sample_content(kind))
+
+
+# For checking that nothing is clipped: a long name in several alphabets and a long address.
+LONG_EPISODE: dict[str, Any] = {
+    "family_name": "Featherstonehaugh-Montgomery-Wojciechowska-Ó Súilleabháin",
+    "given_names": "Alexandria Wilhelmina Bartholomew Maximilian Ștefan Łukasz",
+    "address": (
+        "Flat 14B, The Old Lace Warehouse Residential Conversion, Block C\n"
+        "Unit 207-209 Upper Parliament Street Industrial Estate (rear entrance off Wollaton Street)\n"
+        "Hockley, Nottingham City Centre, Nottinghamshire"
+    ),
+}
