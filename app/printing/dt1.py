@@ -88,7 +88,9 @@ def _other_substances(data: NoticeData) -> Flowable:
     field, dt1 = data.form.field("other_substances"), data.answers
     detail = dt1.get("other_substances_detail")
     names = [
-        f"Other: {detail}" if value == "other" and detail else choice_label(field, value, data.reference)
+        f"Other: {detail}"
+        if value == "other" and detail
+        else choice_label(field, value, data.reference)
         for value in dt1.get("other_substances") or ()
     ]
     lines = [f"• {n}" for n in names] or [data.text("dt1.no_other_substances")]

@@ -19,9 +19,7 @@ DEFAULTS: dict[str, str] = {
         "An Inspector has authorised that the requirement to attend an initial assessment is "
         "NOT made. This record is for the custody record; it is not a notice to the person."
     ),
-    "ra1.follow_up_line": "",
     "ra2.varies_line": "This notice varies notice {notice}.",
-    "cjit_details_heading": "Personal and contact details for the assessing CJIT",
     "signatures.person": "Signature of the person receiving this notice",
     "signatures.officer": "Signature of the person giving this notice",
     "issued_line": "Issued on CJIT Desk by {by} on {at}.",

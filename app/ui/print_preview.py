@@ -40,7 +40,9 @@ def show_print_preview(
 ) -> QDialog | QMessageBox:
     """Open the preview (non-modal, so the idle lock still works); returns the dialog."""
     if pdf is None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Printing unavailable", UNAVAILABLE, parent=window)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Printing unavailable", UNAVAILABLE, parent=window
+        )
         box.setObjectName("printUnavailable")
         box.open()
         return box

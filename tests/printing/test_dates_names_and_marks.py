@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.forms.times import LONDON, describe_datetime
+from app.printing import render_notice
 from app.printing.samples import LONG_EPISODE, sample_content
 
 from .conftest import page_texts, squash
-from app.printing import render_notice
 
 
 def test_appointment_date_is_printed_as_the_rules_describe_it_with_day_of_week(render):
@@ -46,7 +46,8 @@ def test_a_long_name_and_a_long_address_are_wrapped_never_cut(render):
 
 
 def test_names_in_polish_romanian_and_czech_letters_come_out_right(render):
-    page = render("ra1", episode={"family_name": "Wąsowicz-Ţăranu", "given_names": "Żaneta Řehoř"})[0]
+    names = {"family_name": "Wąsowicz-Ţăranu", "given_names": "Żaneta Řehoř"}
+    page = render("ra1", episode=names)[0]
     assert "Wąsowicz-Ţăranu" in page and "Żaneta Řehoř" in page
 
 

@@ -42,9 +42,14 @@ def test_no_other_substances_says_so(render):
 def test_the_record_page_prints_every_section_of_the_dt1_form(render):
     _, record = render("dt1")
     for text in (
-        "Test completed", "Monday 23 November 2026 at 11:05", "PC 0000 Example",
-        "Trigger offence", "Thursday 26 November 2026 at 10:00", "DT1 included in court file",
-        "Notice DT1-261123-SAMPLE", "Page 2 of 2",
+        "Test completed",
+        "Monday 23 November 2026 at 11:05",
+        "PC 0000 Example",
+        "Trigger offence",
+        "Thursday 26 November 2026 at 10:00",
+        "DT1 included in court file",
+        "Notice DT1-261123-SAMPLE",
+        "Page 2 of 2",
     ):
         assert text in record, text
 

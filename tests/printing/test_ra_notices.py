@@ -25,17 +25,28 @@ def test_every_ra1_copy_has_every_element_of_the_notice(render, index):
     page = render("ra1")[index]
     expected = [
         "RA1 - Notice of requirement to attend an initial assessment",
-        "SAMPLE", "Jordan Alex", "17 April 1991", "52/98765/26",  # person and custody record
-        "attend an initial assessment", "remain for its duration",  # requirement and remain
+        "SAMPLE",
+        "Jordan Alex",
+        "17 April 1991",
+        "52/98765/26",  # person and custody record
+        "attend an initial assessment",
+        "remain for its duration",  # requirement and remain
         "follow-up assessment",  # and the follow-up if the drug worker requires it
         "Thursday 26 November 2026 at 10:00",  # date, day of week, time
-        "Adult Offender Building", "24-30 Castle Gate", "Nottingham", "NG1 7AT",  # full place
-        "Nottingham City CJIT", "Telephone 0115 496 0000",  # assessing CJIT and its phone
+        "Adult Offender Building",
+        "24-30 Castle Gate",
+        "Nottingham",
+        "NG1 7AT",  # full place
+        "Nottingham City CJIT",
+        "Telephone 0115 496 0000",  # assessing CJIT and its phone
         WARNING,  # the statutory warning, word for word from resources
-        "PS 0000 Example (custody sergeant)", "Monday 23 November 2026 at 12:30",  # given by/at
+        "PS 0000 Example (custody sergeant)",
+        "Monday 23 November 2026 at 12:30",  # given by/at
         "RA1-261123-SAMPLE",  # notice reference
-        "Page", f"of 3",
-        "CJIT Desk", "wording 2026.1",
+        "Page",
+        "of 3",
+        "CJIT Desk",
+        "wording 2026.1",
     ]
     for text in expected:
         assert text in page, text
