@@ -57,15 +57,12 @@ def cover_sheet(data: NoticeData) -> list[Flowable]:
         *field_block(data.form, dt1, data.reference, keys=("tested_at", "results"), strong=True),
     ]
     if found:
-        story.append(parts.spacer(2))
-        story.append(para(", ".join(found).upper() + ": POSITIVE", "warning"))
-        story.append(
-            para(
-                data.text("dt1.disputed" if dt1.get("disputed") else "dt1.not_disputed"), "warning"
-            )
-        )
+        disputed = "dt1.disputed" if dt1.get("disputed") else "dt1.not_disputed"
+        story += [parts.spacer(2), para(data.text(disputed), "warning")]
     story += [heading(data.text("dt1.other_substances_heading")), _other_substances(data)]
-    story += field_block(data.form, dt1, data.reference, keys=("ra_at",), strong=True)
+    assessment = field_block(data.form, dt1, data.reference, keys=("ra_at",), strong=True)
+    if assessment:
+        story += [heading(_section_title(data, "assessment")), *assessment]
     story += [parts.spacer(4), para(data.text("dt1.cover_note"))]
     return story
 
@@ -95,6 +92,10 @@ def _other_substances(data: NoticeData) -> Flowable:
     ]
     lines = [f"• {n}" for n in names] or [data.text("dt1.no_other_substances")]
     return Paragraph(lines_markup(lines), styles().value_strong)
+
+
+def _section_title(data: NoticeData, key: str) -> str:
+    return next(section.title for section in data.form.sections if section.key == key)
 
 
 def _banner(text: str, style: ParagraphStyle) -> Table:

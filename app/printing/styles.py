@@ -57,6 +57,6 @@ def styles() -> Styles:
         value_strong=style("value_strong", 13.5, bold, leading=17),
         warning=style("warning", 14, bold, leading=18),
         small=style("small", 9, textColor=GREY),
-        cover=style("cover", 34, bold, alignment=TA_CENTER, leading=42),
+        cover=style("cover", 28, bold, alignment=TA_CENTER, leading=34),
         cover_sub=style("cover_sub", 20, bold, alignment=TA_CENTER, leading=26),
     )
