@@ -11,6 +11,7 @@ from app.cli import add_admin_commands, add_demo_command, add_try_command
 from app.config import load_settings
 from app.errors import UserFacingError
 from app.logging_setup import setup_logging
+from app.printing.cli import add_sample_notice_command
 
 log = logging.getLogger("app")
 
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_admin_commands(sub)
     add_demo_command(sub)
     add_try_command(sub)
+    add_sample_notice_command(sub)
     p = sub.add_parser("gui", help="open the application (the default)")
     p.set_defaults(func=_gui)
     return parser

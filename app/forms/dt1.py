@@ -165,6 +165,9 @@ FORM = FormDefinition(
     title="DT1 drug test record",
     short_title="DT1",
     version=1,
+    # Printed for the court file with its cover sheet (000 §2.4), but stays a record: the
+    # police can still correct it, and each print is its own frozen snapshot.
+    printable=True,
     sections=(
         Section(
             "test",

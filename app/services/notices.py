@@ -27,7 +27,6 @@ from app.storage.models import (
     Notice,
     NoticePrint,
     Worker,
-    utcnow,
 )
 
 # Which answer of each notice holds the appointment it sets, and what kind it is.
@@ -55,12 +54,33 @@ def _reference_number(kind: str, now: datetime) -> str:
     return f"{kind.upper()}-{now.astimezone(UK):%y%m%d}-{secrets.token_hex(3).upper()}"
 
 
-def _render(content: dict[str, Any]) -> bytes | None:
+def _render(content: dict[str, Any], ws: Workspace | None = None) -> bytes | None:
     try:
         from app.printing import render_notice
     except ImportError:  # printing not installed in this build: the notice is still issued
         return None
-    return render_notice(content)
+    return render_notice(content, reference.reference_data(ws) if ws else None)
+
+
+def _content(ws: Workspace, s, data, form_key: str, now: datetime) -> dict[str, Any]:  # noqa: ANN001
+    """What is frozen with a notice; the wording document too, so a reprint says exactly what
+    the issued notice said even after the partnership edits its wording."""
+    issuer = s.get(Worker, ws.worker.id) if ws.worker.id else None
+    ref = reference.reference_data(ws)
+    return {
+        "kind": form_key,
+        "form": {
+            "form": form_key,
+            "version": FORMS[form_key].version,
+            "answers": data.answers[form_key],
+        },
+        "episode": data.answers.get("custody_episode", {}),
+        "dt1": data.answers.get("dt1", {}),
+        "reference_versions": ref.versions(),
+        "reference_documents": {"wording": dict(ref.documents["wording"])},
+        "issued_at": now.isoformat(),
+        "issued_by": issuer.display_name if issuer else ws.worker.username,
+    }
 
 
 def issue_notice(ws: Workspace, episode_id: str, form_key: str) -> IssuedNotice:
@@ -80,20 +100,7 @@ def issue_notice(ws: Workspace, episode_id: str, form_key: str) -> IssuedNotice:
         )
     now = ws.clock()
     with ws.store.session() as s:
-        issuer = s.get(Worker, ws.worker.id) if ws.worker.id else None
-        content = {
-            "kind": form_key,
-            "form": {
-                "form": form_key,
-                "version": definition.version,
-                "answers": data.answers[form_key],
-            },
-            "episode": data.answers.get("custody_episode", {}),
-            "dt1": data.answers.get("dt1", {}),
-            "reference_versions": reference.reference_data(ws).versions(),
-            "issued_at": now.isoformat(),
-            "issued_by": issuer.display_name if issuer else ws.worker.username,
-        }
+        content = _content(ws, s, data, form_key, now)
         record = s.scalars(
             select(FormRecord).where(
                 FormRecord.episode_id == episode_id,
@@ -113,7 +120,7 @@ def issue_notice(ws: Workspace, episode_id: str, form_key: str) -> IssuedNotice:
             issued_by=ws.worker.id,
         )
         notice.content = {**content, "reference": notice.reference}
-        notice.pdf = _render(notice.content)
+        notice.pdf = _render(notice.content, ws)
         s.add(notice)
         record.status = "issued"
         s.flush()
@@ -198,5 +205,52 @@ def notice_pdf(ws: Workspace, notice_id: str, reprint: bool = False) -> bytes | 
             raise UserFacingError("That notice is not on this workstation.")
         if not reprint:
             return notice.pdf
-        content = {**notice.content, "reprint_at": utcnow().isoformat()}
-    return _render(content)
+        content = {**notice.content, "reprint_at": ws.clock().isoformat()}
+    return _render(content, ws)
+
+
+def issue_dt1_record(ws: Workspace, episode_id: str) -> IssuedNotice:
+    """Freeze the DT1 as printed for the court file (the record behind its court-file cover
+    sheet, 000 §2.4) as a notice of kind "dt1", so its prints are recorded like any notice's.
+    The DT1 form stays a correctable police record: each print is its own frozen snapshot."""
+    from app.services.episodes import load_episode
+
+    data = load_episode(ws, episode_id)
+    if not data.answers.get("dt1"):
+        raise NotReadyToIssue("There is no DT1 to print.")
+    typed = forms_context.typed_episode(data.answers)
+    ok, problems = FORMS["dt1"].issuable(typed["dt1"], forms_context.context(ws, typed))
+    if not ok:
+        raise NotReadyToIssue(
+            "The DT1 cannot be printed yet:\n"
+            + "\n".join(f"• {p.message}" for p in problems if p.is_error)
+        )
+    now = ws.clock()
+    with ws.store.session() as s:
+        record = s.scalars(
+            select(FormRecord)
+            .where(FormRecord.episode_id == episode_id, FormRecord.form_key == "dt1")
+            .order_by(FormRecord.updated_at.desc())
+        ).first()
+        notice = Notice(
+            episode_id=episode_id,
+            kind="dt1",
+            reference=_reference_number("dt1", now),
+            form_record_id=record.id if record else None,
+            content={},
+            issued_at=now,
+            issued_by=ws.worker.id,
+        )
+        notice.content = {**_content(ws, s, data, "dt1", now), "reference": notice.reference}
+        notice.pdf = _render(notice.content, ws)
+        s.add(notice)
+        s.flush()
+        audit.record(
+            s,
+            ws.worker,
+            "collection",
+            "notice",
+            notice.id,
+            detail={"event": "notice_issued", "kind": "dt1"},
+        )
+        return IssuedNotice(notice.id, "dt1", notice.reference, notice.pdf)

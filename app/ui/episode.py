@@ -261,6 +261,9 @@ class EpisodeView(QWidget):
         if not self.episode_id:
             return
         key = self.current_form()
+        if key == "dt1":
+            self._print_dt1()
+            return
         if FORMS[key].kind != "notice":
             if self.notice_list.count():
                 self._reprint(self.notice_list.item(self.notice_list.count() - 1))
@@ -286,6 +289,18 @@ class EpisodeView(QWidget):
             return
         self.window_.hub.changed.emit("notice", issued.id)
         self.load(self.episode_id)
+        self._print(issued.id, issued.pdf, reprint=False)
+
+    def _print_dt1(self) -> None:
+        self.flush()
+        try:
+            issued = notices.issue_dt1_record(self.window_.workspace, self.episode_id)
+        except UserFacingError as exc:
+            tasks.show_error(self, exc, "Not printed")
+            return
+        self.window_.hub.changed.emit("notice", issued.id)
+        self.load(self.episode_id)
+        self.show_form("dt1")
         self._print(issued.id, issued.pdf, reprint=False)
 
     def _reprint(self, item: QListWidgetItem) -> None:

@@ -77,6 +77,14 @@ class FormPage(QScrollArea):
         self.summary = _label("", None, f"summary_{definition.key}")
         layout.addWidget(self.summary)
         self.issue_button: QPushButton | None = None
+        if definition.kind == "record" and definition.printable:
+            row = QHBoxLayout()
+            row.addStretch(1)
+            self.print_button = QPushButton(f"Print {definition.short_title}…  (Ctrl+P)",
+                                            objectName=f"print_{definition.key}")
+            self.print_button.clicked.connect(self.issue_requested)
+            row.addWidget(self.print_button)
+            layout.addLayout(row)
         if definition.kind == "notice":
             row = QHBoxLayout()
             row.addStretch(1)
