@@ -73,6 +73,10 @@ def test_a_positive_test_leads_to_an_issued_ra1_then_a_colleague_takes_over(qtbo
 
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert len(printed) == 1 and printed[0][1] is False
+    text = _pdf_text(printed[0][2])
+    for label in ("DETAINEE COPY", "CUSTODY RECORD COPY", "CJIT COPY"):
+        assert label in text
+    assert "QUARTERMAINE" in text.upper() and "Tuesday 24 November 2026 at 15:00" in text
     with window.workspace.store.session() as s:
         notice = s.scalars(select(Notice)).one()
     assert notice.kind == "ra1" and notice.content["form"]["answers"]["appointment_at"]
@@ -133,3 +137,28 @@ def test_enter_moves_to_the_next_field_as_on_a_paper_form(qtbot, window):
     qtbot.keyClicks(first, "52/1/26")
     qtbot.keyClick(first, Qt.Key.Key_Return)
     assert QApplication.focusWidget() is page.findChild(QWidget, "input_arrived_at")
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_dt1_prints_with_its_court_file_cover_from_its_own_page(qtbot, window, printed):
+    _new_episode(qtbot, window)
+    _fill_arrival(qtbot, window, ("Cartwright", "Paige"))
+    _answer_profile(qtbot, window)
+    _positive_dt1(qtbot, window)
+    tick(qtbot, window, "dt1", "other_substances", "Cannabis")
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert len(printed) == 1
+    text = _pdf_text(printed[0][2])
+    assert "DT1 INCLUDED IN THIS FILE" in text and "CARTWRIGHT" in text.upper()
+    assert "Cannabis" in text and "Opiates (heroin): Positive" in text
+    with window.workspace.store.session() as s:
+        assert s.scalars(select(Notice)).one().kind == "dt1"
+    # The DT1 stays a record the police can still correct.
+    assert window.episode.form_pages["dt1"].editors["tested_by"].isEnabled()
