@@ -222,10 +222,13 @@ def _qt_app() -> Any:
     if app is not None:
         return app
     # Creating the application without its platform plugin aborts the process: look first.
-    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0].split(";")[0]
+    _require_platform_plugin(os.environ.get("QT_QPA_PLATFORM", "").split(":")[0].split(";")[0])
+    return QApplication(["cjit-desk-selfcheck"])
+
+
+def _require_platform_plugin(platform: str) -> None:
     if platform and platform not in _plugins("platforms"):
         raise CheckFailed(f"Qt platform plugin '{platform}' missing (plugins/platforms)")
-    return QApplication(["cjit-desk-selfcheck"])
 
 
 def check_qt_platform() -> str:
@@ -233,6 +236,17 @@ def check_qt_platform() -> str:
 
     app = _qt_app()
     return f"Qt {qVersion()}, platform '{app.platformName()}'"
+
+
+def check_ui() -> str:
+    import importlib
+
+    _qt_app()
+    # Import only, no window: a module the build left out fails here, not at a worker's desk.
+    module = importlib.import_module("app.ui.main")
+    if not callable(getattr(module, "run_gui", None)):
+        raise CheckFailed("app.ui.main has no run_gui")
+    return "the window modules import"
 
 
 def check_qt_images() -> str:
@@ -256,7 +270,9 @@ def check_qt_print() -> str:
         raise CheckFailed("QPrinter cannot write PDF")
     backends = _plugins("printsupport")
     if not backends:
-        raise CheckFailed("no Qt print support plugin (plugins/printsupport): cannot reach printers")
+        raise CheckFailed(
+            "no Qt print support plugin (plugins/printsupport): cannot reach printers"
+        )
     printers = len(QPrinterInfo.availablePrinterNames())
     return f"QPrinter PDF ok; plugin {', '.join(backends)}; {printers} printer(s) visible"
 
@@ -303,6 +319,7 @@ def default_checks(cli: dict[str, Any] | None = None, config_file: Path | None =
         ("printing", check_printing),
         ("qt-platform", check_qt_platform),
         ("qt-images", check_qt_images),
+        ("ui", check_ui),
         ("qt-print", check_qt_print),
         ("qt-pdf", check_qt_pdf),
     ]
