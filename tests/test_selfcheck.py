@@ -123,3 +123,13 @@ def test_an_unexpected_error_is_a_named_failure_and_later_checks_still_run():
     results = selfcheck.run_checks([("printing", broken), ("sqlcipher", selfcheck.check_sqlcipher)])
     assert results[0].line() == "FAIL printing      KeyError: 'fonts'"
     assert results[1].status == "ok"
+
+
+def test_on_linux_a_build_without_the_cups_plugin_cannot_reach_printers(monkeypatch):
+    selfcheck.check_qt_platform()  # the application exists before the plugins "vanish"
+    monkeypatch.setattr(selfcheck.sys, "platform", "linux")
+    monkeypatch.setattr(selfcheck, "_plugins", lambda kind: [])
+    with pytest.raises(selfcheck.CheckFailed, match="printsupport/cupsprintersupport"):
+        selfcheck.check_qt_print()
+    monkeypatch.setattr(selfcheck.sys, "platform", "win32")  # built into QtPrintSupport there
+    assert "built into QtPrintSupport" in selfcheck.check_qt_print()
