@@ -156,3 +156,27 @@ def test_the_folder_leaves_out_the_central_store_and_the_big_qt_modules(build):
     )
     print(f"dist/cjit-desk: {size / 2**20:.0f} MB")
     assert size < SIZE_BUDGET_MB * 2**20
+
+
+def test_the_window_opens_and_stays_open(build, tmp_path):
+    env = clean_env(tmp_path / "tmp")
+    env["QT_QPA_PLATFORM"] = "offscreen"  # a real window, drawn off screen
+    process = subprocess.Popen(
+        [str(build.folder / EXE), "--data-dir", str(tmp_path / "data")],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # First start: the set-up window waits for the team leader. Still running = it opened.
+        process.wait(timeout=8)
+    except subprocess.TimeoutExpired:
+        pass
+    finally:
+        exited = process.returncode
+        process.kill()
+        _out, err = process.communicate()
+    assert exited is None, f"the program exited with {exited}: {err[-3000:]}"
+    assert "Traceback" not in err, err
