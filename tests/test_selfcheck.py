@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 import app.printing
-from app import paths, selfcheck
+from app import paths, selfcheck, selfcheck_qt
 from app.__main__ import main as cli_main
 from app.storage import migrate
 
@@ -110,10 +110,10 @@ def test_printing_renders_an_ra1_from_its_frozen_content(monkeypatch):
 
 
 def test_a_missing_platform_plugin_is_named_instead_of_aborting():
-    assert "offscreen" in selfcheck._plugins("platforms")
+    assert "offscreen" in selfcheck_qt._plugins("platforms")
     with pytest.raises(selfcheck.CheckFailed, match="platform plugin 'nosuch' missing"):
-        selfcheck._require_platform_plugin("nosuch")
-    selfcheck._require_platform_plugin("offscreen")
+        selfcheck_qt._require_platform_plugin("nosuch")
+    selfcheck_qt._require_platform_plugin("offscreen")
 
 
 def test_an_unexpected_error_is_a_named_failure_and_later_checks_still_run():
@@ -126,10 +126,10 @@ def test_an_unexpected_error_is_a_named_failure_and_later_checks_still_run():
 
 
 def test_on_linux_a_build_without_the_cups_plugin_cannot_reach_printers(monkeypatch):
-    selfcheck.check_qt_platform()  # the application exists before the plugins "vanish"
-    monkeypatch.setattr(selfcheck.sys, "platform", "linux")
-    monkeypatch.setattr(selfcheck, "_plugins", lambda kind: [])
+    selfcheck_qt.check_qt_platform()  # the application exists before the plugins "vanish"
+    monkeypatch.setattr(selfcheck_qt.sys, "platform", "linux")
+    monkeypatch.setattr(selfcheck_qt, "_plugins", lambda kind: [])
     with pytest.raises(selfcheck.CheckFailed, match="printsupport/cupsprintersupport"):
-        selfcheck.check_qt_print()
-    monkeypatch.setattr(selfcheck.sys, "platform", "win32")  # built into QtPrintSupport there
-    assert "built into QtPrintSupport" in selfcheck.check_qt_print()
+        selfcheck_qt.check_qt_print()
+    monkeypatch.setattr(selfcheck_qt.sys, "platform", "win32")  # built into QtPrintSupport there
+    assert "built into QtPrintSupport" in selfcheck_qt.check_qt_print()
