@@ -23,6 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--central-url", help="the central store's address")
     parser.add_argument("--ca-bundle", help="CA certificates to trust for the central store")
     parser.add_argument("--config", help="a config file to use instead of the machine-wide one")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check this installation without a display (a throw-away store) and exit 0 if sound",
+    )
     sub = parser.add_subparsers(dest="command")
     add_admin_commands(sub)
     add_demo_command(sub)
@@ -40,18 +45,17 @@ def _gui(settings, args) -> int:  # noqa: ANN001
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        from pathlib import Path
+    from pathlib import Path
 
-        settings = load_settings(
-            {
-                "data_dir": args.data_dir,
-                "central_url": args.central_url,
-                "ca_bundle": args.ca_bundle,
-            },
-            config_file=Path(args.config) if args.config else None,
-        )
+    args = build_parser().parse_args(argv)
+    cli = {"data_dir": args.data_dir, "central_url": args.central_url, "ca_bundle": args.ca_bundle}
+    config_file = Path(args.config) if args.config else None
+    if args.self_check:  # before settings and logging: it must run on an unconfigured machine
+        from app import selfcheck
+
+        return selfcheck.main(cli, config_file)
+    try:
+        settings = load_settings(cli, config_file=config_file)
         setup_logging(settings.log_dir, settings.log_level)
         func = getattr(args, "func", _gui)
         return func(settings, args)
