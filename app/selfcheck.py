@@ -18,8 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-# The lead makes this True once app.printing is merged: then a build without it fails.
-PRINTING_REQUIRED = False
 # Resource files the app opens by name besides the reference documents (app/ui/theme.py).
 UI_RESOURCES = ("ui/arrow-down.svg",)
 MARKER = "SELFCHECK"  # the fictional family name; must never appear in the store's files
@@ -28,10 +26,6 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 class CheckFailed(Exception):
     """What is missing or broken, in words IT can act on."""
-
-
-class Skipped(Exception):
-    """The check does not apply to this build."""
 
 
 @dataclass(frozen=True)
@@ -157,9 +151,7 @@ def check_printing() -> str:
     try:
         from app.printing import render_notice
     except ImportError:
-        if PRINTING_REQUIRED:
-            raise CheckFailed("app.printing.render_notice is not in this build") from None
-        raise Skipped("app.printing not present") from None
+        raise CheckFailed("app.printing.render_notice is not in this build") from None
     pdf = render_notice(_ra1_content())
     if not pdf.startswith(b"%PDF"):
         raise CheckFailed("the RA1 did not render as a PDF")
@@ -221,8 +213,6 @@ def run_checks(checks: Sequence[Check]) -> list[Result]:
     for name, check in checks:
         try:
             results.append(Result(name, "ok", check()))
-        except Skipped as exc:
-            results.append(Result(name, "skip", f"skipped: {exc}"))
         except CheckFailed as exc:
             results.append(Result(name, "FAIL", str(exc)))
         except Exception as exc:  # noqa: BLE001 - an unexpected failure is still a named failure

@@ -85,11 +85,8 @@ def test_text_in_clear_beside_the_store_is_caught(tmp_path):
         selfcheck._assert_encrypted(tmp_path)
 
 
-def test_printing_is_skipped_while_the_package_is_not_merged(monkeypatch):
+def test_a_build_without_printing_fails_the_check(monkeypatch):
     monkeypatch.delattr(app.printing, "render_notice", raising=False)
-    with pytest.raises(selfcheck.Skipped, match="app.printing not present"):
-        selfcheck.check_printing()
-    monkeypatch.setattr(selfcheck, "PRINTING_REQUIRED", True)
     with pytest.raises(selfcheck.CheckFailed, match="render_notice is not in this build"):
         selfcheck.check_printing()
 
