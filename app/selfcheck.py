@@ -31,7 +31,7 @@ class CheckFailed(Exception):
 @dataclass(frozen=True)
 class Result:
     name: str
-    status: str  # "ok", "FAIL" or "skip"
+    status: str  # "ok" or "FAIL"
     detail: str
 
     def line(self) -> str:
