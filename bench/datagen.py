@@ -314,7 +314,9 @@ def fill(
         row = conn.execute(
             AuditEvent.__table__.select().order_by(AuditEvent.seq.desc()).limit(1)
         ).first()
-        w = _Writer(ws.worker.id, ws.worker.username, row.hash, row.seq)
+        w = _Writer(
+            ws.worker.id, ws.worker.username, row.hash if row else audit.GENESIS, row.seq if row else 0
+        )
         per_person: dict[int, int] = {}
         for i in extra:
             per_person[i] = per_person.get(i, 0) + 1
