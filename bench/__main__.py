@@ -30,7 +30,7 @@ ROWS = ("cold_start", "unlock", "save", "search", "pdf", "sync", "memory")
 def _run_row(key: str, quick: bool, stores: dict) -> Row:
     from bench.rows import memory, pdf, save, search, startup, sync, unlock
 
-    n = (lambda full, few: few if quick else full)  # noqa: E731
+    n = lambda full, few: few if quick else full  # noqa: E731
     if key == "cold_start":
         return startup.run(stores["small"](), runs=n(9, 3))
     if key == "unlock":
@@ -63,7 +63,9 @@ def table(rows: list[Row]) -> str:
             f"{r.ratio:.2f}x" if r.ratio else "–", r.target, r.status,
         ))  # fmt: skip
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
-    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(line, widths)) for line in lines)
+    return "\n".join(
+        "  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)) for line in lines
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

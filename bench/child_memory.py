@@ -18,7 +18,6 @@ def main(data_dir: str) -> int:
     from app.config import Settings
     from app.services import board, search
     from app.services import workspace as wsm
-
     from bench.datagen import WORKER
 
     imported = rss_mb()

@@ -114,8 +114,14 @@ def fictional_person(rng: random.Random, today: date) -> dict:
         else None,
         "gender": rng.choice(["male", "male", "male", "female"]),
         "ethnicity": rng.choice(
-            ["white_british", "white_british", "white_other", "black_caribbean",
-             "asian_pakistani", "mixed_white_black_caribbean"]
+            [
+                "white_british",
+                "white_british",
+                "white_other",
+                "black_caribbean",
+                "asian_pakistani",
+                "mixed_white_black_caribbean",
+            ]
         ),  # fmt: skip
     }
 
@@ -315,7 +321,10 @@ def fill(
             AuditEvent.__table__.select().order_by(AuditEvent.seq.desc()).limit(1)
         ).first()
         w = _Writer(
-            ws.worker.id, ws.worker.username, row.hash if row else audit.GENESIS, row.seq if row else 0
+            ws.worker.id,
+            ws.worker.username,
+            row.hash if row else audit.GENESIS,
+            row.seq if row else 0,
         )
         per_person: dict[int, int] = {}
         for i in extra:
@@ -338,7 +347,9 @@ def fill(
                 if is_today:
                     arrived = now - timedelta(minutes=rng.randint(10, 8 * 60))
                 else:
-                    arrived = now - timedelta(days=rng.randint(1, 3 * 365), minutes=rng.randint(0, 1439))
+                    arrived = now - timedelta(
+                        days=rng.randint(1, 3 * 365), minutes=rng.randint(0, 1439)
+                    )
                 _episode(w, rng, pid, p, arrived, ra1_defaults, counts, closed=not is_today)
             if len(w.rows[AuditEvent]) > 20000:
                 _flush(conn, w, counts)

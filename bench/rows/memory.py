@@ -5,7 +5,6 @@ peak (VmHWM), which includes Argon2id's 64 MiB working memory during key derivat
 from __future__ import annotations
 
 import json
-
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +38,3 @@ def _store_info(data_dir: Path) -> dict:
     if made.exists():
         info["generated"] = json.loads(made.read_text())
     return info
-
-
-

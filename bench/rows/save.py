@@ -110,12 +110,12 @@ def run(data_dir: Path, runs: int = 60) -> Row:
 
 def _reopen_plain(data_dir: Path):  # noqa: ANN202
     import filelock
+
     from app.config import Settings
     from app.services.workspace import Workspace
     from app.storage import audit, migrate
     from app.storage.models import Worker
     from app.storage.store import Store
-
     from bench.plain import plain_engine
 
     engine = plain_engine(data_dir / "plain.db")

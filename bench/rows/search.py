@@ -21,12 +21,12 @@ TARGET_MS, TARGET_RATIO = 30.0, 2.0
 LIMIT = 50
 KINDS = ("family_prefix", "given_family", "dob", "pnc", "custody")
 
-_HITS = f"""
+_HITS = """
 SELECT p.id, p.family_name, p.given_names, p.date_of_birth, p.pnc_id,
        (SELECT e.id FROM custody_episode e WHERE e.person_id = p.id
         ORDER BY e.created_at DESC LIMIT 1) AS newest,
        (SELECT count(*) FROM custody_episode e WHERE e.person_id = p.id) AS n
-FROM person p WHERE p.id IN ({{ids}})
+FROM person p WHERE p.id IN ({ids})
 """
 DIRECT = {
     "family_prefix": "SELECT id FROM person WHERE family_key >= ? AND family_key < ? "
@@ -44,7 +44,9 @@ def _upper(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def query_mix(conn: sqlcipher3.Connection, n_each: int, seed: int = 8) -> list[tuple[str, str, tuple]]:
+def query_mix(
+    conn: sqlcipher3.Connection, n_each: int, seed: int = 8
+) -> list[tuple[str, str, tuple]]:
     """(kind, text typed by the worker, parameters of the direct SQL) for each query."""
     from app.services.text_keys import name_key
 

@@ -103,11 +103,11 @@ def _bulk_insert(target: Path, rows: dict) -> float:
 
 
 def _round(r: int, work: Path, url: str, db_url: str) -> tuple[float, float, int, dict]:
-    from app import demo
-    from app.services import sync as sync_service
     from central.auth import create_enrolment_code
     from central.db import make_engine as central_engine
 
+    from app import demo
+    from app.services import sync as sync_service
     from bench.datagen import create_store
 
     engine = central_engine(db_url)
@@ -124,8 +124,12 @@ def _round(r: int, work: Path, url: str, db_url: str) -> tuple[float, float, int
         if summary_.offline or summary_.failures:
             raise RuntimeError(f"sync did not complete: {summary_}")
         base = _bulk_insert(work / f"bulk-{r}.db", rows)
-        return elapsed, base, sum(len(v) for _, v in rows.values()), {
-            "pushed": summary_.pushed, "pulled": summary_.pulled}
+        return (
+            elapsed,
+            base,
+            sum(len(v) for _, v in rows.values()),
+            {"pushed": summary_.pushed, "pulled": summary_.pulled},
+        )
     finally:
         ws.close()
 
@@ -134,6 +138,7 @@ def run(rounds: int = 5) -> Row:
     try:
         import central.auth  # noqa: F401
         import central.db  # noqa: F401
+
         from app.services import sync as _sync_service  # noqa: F401
     except ImportError as exc:
         return pending(KEY, WHAT, TARGET, f"app.sync / central not present ({exc.name})")

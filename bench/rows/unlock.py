@@ -24,15 +24,18 @@ FIRST_QUERY = "SELECT count(*) FROM custody_episode WHERE status = 'open'"
 
 
 def _ours(data_dir: Path) -> float:
+    from sqlalchemy import func, select
+
     from app.config import Settings
     from app.services import workspace as wsm
     from app.storage.models import CustodyEpisode
-    from sqlalchemy import func, select
 
     start = time.perf_counter()
     ws = wsm.unlock(Settings(data_dir=data_dir), WORKER[0], WORKER[2])
     with ws.store.session() as s:
-        s.scalar(select(func.count()).select_from(CustodyEpisode).where(CustodyEpisode.status == "open"))
+        s.scalar(
+            select(func.count()).select_from(CustodyEpisode).where(CustodyEpisode.status == "open")
+        )
     elapsed = time.perf_counter() - start
     ws.close()
     return elapsed
