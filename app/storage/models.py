@@ -99,7 +99,7 @@ class CustodyEpisode(SyncColumns, Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
     custody_record_number: Mapped[str] = mapped_column(String(40), default="", index=True)
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None, index=True)
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | closed
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open | closed
     current_step: Mapped[str] = mapped_column(String(30), default="custody_episode")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str | None] = mapped_column(ForeignKey("worker.id"), default=None)

@@ -80,8 +80,9 @@ class FormPage(QScrollArea):
         if definition.kind == "record" and definition.printable:
             row = QHBoxLayout()
             row.addStretch(1)
-            self.print_button = QPushButton(f"Print {definition.short_title}…  (Ctrl+P)",
-                                            objectName=f"print_{definition.key}")
+            self.print_button = QPushButton(
+                f"Print {definition.short_title}…  (Ctrl+P)", objectName=f"print_{definition.key}"
+            )
             self.print_button.clicked.connect(self.issue_requested)
             row.addWidget(self.print_button)
             layout.addLayout(row)
