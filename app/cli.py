@@ -10,11 +10,14 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.config import Settings
 from app.errors import UserFacingError
 from app.logging_setup import setup_logging
-from app.storage import audit, store
+
+if TYPE_CHECKING:  # the storage stack loads only for the commands that open a store
+    from app.storage.store import Store
 
 
 def _passphrase(env_name: str, prompt: str, confirm: bool = False) -> str:
@@ -30,6 +33,8 @@ def _passphrase(env_name: str, prompt: str, confirm: bool = False) -> str:
 
 
 def cmd_init(settings: Settings, args) -> int:  # noqa: ANN001
+    from app.storage import store
+
     passphrase = _passphrase("CJIT_PASSPHRASE", f"Passphrase for {args.worker}: ", confirm=True)
     opened, recovery_key = store.initialise(
         settings.data_dir,
@@ -45,7 +50,9 @@ def cmd_init(settings: Settings, args) -> int:  # noqa: ANN001
     return 0
 
 
-def _open_as(settings: Settings, username: str) -> store.Store:
+def _open_as(settings: Settings, username: str) -> Store:
+    from app.storage import store
+
     passphrase = _passphrase("CJIT_PASSPHRASE", f"Passphrase for {username}: ")
     return store.open_store(settings.data_dir, username, passphrase)
 
@@ -76,6 +83,8 @@ def cmd_remove_worker(settings: Settings, args) -> int:  # noqa: ANN001
 
 
 def cmd_reset_passphrase(settings: Settings, args) -> int:  # noqa: ANN001
+    from app.storage import store
+
     if args.recovery_key:
         opened = store.open_with_recovery_key(settings.data_dir, args.recovery_key)
     else:
@@ -92,6 +101,8 @@ def cmd_reset_passphrase(settings: Settings, args) -> int:  # noqa: ANN001
 
 
 def cmd_verify_audit(settings: Settings, args) -> int:  # noqa: ANN001
+    from app.storage import audit
+
     opened = _open_as(settings, args.as_worker)
     try:
         with opened.session() as s:
@@ -143,6 +154,7 @@ def cmd_demo(settings: Settings, args) -> int:  # noqa: ANN001
     """A fresh data directory with a demo worker and a worked shift of fictional detainees."""
     from app import demo
     from app.services.workspace import Workspace
+    from app.storage import store
 
     opened, recovery_key = store.initialise(
         settings.data_dir, DEMO_WORKER, "Demo Worker", DEMO_PASSPHRASE

@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from app.config import Settings
-from app.storage import store as store_mod
-from app.storage.keyslots import KeySlotFile
+
+# The storage stack (SQLAlchemy, Alembic, SQLCipher) loads at unlock, not at start: the
+# unlock window must appear at once.
+if TYPE_CHECKING:
+    from app.storage import store as store_mod
 
 UK = ZoneInfo("Europe/London")
 
@@ -41,18 +45,24 @@ class Workspace:
 
 def known_workers(settings: Settings) -> list[str]:
     """Usernames with a key slot, for the unlock window's picker (no unlock needed)."""
-    if not store_mod.is_initialised(settings.data_dir):
+    from app.storage.keyslots import KeySlotFile
+
+    if not settings.keyslots_path.exists():  # store.is_initialised, without loading storage
         return []
     return KeySlotFile.load(settings.keyslots_path).usernames()
 
 
 def unlock(settings: Settings, username: str, passphrase: str) -> Workspace:
+    from app.storage import store as store_mod
+
     return Workspace(settings, store_mod.open_store(settings.data_dir, username, passphrase))
 
 
 def set_up(
     settings: Settings, username: str, display_name: str, passphrase: str
 ) -> tuple[Workspace, str]:
+    from app.storage import store as store_mod
+
     opened, recovery_key = store_mod.initialise(
         settings.data_dir, username, display_name, passphrase
     )

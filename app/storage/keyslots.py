@@ -16,12 +16,6 @@ import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from app.errors import UserFacingError
 
 SLOT_FILE_VERSION = 1
@@ -71,6 +65,11 @@ def check_passphrase_strength(passphrase: str) -> None:
 
 
 def _derive(kdf: str, params: dict, secret: bytes, salt: bytes) -> bytes:
+    # Imported here: the unlock window lists workers from this file before any key work.
+    from argon2.low_level import Type, hash_secret_raw
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     if kdf == "argon2id":
         return hash_secret_raw(secret, salt, hash_len=32, type=Type.ID, **params)
     if kdf == "hkdf-sha256":
@@ -81,6 +80,8 @@ def _derive(kdf: str, params: dict, secret: bytes, salt: bytes) -> bytes:
 
 
 def _wrap(name: str, kdf: str, params: dict, secret: bytes, db_key: bytes) -> Slot:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     salt, nonce = os.urandom(16), os.urandom(12)
     wrapping = _derive(kdf, params, secret, salt)
     # The slot name is bound as associated data: a slot copied under another name will not open.
@@ -89,6 +90,9 @@ def _wrap(name: str, kdf: str, params: dict, secret: bytes, db_key: bytes) -> Sl
 
 
 def _unwrap(slot: Slot, secret: bytes) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     wrapping = _derive(slot.kdf, slot.kdf_params, secret, _unb64(slot.salt))
     try:
         return AESGCM(wrapping).decrypt(

@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.config import Settings
 from app.services import workspace as ws
-from app.storage import store as store_mod
 from app.ui import tasks
 from app.ui.theme import apply_theme
 from app.ui.unlock import UnlockPanel
@@ -46,7 +45,7 @@ class Launcher:
         self.wizard = None
 
     def start(self) -> None:
-        if store_mod.is_initialised(self.settings.data_dir):
+        if self.settings.keyslots_path.exists():  # store.is_initialised, without importing storage
             self.show_unlock()
         else:
             from app.ui.setup_wizard import SetupWizard
@@ -65,6 +64,7 @@ class Launcher:
         panel.show()
         panel.focus_first()
         self.unlock_window = panel
+        _preload_storage_soon()
 
     def show_main(self, workspace: ws.Workspace) -> None:
         from app.ui.main_window import MainWindow
@@ -74,6 +74,17 @@ class Launcher:
         if self.unlock_window is not None:
             self.unlock_window.close()
             self.unlock_window = None
+
+
+def _preload_storage_soon() -> None:
+    """Import the storage stack while the worker types the passphrase, so unlock does not
+    pay for it; the window is already on screen."""
+    import threading
+
+    def load() -> None:
+        import app.storage.store  # noqa: F401
+
+    QTimer.singleShot(0, lambda: threading.Thread(target=load, daemon=True).start())
 
 
 def run_gui(settings: Settings) -> int:
