@@ -7,9 +7,10 @@ frozen content ``app.services.notices`` stores with an issued notice and returns
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.forms.reference import ReferenceData
+if TYPE_CHECKING:  # importing the package must stay cheap: the CLI registers its command at start
+    from app.forms.reference import ReferenceData
 
 KINDS = ("ra1", "ra2", "ra4", "ra5", "dt1")
 

@@ -8,10 +8,12 @@ import argparse
 from pathlib import Path
 
 from app.errors import UserFacingError
-from app.printing.samples import SAMPLE_KINDS, render_sample
+from app.printing import KINDS
 
 
 def cmd_sample_notice(_settings: object, args: argparse.Namespace) -> int:
+    from app.printing.samples import render_sample
+
     out = Path(args.out)
     try:
         out.write_bytes(render_sample(args.kind))
@@ -25,6 +27,6 @@ def add_sample_notice_command(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "sample-notice", help="render a notice with fictional data to check the layout"
     )
-    p.add_argument("kind", choices=SAMPLE_KINDS)
+    p.add_argument("kind", choices=KINDS)
     p.add_argument("--out", required=True, help="the PDF file to write")
     p.set_defaults(func=cmd_sample_notice)

@@ -11,8 +11,9 @@ from typing import Any
 
 from app.forms.registry import FORMS
 from app.forms.times import LONDON
+from app.printing import KINDS
 
-SAMPLE_KINDS = ("ra1", "ra2", "ra4", "ra5", "dt1")
+SAMPLE_KINDS = KINDS
 
 
 def _at(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
