@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from app.storage.models import SyncBatch, SyncConflict, SyncProblem, Tombstone
+from app.storage.models import AuditEvent, SyncBatch, SyncConflict, SyncProblem, Tombstone
 from app.storage.store import Store
 from app.sync import errors
 from app.sync.records import PUSH_ORDER, SPECS, to_record, wire_type
@@ -111,6 +111,8 @@ def persisted(store: Store) -> list[SyncBatch]:
 def _row(s, item: list[Any]):  # noqa: ANN001, ANN202
     if len(item) > 4 and item[4] == "tombstone":
         return s.scalar(select(Tombstone).where(Tombstone.record_id == item[1]))
+    if item[0] == "audit_event":  # its primary key is the local chain's seq, not the id
+        return s.scalar(select(AuditEvent).where(AuditEvent.id == item[1]))
     return s.get(SPECS[item[0]].model, item[1])
 
 
@@ -162,7 +164,7 @@ def refuse(store: Store, batch: SyncBatch, exc: errors.BatchRefused, out: PushOu
                 row.sync_state = "pending"
         s.delete(s.merge(batch))
     out.refused += sorted(set(named) & ids)
-    log.warning("push batch refused: %d records need attention", len(set(named) & ids))
+    log.warning("push batch refused: %d records need attention: %s", len(set(named) & ids), exc.detail[:500])
 
 
 def send(store: Store, transport: Transport, batch: SyncBatch, out: PushOutcome) -> None:
