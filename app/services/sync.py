@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from app.sync import engine, errors, minimise, state
 from app.sync.records import SPECS, apply_fields, to_fields
 from app.sync.transport import Transport, check_address
 
+log = logging.getLogger(__name__)
 OFFLINE = "Offline — will sync when the central store is reachable."
 ERASE_POLICY_KEY = "erase_closed_after_days"
 _running = threading.Lock()  # one sync at a time per process (background vs end of shift)
@@ -128,7 +130,8 @@ def sync_now(ws: Workspace, progress: engine.Progress | None = None) -> SyncSumm
         )
         try:
             return _summary(ws, engine.run(job, progress))
-        except errors.Transient:
+        except errors.Transient as exc:
+            log.info("sync: offline (%s)", exc.detail)
             return SyncSummary(offline=True)
         except errors.SyncError as exc:
             return SyncSummary(failures=[Failure(exc.detail, exc.what_to_do)])

@@ -164,7 +164,9 @@ def refuse(store: Store, batch: SyncBatch, exc: errors.BatchRefused, out: PushOu
                 row.sync_state = "pending"
         s.delete(s.merge(batch))
     out.refused += sorted(set(named) & ids)
-    log.warning("push batch refused: %d records need attention: %s", len(set(named) & ids), exc.detail[:500])
+    log.warning(
+        "push batch refused: %d records need attention: %s", len(set(named) & ids), exc.detail[:500]
+    )
 
 
 def send(store: Store, transport: Transport, batch: SyncBatch, out: PushOutcome) -> None:

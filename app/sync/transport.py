@@ -8,6 +8,7 @@ the exceptions in ``app.sync.errors`` carrying the server's ``detail`` for the w
 from __future__ import annotations
 
 import ipaddress
+import logging
 import ssl
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 import httpx
 
 from app.sync import errors
+
+log = logging.getLogger(__name__)
 
 TIMEOUT = httpx.Timeout(connect=5.0, read=60.0, write=60.0, pool=5.0)
 PROTOCOL_VERSION = 1
@@ -130,6 +133,7 @@ class Transport:
         except httpx.TimeoutException:
             raise errors.Transient("The central store did not answer in time.") from None
         except (httpx.TransportError, ssl.SSLError) as exc:
+            log.info("central store unreachable: %s %s", path, type(exc).__name__)
             raise _network_error(exc) from None
         if response.status_code == 200:
             try:

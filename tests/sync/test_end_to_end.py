@@ -44,10 +44,16 @@ def test_edits_to_different_fields_of_one_form_on_two_workstations_merge(pair):
     sync(a)
     sync(b)
     episodes.save_answers(
-        a, episode_id, "custody_episode", {**answers(a, episode_id, "custody_episode"), "postcode": "NG1 1AA"}
+        a,
+        episode_id,
+        "custody_episode",
+        {**answers(a, episode_id, "custody_episode"), "postcode": "NG1 1AA"},
     )
     episodes.save_answers(
-        b, episode_id, "custody_episode", {**answers(b, episode_id, "custody_episode"), "given_names": "Joanne"}
+        b,
+        episode_id,
+        "custody_episode",
+        {**answers(b, episode_id, "custody_episode"), "given_names": "Joanne"},
     )
     sync(a)
     summary = sync(b)
@@ -129,8 +135,9 @@ def test_history_pulled_prefills_the_profile_on_the_other_workstation(pair):
     # pre-fills (the central summary, not B's own copy of the form).
     prefill = history.target_testing_prefill(b, later)
     assert prefill["positive_test_last_12_months"][0] is True
-    assert "partnership" in prefill["positive_test_last_12_months"][1] or "workstation" in (
-        prefill["positive_test_last_12_months"][1]
+    assert (
+        "partnership" in prefill["positive_test_last_12_months"][1]
+        or "workstation" in (prefill["positive_test_last_12_months"][1])
     )
     from sqlalchemy import select
 
@@ -189,7 +196,12 @@ def test_a_reset_of_the_central_store_keeps_unsent_work(pair, central):
     episode_id = new_episode(a)
     sync(a)
     sync(b)
-    episodes.save_answers(b, episode_id, "custody_episode", {**answers(b, episode_id, "custody_episode"), "postcode": "NG7 2RD"})
+    episodes.save_answers(
+        b,
+        episode_id,
+        "custody_episode",
+        {**answers(b, episode_id, "custody_episode"), "postcode": "NG7 2RD"},
+    )
     unsent = new_episode(b, "Unsent", "Work")
     from central.pull import new_epoch
 
