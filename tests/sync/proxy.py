@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Callable
@@ -46,10 +47,8 @@ class Proxy:
         self.mode = None
         self.fired.set()
         for sock in socks:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
     def _up(self, client: socket.socket, upstream: socket.socket, pushing: threading.Event) -> None:
@@ -67,10 +66,8 @@ class Proxy:
         except OSError:
             pass
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 upstream.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
 
     def _down(
         self, client: socket.socket, upstream: socket.socket, pushing: threading.Event
