@@ -52,25 +52,52 @@ def apply_records(s: Session, records: list[dict[str, Any]], force: bool = False
     records = latest(records)
     incoming = {(r["type"], r["id"]) for r in records if not r["deleted"]}
     out = Applied()
+    here = _preload(s, records)
     for rec in records:
-        outcome = _apply_one(s, rec, incoming, force)
+        outcome = _apply_one(s, rec, incoming, force, here)
         setattr(out, outcome, getattr(out, outcome) + 1)
     return out
 
 
-def _apply_one(s: Session, rec: dict[str, Any], incoming: set, force: bool) -> str:
+def _preload(s: Session, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rows and erasure-ledger entries a pull names, one query per type and chunk rather
+    than one SELECT per record (ledger entries keyed "erased:<id>")."""
+    here: dict[str, Any] = {
+        "erased_episodes": set(
+            s.scalars(select(SyncErased.record_id).where(SyncErased.record_type == "episode"))
+        )
+    }
+    by_type: dict[str, list[str]] = {}
+    for rec in records:
+        by_type.setdefault(rec["type"], []).append(rec["id"])
+    for record_type, ids in by_type.items():
+        spec = SPECS.get(record_type)
+        if spec is None or record_type == "audit_event":
+            continue
+        for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+            chunk = ids[start : start + 500]
+            for row in s.scalars(select(spec.model).where(spec.model.id.in_(chunk))):
+                here[row.id] = row
+            for gone in s.scalars(select(SyncErased).where(SyncErased.record_id.in_(chunk))):
+                here[f"erased:{gone.record_id}"] = gone
+    return here
+
+
+def _apply_one(
+    s: Session, rec: dict[str, Any], incoming: set, force: bool, here: dict[str, Any]
+) -> str:
     spec = SPECS.get(rec["type"])
     if spec is None or rec["type"] == "audit_event":
         return "skipped"
-    erased = s.get(SyncErased, rec["id"])
-    if erased is not None or _parent_erased(s, spec, rec):
+    erased = here.get(f"erased:{rec['id']}")
+    if erased is not None or _parent_erased(spec, rec, here["erased_episodes"]):
         _keep_erased(s, rec, erased)
         return "skipped"
-    row = s.get(spec.model, rec["id"])
+    row = here.get(rec["id"])
     if row is not None and row.sync_state != "synced":
         return "kept_local"
-    if row is not None and (row.server_rev or 0) > rec["rev"] and not force:
-        return "skipped"
+    if row is not None and (row.server_rev or 0) >= rec["rev"] and not force:
+        return "skipped"  # this version (often our own push, echoed back) or a newer one
     if rec["deleted"]:
         return _delete(s, spec, rec, row)
     new = row is None
@@ -105,13 +132,8 @@ def _exists(s: Session, kind: str, record_id: str, incoming: set) -> bool:
     return (kind, record_id) in incoming or s.get(SPECS[kind].model, record_id) is not None
 
 
-def _parent_erased(s: Session, spec: Spec, rec: dict[str, Any]) -> bool:
-    episode_id = rec["fields"].get("episode_id")
-    return (
-        "episode_id" in spec.parents
-        and isinstance(episode_id, str)
-        and s.get(SyncErased, episode_id) is not None
-    )
+def _parent_erased(spec: Spec, rec: dict[str, Any], erased_episodes: set[str]) -> bool:
+    return "episode_id" in spec.parents and rec["fields"].get("episode_id") in erased_episodes
 
 
 def _keep_erased(s: Session, rec: dict[str, Any], erased: SyncErased | None) -> None:

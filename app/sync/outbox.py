@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from app.storage.models import AuditEvent, SyncBatch, SyncConflict, SyncProblem, Tombstone
+from app.storage.models import SyncBatch, SyncConflict, SyncProblem, Tombstone
 from app.storage.store import Store
 from app.sync import errors
 from app.sync.records import PUSH_ORDER, SPECS, to_record, wire_type
@@ -51,20 +51,23 @@ def recover_in_flight(store: Store) -> None:
                 s.execute(update(model).where(model.id.in_(orphaned)).values(sync_state="pending"))
 
 
-def _resolves(s, record_id: str) -> list[int]:  # noqa: ANN001
-    rows = s.scalars(
-        select(SyncConflict.id).where(
-            SyncConflict.record_id == record_id, SyncConflict.resolved_at.is_not(None)
-        )
-    )
-    return [int(c) for c in rows if str(c).isdigit()]
+def _resolved(s) -> dict[str, list[int]]:  # noqa: ANN001
+    """Conflicts the worker has seen, by record: sent with the record's next push (4.5)."""
+    out: dict[str, list[int]] = {}
+    for record_id, conflict_id in s.execute(
+        select(SyncConflict.record_id, SyncConflict.id).where(SyncConflict.resolved_at.is_not(None))
+    ):
+        if str(conflict_id).isdigit():
+            out.setdefault(record_id, []).append(int(conflict_id))
+    return out
 
 
 def build_batch(store: Store, device_id: str, size: int = BATCH_SIZE) -> SyncBatch | None:
     """Take up to ``size`` pending rows into a new batch, mark them in flight, persist it."""
-    with store.session() as s:
+    with store.session() as s, s.no_autoflush:
         records: list[dict[str, Any]] = []
         items: list[list[Any]] = []
+        resolved = _resolved(s)
         for record_type in PUSH_ORDER:
             spec = SPECS[record_type]
             model = spec.model
@@ -73,9 +76,8 @@ def build_batch(store: Store, device_id: str, size: int = BATCH_SIZE) -> SyncBat
                 query = query.order_by(model.seq)
             for row in s.scalars(query.limit(size - len(records))):
                 record = to_record(spec, row)
-                resolves = _resolves(s, row.id)
-                if resolves:
-                    record["resolves"] = resolves
+                if row.id in resolved:
+                    record["resolves"] = resolved[row.id]
                 records.append(record)
                 items.append(
                     [record_type, row.id, getattr(row, "local_rev", None), record["base_rev"]]
@@ -108,21 +110,31 @@ def persisted(store: Store) -> list[SyncBatch]:
         return list(s.scalars(select(SyncBatch).order_by(SyncBatch.created_at)))
 
 
-def _row(s, item: list[Any]):  # noqa: ANN001, ANN202
-    if len(item) > 4 and item[4] == "tombstone":
-        return s.scalar(select(Tombstone).where(Tombstone.record_id == item[1]))
-    if item[0] == "audit_event":  # its primary key is the local chain's seq, not the id
-        return s.scalar(select(AuditEvent).where(AuditEvent.id == item[1]))
-    return s.get(SPECS[item[0]].model, item[1])
+def _rows(s, items: list[list[Any]]) -> dict[str, Any]:  # noqa: ANN001
+    """The rows a batch names, by id: one query per type rather than one per row."""
+    wanted: dict[str, list[str]] = {}
+    for item in items:
+        kind = "tombstone" if len(item) > 4 and item[4] == "tombstone" else item[0]
+        wanted.setdefault(kind, []).append(item[1])
+    found: dict[str, Any] = {}
+    for kind, ids in wanted.items():
+        model = Tombstone if kind == "tombstone" else SPECS[kind].model
+        key = Tombstone.record_id if kind == "tombstone" else model.id
+        for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+            for row in s.scalars(select(model).where(key.in_(ids[start : start + 500]))):
+                found[row.record_id if kind == "tombstone" else row.id] = row
+    return found
 
 
 def acknowledge(store: Store, batch: SyncBatch, response: dict[str, Any], out: PushOutcome) -> None:
     """A 200: record each row's new server rev; only the local_rev that was sent is synced."""
     results = {r["id"]: r for r in response.get("results", [])}
-    with store.session() as s:
+    with store.session() as s, s.no_autoflush:
+        rows = _rows(s, batch.items)
+        problems = {p.record_id: p for p in s.scalars(select(SyncProblem))}
         for item in batch.items:
             record_type, record_id, local_rev, base_rev = item[:4]
-            result, row = results.get(record_id), _row(s, item)
+            result, row = results.get(record_id), rows.get(record_id)
             if result is None or row is None:
                 continue
             applied = result["status"] == "applied" or record_type in ("notice", "audit_event")
@@ -136,9 +148,8 @@ def acknowledge(store: Store, batch: SyncBatch, response: dict[str, Any], out: P
                 row.sync_state = "synced"
             elif row.sync_state == "in_flight":
                 row.sync_state = "pending"
-            problem = s.get(SyncProblem, record_id)
-            if problem is not None:
-                s.delete(problem)
+            if record_id in problems:
+                s.delete(problems[record_id])
         s.delete(s.merge(batch))
     out.pushed += len(batch.items)
 
@@ -153,8 +164,9 @@ def refuse(store: Store, batch: SyncBatch, exc: errors.BatchRefused, out: PushOu
     if not ids & set(named):  # the server named none of them: hold the whole batch back
         named = {record_id: exc.detail for record_id in ids}
     with store.session() as s:
+        rows = _rows(s, batch.items)
         for item in batch.items:
-            row = _row(s, item)
+            row = rows.get(item[1])
             if row is None:
                 continue
             if item[1] in named:
