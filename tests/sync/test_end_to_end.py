@@ -131,8 +131,8 @@ def test_history_pulled_prefills_the_profile_on_the_other_workstation(pair):
     sync(a)
     later = new_episode(b, "Brown", "Kim", pnc_id="01/123456A")
     sync(b)
-    # The earlier episode also arrived on B; erase it locally to prove the history alone
-    # pre-fills (the central summary, not B's own copy of the form).
+    # B now holds both the pulled form and the central history summary; the summary rows
+    # (source "central") are what survive erasure of the old episode, checked below.
     prefill = history.target_testing_prefill(b, later)
     assert prefill["positive_test_last_12_months"][0] is True
     assert (
