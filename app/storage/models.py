@@ -251,6 +251,12 @@ class SyncConflict(Base):
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     resolved_by: Mapped[str | None] = mapped_column(String(36), default=None)
+    # 0002: the device that pushed the losing value, the server rev that holds the winner.
+    device_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    server_rev: Mapped[int | None] = mapped_column(Integer, default=None)
+    base_rev: Mapped[int | None] = mapped_column(Integer, default=None)
+    yours_present: Mapped[bool] = mapped_column(Boolean, default=True)
+    theirs_present: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class Setting(Base):
@@ -260,3 +266,36 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[dict | list | str | int | float | bool | None] = mapped_column(JSON)
+
+
+class SyncBatch(Base):
+    """A push batch persisted before it is sent and re-sent unchanged until acknowledged
+    (docs/sync-protocol.md 4.2). ``items`` holds [type, id, local_rev, base_rev] per record."""
+
+    __tablename__ = "sync_batch"
+    batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    body: Mapped[dict] = mapped_column(JSON)
+    items: Mapped[list] = mapped_column(JSON)
+
+
+class SyncErased(Base):
+    """A record erased from this workstation by data minimisation: id and rev only, so the
+    count check still agrees with the central store and a re-pull does not restore it."""
+
+    __tablename__ = "sync_erased"
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(30), index=True)
+    server_rev: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SyncProblem(Base):
+    """A record the central store refused (4.4): held back until a worker changes it."""
+
+    __tablename__ = "sync_problem"
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -52,6 +52,9 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self._make_actions()
+        from app.ui.sync_ui import install_sync
+
+        install_sync(self)  # only when enrolled or a central store is configured
 
         self.idle = IdleWatcher(workspace.settings.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)

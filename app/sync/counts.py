@@ -1,0 +1,140 @@
+"""The count check that ends a sync, and its repair (docs/sync-protocol.md 6).
+
+This workstation's copy of a type is: rows that carry a server rev, tombstones it has pulled
+or pushed, and the ledger of records erased by data minimisation (ids and revs only). Its
+digest is SHA-256 over ``"<id>:<rev>\\n"`` sorted by id, exactly as the server computes it.
+
+Decisions where the protocol is silent:
+- A type with rows still in the outbox (pending, in flight, needing attention) is not compared:
+  the difference is explained by unsent work, checked again at the next sync.
+- ``audit_event`` is compared by count only, and only this workstation's share: other devices'
+  events are never copied into the local hash-chained log (apply.py). If the server holds fewer
+  events than this workstation has pushed, they are all pushed again (an identical replay of an
+  append-only record is harmless: ``unchanged``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.storage.models import AuditEvent, SyncErased, Tombstone
+from app.storage.store import Store
+from app.sync.apply import apply_records
+from app.sync.pull import fetch, stored_reference_versions
+from app.sync.records import SPECS
+from app.sync.transport import Transport
+
+COMPARED = tuple(t for t in SPECS if t != "audit_event")
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    type: str
+    local: dict[str, Any]
+    server: dict[str, Any]
+
+    def describe(self) -> str:
+        return (
+            f"{self.type}: this workstation holds {self.local.get('live', '?')} live and "
+            f"{self.local.get('deleted', '?')} deleted, the central store "
+            f"{self.server.get('live', '?')} and {self.server.get('deleted', '?')}"
+        )
+
+
+def local_copy(s: Session, record_type: str) -> dict[str, Any] | None:
+    """Live/deleted counts and digest of this type, or None while the outbox holds some."""
+    model = SPECS[record_type].model
+    unsent = s.scalar(select(func.count()).where(model.sync_state != "synced"))
+    if unsent:
+        return None
+    revs: dict[str, tuple[int, bool]] = {}
+    for row_id, rev in s.execute(
+        select(model.id, model.server_rev).where(model.server_rev.is_not(None))
+    ):
+        revs[row_id] = (rev, False)
+    for stone in s.scalars(select(Tombstone).where(Tombstone.sync_state == "synced")):
+        if _wire(stone.record_type) == record_type and stone.server_rev is not None:
+            revs[stone.record_id] = (stone.server_rev, True)
+    for gone in s.scalars(select(SyncErased).where(SyncErased.record_type == record_type)):
+        revs[gone.record_id] = (gone.server_rev, gone.deleted)
+    lines = "".join(f"{rid}:{revs[rid][0]}\n" for rid in sorted(revs))
+    return {
+        "live": sum(1 for _, dead in revs.values() if not dead),
+        "deleted": sum(1 for _, dead in revs.values() if dead),
+        "digest": hashlib.sha256(lines.encode("ascii")).hexdigest(),
+    }
+
+
+def _wire(name: str) -> str:
+    from app.sync.records import wire_type
+
+    return wire_type(name)
+
+
+def compare(store: Store, server: dict[str, Any]) -> tuple[list[Mismatch], bool, bool]:
+    """Mismatched types; whether the reference versions differ; whether audit events are short."""
+    found = []
+    with store.session() as s:
+        for record_type in COMPARED:
+            mine = local_copy(s, record_type)
+            theirs = server["types"].get(record_type, {})
+            if mine is not None and mine["digest"] != theirs.get("digest"):
+                found.append(Mismatch(record_type, mine, theirs))
+        ref_differs = stored_reference_versions(s) != {
+            k: str(v) for k, v in server.get("reference", {}).items()
+        }
+        pushed_events = s.scalar(select(func.count()).where(AuditEvent.sync_state == "synced")) or 0
+    audit_short = server["types"].get("audit_event", {}).get("live", 0) < pushed_events
+    return found, ref_differs, audit_short
+
+
+def _with_parents(types: list[str]) -> list[str]:
+    wanted = set(types)
+    for record_type in types:
+        wanted |= set(SPECS[record_type].parents.values())
+    return [t for t in SPECS if t in wanted]
+
+
+def repair(store: Store, transport: Transport, mismatches: list[Mismatch]) -> int:
+    """Pull the mismatched types from 0 (with their parents' types, so foreign keys hold),
+    upsert everything, and put back into the outbox what the server lacks. Returns how many
+    rows went back into the outbox."""
+    types = _with_parents([m.type for m in mismatches])
+    pages, _ = fetch(transport, 0, types=types)
+    records = [r for page in pages for r in page["records"]]
+    server_revs = {r["id"]: r["rev"] for r in records}
+    requeued = 0
+    with store.session() as s:
+        apply_records(s, records)
+        for record_type in {m.type for m in mismatches}:
+            model = SPECS[record_type].model
+            for row in s.scalars(
+                select(model).where(model.sync_state == "synced", model.server_rev.is_not(None))
+            ):
+                if row.server_rev > server_revs.get(row.id, 0):
+                    # The server lacks this version (e.g. restored from a backup): push it
+                    # again with its base_rev; the server merges, nothing is lost (5.1, 6).
+                    row.sync_state = "pending"
+                    requeued += 1
+    return requeued
+
+
+def repush_audit_events(store: Store) -> None:
+    with store.session() as s:
+        s.execute(
+            update(AuditEvent).where(AuditEvent.sync_state == "synced").values(sync_state="pending")
+        )
+
+
+def repair_reference(store: Store, transport: Transport) -> None:
+    """Reference documents only travel in unfiltered pulls: read them all again from 0."""
+    from app.sync.pull import _store_reference
+
+    pages, _ = fetch(transport, 0)
+    with store.session() as s:
+        _store_reference(s, [d for page in pages for d in page["reference"]])

@@ -1,0 +1,200 @@
+"""One whole sync (docs/sync-protocol.md): hello, push, pull, count check and repair, history,
+data minimisation, and the sync's own audit entry.
+
+``run(job, progress)`` is a module-level function taking a progress/cancel object, so the UI
+runs it on a worker thread and tests call it with a stand-in (CONVENTIONS, "The UI stays
+responsive"). Nothing here orders by a device clock: the server's ``seq`` decides (8); the
+workstation clock only decides which closed episodes are old enough to erase.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from app.storage import audit
+from app.storage.store import Store
+from app.sync import counts, errors, history, minimise, outbox, state
+from app.sync.apply import apply_records
+from app.sync.pull import fetch, pull
+from app.sync.records import parse_time
+from app.sync.transport import PROTOCOL_VERSION, Transport
+
+log = logging.getLogger(__name__)
+
+
+class Progress(Protocol):
+    def step(self, text: str, done: int = 0, total: int | None = None) -> None: ...
+    def cancelled(self) -> bool: ...
+
+
+class NullProgress:
+    def step(self, text: str, done: int = 0, total: int | None = None) -> None:
+        pass
+
+    def cancelled(self) -> bool:
+        return False
+
+
+class Cancelled(errors.SyncError):
+    what_to_do = "Sync again when you are ready; nothing was lost."
+
+
+@dataclass
+class Job:
+    store: Store
+    transport: Transport
+    device_id: str
+    actor: audit.Actor
+    app_version: str
+    now: Callable[[], datetime]
+    erase_after_days: int = minimise.DEFAULT_DAYS
+
+
+@dataclass
+class Report:
+    pushed: int = 0
+    pulled: int = 0
+    kept_local: int = 0
+    conflicts: int = 0
+    erased: int = 0
+    refused: list[str] = field(default_factory=list)  # record ids that need attention
+    mismatches: list[str] = field(default_factory=list)
+    orphans: int = 0
+    reset_message: str | None = None
+    clock_note: str | None = None
+
+
+def run(job: Job, progress: Progress | None = None) -> Report:
+    progress = progress or NullProgress()
+    report = Report()
+    progress.step("Connecting to the central store")
+    _hello(job, report)
+    _exchange(job, progress, report)
+    _check_counts(job, progress, report)
+    _check("Fetching test history", progress)
+    history.refresh(job.store, job.transport, job.now().date())
+    if not outbox.persisted(job.store):  # every push acknowledged: a confirmed sync
+        _check("Removing old closed episodes from this workstation", progress)
+        report.erased = minimise.erase_old_episodes(
+            job.store, job.actor, job.now(), job.erase_after_days
+        )
+    _record_disclosure(job, report)
+    outbox.push_all(job.store, job.transport, job.device_id)  # the audit events just written
+    with job.store.session() as s:
+        state.put(s, state.LAST_SYNC, job.now().isoformat())
+    progress.step("Sync complete", 1, 1)
+    return report
+
+
+def _check(text: str, progress: Progress, done: int = 0, total: int | None = None) -> None:
+    if progress.cancelled():
+        raise Cancelled("Sync stopped before it finished. Everything done so far is kept.")
+    progress.step(text, done, total)
+
+
+def _hello(job: Job, report: Report) -> None:
+    answer = job.transport.hello(job.app_version)
+    if answer.get("protocol_version", PROTOCOL_VERSION) < PROTOCOL_VERSION:
+        raise errors.UpgradeRequired(
+            "The central store is older than this copy of CJIT Desk and must be updated first.",
+            "Tell IT the central store needs updating. Your work is kept.",
+        )
+    skew = abs((parse_time(answer.get("server_time")) - job.now()).total_seconds())
+    if skew > 300:  # for information only (3): ordering never uses clocks
+        report.clock_note = (
+            f"This workstation's clock differs from the central store's by about "
+            f"{round(skew / 3600, 1)} hours. Ask IT to correct it; no record is affected."
+        )
+
+
+def _exchange(job: Job, progress: Progress, report: Report) -> None:
+    """Push the outbox, then pull everything newer than the cursor, then catch up records the
+    server stored differently from what was pushed."""
+    _check("Sending this workstation's records", progress)
+    pushed = outbox.push_all(
+        job.store, job.transport, job.device_id,
+        on_batch=lambda n: _check("Sending this workstation's records", progress, n),
+    )  # fmt: skip
+    report.pushed += pushed.pushed
+    report.refused += pushed.refused
+    with job.store.session() as s:
+        cursor_before = state.get(s, state.CURSOR, 0)
+    _check("Receiving colleagues' records", progress)
+    pulled = pull(
+        job.store, job.transport,
+        on_page=lambda n: _check("Receiving colleagues' records", progress, n),
+    )  # fmt: skip
+    report.pulled += pulled.applied.applied
+    report.kept_local += pulled.applied.kept_local
+    report.orphans += pulled.applied.orphans
+    report.conflicts = pulled.conflicts
+    report.reset_message = report.reset_message or pulled.reset_message
+    missed = [(t, seq) for t, seq in pushed.catch_up if seq <= cursor_before]
+    if missed and not pulled.reset_message:
+        _catch_up(job, missed)
+
+
+def _catch_up(job: Job, missed: list[tuple[str, int]]) -> None:
+    """4.2: after merged/conflict/unchanged the stored version differs from what was sent; if
+    the main pull could not bring it (its seq was behind our cursor), fetch it by type."""
+    pages, _ = fetch(
+        job.transport, min(seq for _, seq in missed) - 1, types=sorted({t for t, _ in missed})
+    )
+    with job.store.session() as s:
+        apply_records(s, [r for page in pages for r in page["records"]])
+
+
+def _check_counts(job: Job, progress: Progress, report: Report) -> None:
+    """6: compare, repair once, compare again; what still differs goes in the summary."""
+    for attempt in range(2):
+        _check("Checking both sides hold the same records", progress)
+        server = job.transport.counts()
+        with job.store.session() as s:
+            cursor = state.get(s, state.CURSOR, 0)
+        if server["as_of_seq"] > cursor:  # someone synced meanwhile: pull first
+            _exchange(job, progress, report)
+            server = job.transport.counts()
+        mismatches, ref_differs, audit_short = counts.compare(job.store, server)
+        if not (mismatches or ref_differs or audit_short):
+            return
+        if attempt == 1:
+            report.mismatches = [m.describe() for m in mismatches]
+            if ref_differs:
+                report.mismatches.append("reference data: versions differ")
+            if audit_short:
+                report.mismatches.append("audit events: the central store holds fewer")
+            log.warning("count check: %d types still differ after repair", len(mismatches))
+            return
+        log.warning("count check: %d types differ; repairing", len(mismatches))
+        if mismatches:
+            counts.repair(job.store, job.transport, mismatches)
+        if ref_differs:
+            counts.repair_reference(job.store, job.transport)
+        if audit_short:
+            counts.repush_audit_events(job.store)
+        _exchange(job, progress, report)
+
+
+def _record_disclosure(job: Job, report: Report) -> None:
+    """The transfer to the central store is a disclosure under s.62; counts, no content."""
+    with job.store.session() as s:
+        audit.record(
+            s,
+            job.actor,
+            "disclosure",
+            "sync",
+            None,
+            reason="end-of-shift / background sync with the central store",
+            detail={
+                "event": "synced",
+                "pushed": report.pushed,
+                "pulled": report.pulled,
+                "conflicts": report.conflicts,
+                "erased": report.erased,
+                "central": job.transport.base_url,
+            },
+        )

@@ -1,0 +1,85 @@
+"""A tiny loopback TCP proxy that can break a push the way networks and servers break."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from collections.abc import Callable
+
+
+class Proxy:
+    """Forwards bytes both ways. ``mode``, once per push:
+    - "drop_response": the server answers the push (it has committed), the client never hears;
+    - "cut_request": half the push request is forwarded, then ``on_cut`` runs (kills the
+      server) and the connection closes, so the server never commits."""
+
+    def __init__(self, upstream_port: int, on_cut: Callable[[], None] = lambda: None) -> None:
+        self.upstream_port, self.on_cut = upstream_port, on_cut
+        self.mode: str | None = None
+        self.fired = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client: socket.socket) -> None:
+        try:
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        except OSError:
+            client.close()
+            return
+        pushing = threading.Event()
+        threading.Thread(target=self._up, args=(client, upstream, pushing), daemon=True).start()
+        self._down(client, upstream, pushing)
+
+    def _break(self, *socks: socket.socket) -> None:
+        self.mode = None
+        self.fired.set()
+        for sock in socks:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def _up(self, client: socket.socket, upstream: socket.socket, pushing: threading.Event) -> None:
+        try:
+            while data := client.recv(65536):
+                if b"POST /v1/push" in data:
+                    pushing.set()
+                    if self.mode == "cut_request":
+                        upstream.sendall(data[: len(data) // 2])
+                        self.fired.set()  # before the kill: the client hears of it at once
+                        self.on_cut()
+                        self._break(client, upstream)
+                        return
+                upstream.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                upstream.shutdown(socket.SHUT_WR)
+
+    def _down(
+        self, client: socket.socket, upstream: socket.socket, pushing: threading.Event
+    ) -> None:
+        try:
+            while data := upstream.recv(65536):
+                if pushing.is_set() and self.mode == "drop_response":
+                    self._break(client, upstream)
+                    return
+                pushing.clear()
+                client.sendall(data)
+        except OSError:
+            pass
+        finally:
+            client.close()

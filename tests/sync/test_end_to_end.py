@@ -1,0 +1,232 @@
+"""Two workstations syncing through the real central service (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.services import episodes, history, notices, reference
+from app.services import sync as sync_service
+from app.storage import audit
+from app.storage.models import AuditEvent, CustodyEpisode, SyncErased
+from central import reference as central_reference
+from tests.sync.helpers import (
+    answers,
+    assert_same_everywhere,
+    local_ids,
+    new_episode,
+    save_dt1,
+    server_counts,
+    sync,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def test_an_episode_created_on_one_workstation_appears_on_the_other(pair):
+    a, b = pair
+    episode_id = new_episode(a, "Okafor", "Ada")
+    summary = sync(a)
+    assert summary.pushed >= 3 and not summary.failures
+    sync(b)
+    assert answers(b, episode_id, "custody_episode")["family_name"] == "Okafor"
+    with b.store.session() as s:
+        episode = s.get(CustodyEpisode, episode_id)
+        assert episode.person.family_key == "okafor"
+        assert episode.created_by is not None  # a placeholder for A's worker, id kept
+    assert_same_everywhere(a, b)
+
+
+def test_edits_to_different_fields_of_one_form_on_two_workstations_merge(pair):
+    a, b = pair
+    episode_id = new_episode(a)
+    sync(a)
+    sync(b)
+    episodes.save_answers(
+        a,
+        episode_id,
+        "custody_episode",
+        {**answers(a, episode_id, "custody_episode"), "postcode": "NG1 1AA"},
+    )
+    episodes.save_answers(
+        b,
+        episode_id,
+        "custody_episode",
+        {**answers(b, episode_id, "custody_episode"), "given_names": "Joanne"},
+    )
+    sync(a)
+    summary = sync(b)
+    assert summary.conflicts == 0
+    sync(a)
+    for ws in (a, b):
+        merged = answers(ws, episode_id, "custody_episode")
+        assert (merged["postcode"], merged["given_names"]) == ("NG1 1AA", "Joanne")
+    assert_same_everywhere(a, b)
+
+
+def test_the_same_field_edited_on_both_is_a_conflict_the_server_wins_and_the_worker_resolves_it(
+    pair,
+):
+    a, b = pair
+    episode_id = new_episode(a, "Smyth")
+    sync(a)
+    sync(b)
+    base = answers(a, episode_id, "custody_episode")
+    episodes.save_answers(a, episode_id, "custody_episode", {**base, "family_name": "Smythe"})
+    episodes.save_answers(b, episode_id, "custody_episode", {**base, "family_name": "Smith"})
+    sync(a)
+    summary = sync(b)
+    assert summary.conflicts >= 1 and any("conflicting" in n for n in summary.notes)
+    # The server's version (A's, received first) wins everywhere; B's value is kept aside.
+    assert answers(b, episode_id, "custody_episode")["family_name"] == "Smythe"
+    [conflict] = [c for c in sync_service.conflicts(b) if c.field == "answers.family_name"]
+    assert (conflict.kept, conflict.other, conflict.who) == ("Smythe", "Smith", "this workstation")
+    for each in sync_service.conflicts(b):  # the form's answer and the person's name
+        sync_service.resolve_conflict(b, each.id, "Smith")  # the worker changes it
+    sync(b)
+    assert sync_service.conflicts(b) == []
+    sync(a)
+    assert answers(a, episode_id, "custody_episode")["family_name"] == "Smith"
+    assert sync_service.conflicts(a) == []
+    assert server_counts(a)["open_conflicts"] == 0
+    assert_same_everywhere(a, b)
+
+
+def test_notices_and_audit_events_push_without_conflicts(pair):
+    a, b = pair
+    from app import demo
+
+    demo.fill(a, episodes_today=6, history_episodes=0)
+    assert sync(a).failures == []
+    sync(b)
+    sync(a)  # A again: nothing new may conflict with what it already sent
+    assert local_ids(b, "notice") == local_ids(a, "notice") != set()
+    assert server_counts(a)["open_conflicts"] == 0
+    with a.store.session() as s:
+        mine = s.query(AuditEvent).count()
+    assert server_counts(a)["types"]["audit_event"]["live"] >= mine - 1  # all but the last sync's
+    with b.store.session() as s:
+        assert audit.verify(s).ok  # other devices' events never entered B's hash chain
+    assert_same_everywhere(a, b)
+
+
+def test_reference_data_pulled_from_the_central_store_is_used(pair, central, tmp_path):
+    a, _ = pair
+    spoc = dict(reference.bundled().documents["spoc_directory"])
+    spoc["cjits"] = [*spoc["cjits"], {**spoc["cjits"][0], "id": "test_cjit_x", "name": "Test CJIT"}]
+    spoc["version"] = "test-" + tmp_path.name
+    folder = tmp_path / "ref"
+    folder.mkdir()
+    (folder / "spoc_directory.json").write_text(__import__("json").dumps(spoc))
+    central_reference.load_folder(central.engine, folder)
+    sync(a)
+    assert reference.reference_data(a).spoc("test_cjit_x")["name"] == "Test CJIT"
+
+
+def test_history_pulled_prefills_the_profile_on_the_other_workstation(pair):
+    a, b = pair
+    earlier = new_episode(a, "Brown", "Kim", pnc_id="01/123456A")
+    save_dt1(a, earlier, datetime.now(UTC) - timedelta(days=40), opiates="positive")
+    sync(a)
+    later = new_episode(b, "Brown", "Kim", pnc_id="01/123456A")
+    sync(b)
+    # B now holds both the pulled form and the central history summary; the summary rows
+    # (source "central") are what survive erasure of the old episode, checked below.
+    prefill = history.target_testing_prefill(b, later)
+    assert prefill["positive_test_last_12_months"][0] is True
+    assert (
+        "partnership" in prefill["positive_test_last_12_months"][1]
+        or "workstation" in (prefill["positive_test_last_12_months"][1])
+    )
+    from sqlalchemy import select
+
+    from app.storage.models import TestHistory
+
+    with b.store.session() as s:
+        rows = s.scalars(select(TestHistory).where(TestHistory.source == "central")).all()
+        assert [r.substances for r in rows] == [["opiates"]]
+
+
+def test_old_closed_episodes_are_erased_after_sync_audited_and_kept_on_the_server(pair):
+    a, _ = pair
+    old = new_episode(a, "Grey", "Sam")
+    save_dt1(a, old, datetime.now(UTC) - timedelta(days=1), cocaine="positive")
+    episodes.close_episode(a, old)
+    recent = new_episode(a, "Green", "Lee")
+    episodes.close_episode(a, recent)
+    sync(a)
+    a.clock = lambda: datetime.now(UTC) + timedelta(days=45)  # 45 days later
+    summary = sync(a)
+    a.clock = lambda: datetime.now(UTC)
+    assert summary.erased == 2  # both are old by then; the person rows stay
+    assert old not in local_ids(a, "episode")
+    assert local_ids(a, "person")  # the profile's history needs them
+    with a.store.session() as s:
+        assert s.get(SyncErased, old) is not None
+        erasures = s.query(AuditEvent).filter(AuditEvent.action == "erasure").all()
+        assert {e.record_id for e in erasures} == {old, recent}
+    counts = server_counts(a)["types"]
+    assert counts["episode"]["live"] == 2  # still on the central store
+    again = sync(a)  # the count check agrees and nothing comes back
+    assert again.failures == [] and old not in local_ids(a, "episode")
+
+
+def test_a_count_mismatch_is_repaired(pair):
+    a, b = pair
+    episode_id = new_episode(a)
+    sync(a)
+    sync(b)
+    with b.store.session() as s:  # a row lost behind the engine's back
+        from sqlalchemy import delete, text
+
+        from app.storage.models import FormRecord, FormRecordVersion
+
+        s.execute(text("PRAGMA defer_foreign_keys = ON"))
+        s.execute(delete(FormRecordVersion))
+        s.execute(delete(FormRecord).where(FormRecord.episode_id == episode_id))
+    summary = sync(b)
+    assert summary.failures == []
+    assert answers(b, episode_id, "custody_episode")["family_name"] == "Smith"
+    assert_same_everywhere(a, b)
+
+
+def test_a_reset_of_the_central_store_keeps_unsent_work(pair, central):
+    a, b = pair
+    episode_id = new_episode(a)
+    sync(a)
+    sync(b)
+    episodes.save_answers(
+        b,
+        episode_id,
+        "custody_episode",
+        {**answers(b, episode_id, "custody_episode"), "postcode": "NG7 2RD"},
+    )
+    unsent = new_episode(b, "Unsent", "Work")
+    from central.pull import new_epoch
+
+    new_epoch(central.engine)
+    summary = sync(b)
+    assert any("history does not match" in n for n in summary.notes)
+    assert unsent in local_ids(b, "episode")
+    sync(a)
+    assert answers(a, episode_id, "custody_episode")["postcode"] == "NG7 2RD"
+    assert answers(a, unsent, "custody_episode")["family_name"] == "Unsent"
+    assert_same_everywhere(a, b)
+
+
+def test_an_issued_notice_arrives_whole_on_the_other_workstation(pair):
+    a, b = pair
+    from app import demo
+
+    demo.fill(a, episodes_today=8, history_episodes=0)
+    sync(a)
+    sync(b)
+    with a.store.session() as s:
+        from app.storage.models import Notice
+
+        sent = {n.id: (n.reference, n.content) for n in s.query(Notice)}
+    with b.store.session() as s:
+        got = {n.id: (n.reference, n.content) for n in s.query(Notice)}
+    assert got == sent
+    assert notices  # the module that issued them

@@ -1,0 +1,127 @@
+"""The sync UI driven like a worker: End of shift (Ctrl+Shift+E) and the prompt on closing.
+
+The sync itself is replaced by a stand-in here (it is tested end to end elsewhere); the
+dialogs, their progress and their summary are the real widgets.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
+
+from app.services import sync as sync_service
+from app.sync import state
+from tests.sync.conftest import open_client
+from tests.sync.helpers import new_episode
+
+
+@pytest.fixture
+def enrolled_workspace(tmp_path):
+    ws = open_client(tmp_path / "data")
+    with ws.store.session() as s:
+        state.put(s, state.TOKEN, "token")
+        state.put(s, state.DEVICE_ID, "device")
+        state.put(s, state.CENTRAL_URL, "http://127.0.0.1:9")
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def window(qtbot, enrolled_workspace):
+    from app.ui.main_window import MainWindow
+
+    win = MainWindow(enrolled_workspace)
+    win.sync_controller.timer.stop()
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.hooks["before_close"] = lambda w: True  # nobody is there to answer the prompt now
+    win.close()
+    win.deleteLater()
+
+
+@pytest.fixture
+def stand_in_sync(monkeypatch):
+    calls = []
+
+    def fake(ws, progress=None):  # noqa: ANN001, ANN202
+        calls.append(ws)
+        if progress is not None:
+            progress.step("Sending this workstation's records", 3, 10)
+        return sync_service.SyncSummary(
+            pushed=3,
+            pulled=2,
+            conflicts=0,
+            failures=[sync_service.Failure("A form record was refused.", "Open it and check it.")],
+        )
+
+    monkeypatch.setattr(sync_service, "sync_now", fake)
+    return calls
+
+
+def test_end_of_shift_shows_progress_then_counts_and_each_failure_with_what_to_do(
+    qtbot, window, stand_in_sync
+):
+    qtbot.keyClick(
+        window, Qt.Key.Key_E,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )  # fmt: skip
+    dialog = window.findChild(QLabel, "endOfShiftSummary").parent()
+    assert dialog.objectName() == "endOfShiftDialog"
+    close = dialog.findChild(QPushButton, "endOfShiftClose")
+    qtbot.waitUntil(close.isEnabled, timeout=5000)
+    text = dialog.findChild(QLabel, "endOfShiftSummary").text()
+    assert "Sent: 3" in text and "Received: 2" in text
+    assert "Problem: A form record was refused." in text and "What to do: Open it" in text
+    assert "problems" in dialog.findChild(QLabel, "endOfShiftStage").text()
+    assert "Online" in window.status.connection.text()
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+
+def _answer_close_prompt(qtbot, button_name: str) -> list[str]:
+    seen = []
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, click)
+            return
+        seen.append(box.text())
+        box.findChild(QPushButton, button_name).click()
+
+    QTimer.singleShot(50, click)
+    return seen
+
+
+def test_closing_with_unsynced_records_can_be_cancelled(qtbot, window, enrolled_workspace):
+    new_episode(enrolled_workspace)
+    seen = _answer_close_prompt(qtbot, "closeCancel")
+    assert window.close() is False
+    assert "not yet on the central store" in seen[0]
+    assert window.isVisible()
+
+
+def test_closing_can_quit_without_syncing(qtbot, window, enrolled_workspace, stand_in_sync):
+    new_episode(enrolled_workspace)
+    _answer_close_prompt(qtbot, "closeQuitAnyway")
+    assert window.close() is True
+    assert stand_in_sync == []
+
+
+def test_sync_and_quit_syncs_then_closes(qtbot, window, enrolled_workspace, stand_in_sync):
+    new_episode(enrolled_workspace)
+    _answer_close_prompt(qtbot, "closeSyncAndQuit")
+
+    def close_summary() -> None:
+        dialog = QApplication.activeModalWidget()
+        button = dialog.findChild(QPushButton, "endOfShiftClose") if dialog else None
+        if button is None or not button.isEnabled():
+            QTimer.singleShot(50, close_summary)
+            return
+        button.click()
+
+    QTimer.singleShot(200, close_summary)
+    assert window.close() is True
+    assert len(stand_in_sync) == 1
