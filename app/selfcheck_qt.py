@@ -65,6 +65,9 @@ def check_ui() -> str:
     module = importlib.import_module("app.ui.main")
     if not callable(getattr(module, "run_gui", None)):
         raise CheckFailed("app.ui.main has no run_gui")
+    # Imported lazily by the window (a build can leave them out without anyone noticing).
+    for name in ("app.ui.main_window", "app.ui.print_preview", "app.ui.sync_ui", "app.ui.reports"):
+        importlib.import_module(name)
     return "the window modules import"
 
 

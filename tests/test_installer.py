@@ -148,7 +148,7 @@ def test_the_folder_leaves_out_the_central_store_and_the_big_qt_modules(build):
     modules = {entry[0] for entry in toc[1]}
     for unwanted in ("central", "fastapi", "uvicorn", "psycopg", "pytest", "hypothesis"):
         assert not {m for m in modules if m == unwanted or m.startswith(unwanted + ".")}
-    big_qt = ("WebEngine", "Qt6Quick", "Qt6Qml", "Qt63D", "Qt6Multimedia", "Qt6Charts")
+    big_qt = ("WebEngine", "Qt6Quick", "Qt6Qml", "Qt63D", "Qt6Multimedia")
     files = [p.name for p in build.folder.rglob("*")]
     assert [f for f in files if any(b in f for b in big_qt)] == []
     size = sum(

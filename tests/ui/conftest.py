@@ -57,7 +57,9 @@ def window(qtbot, workspace, printed, monkeypatch):
     )
     QApplication.setKeyboardInputInterval(60)  # type-ahead resets quickly between fields
     win = MainWindow(workspace)
-    win.hooks["print"] = lambda w, notice_id, pdf, reprint: printed.append((notice_id, reprint, pdf))
+    win.hooks["print"] = lambda w, notice_id, pdf, reprint: printed.append(
+        (notice_id, reprint, pdf)
+    )
     win.hooks["before_close"] = lambda w: True
     qtbot.addWidget(win)
     win.show()

@@ -4,18 +4,15 @@ Without it the board's ``status = 'open' OR arrived_at BETWEEN …`` walks every
 on a 110,000-episode store); with it SQLite answers each arm from an index (14-44 ms). See
 bench/RESULTS.md.
 
-Revision ID: 0002b
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-23
-
-Merge note: the sync branch adds "0002" (also revising "0001"); when both are merged, set this
-file's ``down_revision`` to "0002" so the history stays one line (one head).
 """
 
 from alembic import op
 
-revision = "0002b"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
