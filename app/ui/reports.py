@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -46,7 +47,13 @@ class ReportsDialog(QDialog):
         self.export_button.setEnabled(False)
         self.message = QLabel("", objectName="reportsMessage", wordWrap=True)
         self.table = QTableWidget(0, len(sync_service.REPORT_COLUMNS), objectName="reportsTable")
-        self.table.setHorizontalHeaderLabels([t for _, t in sync_service.REPORT_COLUMNS])
+        # Wrapped headings, so every column fits without cutting its title.
+        self.table.setHorizontalHeaderLabels(
+            [t.replace(" ", "\n") for _, t in sync_service.REPORT_COLUMNS]
+        )
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.chart = QChartView(objectName="reportsChart")
         self.chart.setMinimumHeight(220)
         form = QFormLayout()
@@ -64,6 +71,7 @@ class ReportsDialog(QDialog):
         self.fetch_button.clicked.connect(self.fetch)
         self.export_button.clicked.connect(self.export)
         self.resize(900, 620)
+        self.fetch()  # the current year straight away: that is what a team leader opens it for
 
     def fetch(self) -> None:
         first, last = self.first.text().strip(), self.last.text().strip()
