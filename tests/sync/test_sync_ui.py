@@ -125,3 +125,38 @@ def test_sync_and_quit_syncs_then_closes(qtbot, window, enrolled_workspace, stan
     QTimer.singleShot(200, close_summary)
     assert window.close() is True
     assert len(stand_in_sync) == 1
+
+
+def test_the_reports_dialog_shows_the_months_and_exports_them_where_chosen(
+    qtbot, window, monkeypatch, tmp_path
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.ui.reports import ReportsDialog
+
+    rows = [
+        {
+            "month": "2026-04",
+            "successful_tests": 236,
+            "positive_tests": 60,
+            "positive_rate_percent": 25.4,
+            "required_assessments_made": 50,
+            "attended": 30,
+            "failed_to_attend": 10,
+            "inspector_authority_tests": 3,
+        },
+    ]
+    monkeypatch.setattr(sync_service, "monthly_report", lambda ws, first, last: rows)
+    dialog = ReportsDialog(window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=5000)
+    cells = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
+    assert cells[:4] == ["2026-04", "236", "60", "25%"]  # the table rounds, as Figure 4 does
+    assert dialog.chart.chart().series()[0].count() == 2
+    target = tmp_path / "report.csv"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("Month,Successful tests") and lines[1].startswith("2026-04,236,60")
