@@ -45,7 +45,11 @@ def push(engine: Engine, device: Device, request: PushRequest) -> dict[str, Any]
         if stored is not None:
             return _replay(stored, device, digest)
         ctx = _Context(session, info, device, request.batch_id)
-        results = [_apply(ctx, record) for record in request.records]
+        ctx.current = _load_current(session, [record.id for record in request.records])
+        # One flush at the end (and one per conflict, for its id) instead of an autoflush
+        # before every lookup: the unit of work then inserts the batch's rows with executemany.
+        with session.no_autoflush:
+            results = [_apply(ctx, record) for record in request.records]
         response = {"batch_id": request.batch_id, "replayed": False, "results": results}
         session.add(
             PushBatch(
@@ -75,10 +79,26 @@ def _replay(stored: PushBatch, device: Device, digest: str) -> dict[str, Any]:
 class _Context:
     def __init__(self, session: Session, info: StoreInfo, device: Device, batch_id: str) -> None:
         self.session, self.info, self.device, self.batch_id = session, info, device, batch_id
+        # The batch's records already stored, by id (and those created by this batch).
+        self.current: dict[str, Record] = {}
+
+
+_IN_CHUNK = 500  # well under SQLite's bound-parameter limit
+
+
+def _load_current(session: Session, ids: list[str]) -> dict[str, Record]:
+    """The stored records a batch names: one ``IN`` query per 500 ids, not one per record."""
+    found: dict[str, Record] = {}
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), _IN_CHUNK):
+        chunk = unique[start : start + _IN_CHUNK]
+        for row in session.scalars(select(Record).where(Record.id.in_(chunk))):
+            found[row.id] = row
+    return found
 
 
 def _apply(ctx: _Context, rec: PushRecord) -> dict[str, Any]:
-    current = ctx.session.get(Record, rec.id)
+    current = ctx.current.get(rec.id)
     incoming = Version(rec.deleted, rec.fields)
     if current is None:
         row = _create(ctx, rec, incoming)
@@ -149,6 +169,7 @@ def _create(ctx: _Context, rec: PushRecord, version: Version) -> Record:
     )
     _store_version(ctx, row, version)
     ctx.session.add(row)
+    ctx.current[row.id] = row
     return row
 
 
