@@ -271,7 +271,11 @@ def _resolve(ctx: _Context, rec: PushRecord) -> None:
 
 
 def _result(
-    ctx: _Context, rec: PushRecord, row: Record | _NewRecord, status: str, conflicts: list[dict[str, Any]]
+    ctx: _Context,
+    rec: PushRecord,
+    row: Record | _NewRecord,
+    status: str,
+    conflicts: list[dict[str, Any]],
 ) -> dict[str, Any]:
     _resolve(ctx, rec)
     return {"id": row.id, "rev": row.rev, "seq": row.seq, "status": status, "conflicts": conflicts}
