@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from central.db import next_seq, write_session
@@ -45,7 +47,12 @@ def push(engine: Engine, device: Device, request: PushRequest) -> dict[str, Any]
         if stored is not None:
             return _replay(stored, device, digest)
         ctx = _Context(session, info, device, request.batch_id)
-        results = [_apply(ctx, record) for record in request.records]
+        ctx.current = _load_current(session, [record.id for record in request.records])
+        # One flush at the end (and one per conflict, for its id) instead of an autoflush
+        # before every lookup: the unit of work then inserts the batch's rows with executemany.
+        with session.no_autoflush:
+            results = [_apply(ctx, record) for record in request.records]
+        ctx.insert_pending()
         response = {"batch_id": request.batch_id, "replayed": False, "results": results}
         session.add(
             PushBatch(
@@ -75,10 +82,44 @@ def _replay(stored: PushBatch, device: Device, digest: str) -> dict[str, Any]:
 class _Context:
     def __init__(self, session: Session, info: StoreInfo, device: Device, batch_id: str) -> None:
         self.session, self.info, self.device, self.batch_id = session, info, device, batch_id
+        # The batch's records already stored, by id (ORM rows: they may be updated).
+        self.current: dict[str, Record] = {}
+        # Rows this batch inserts, sent with one executemany per table instead of one ORM
+        # object each; written out before anything could need to read them back.
+        self.new_records: dict[str, dict[str, Any]] = {}
+        self.new_versions: list[dict[str, Any]] = []
+
+    def insert_pending(self) -> None:
+        if self.new_records:
+            self.session.execute(insert(Record.__table__), list(self.new_records.values()))
+            self.new_records = {}
+        if self.new_versions:
+            self.session.execute(insert(RecordVersion.__table__), self.new_versions)
+            self.new_versions = []
+
+    def stored(self, record_id: str) -> Record | None:
+        if record_id in self.new_records:  # created earlier in this very batch
+            self.insert_pending()
+            self.current[record_id] = self.session.get_one(Record, record_id)
+        return self.current.get(record_id)
+
+
+_IN_CHUNK = 500  # well under SQLite's bound-parameter limit
+
+
+def _load_current(session: Session, ids: list[str]) -> dict[str, Record]:
+    """The stored records a batch names: one ``IN`` query per 500 ids, not one per record."""
+    found: dict[str, Record] = {}
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), _IN_CHUNK):
+        chunk = unique[start : start + _IN_CHUNK]
+        for row in session.scalars(select(Record).where(Record.id.in_(chunk))):
+            found[row.id] = row
+    return found
 
 
 def _apply(ctx: _Context, rec: PushRecord) -> dict[str, Any]:
-    current = ctx.session.get(Record, rec.id)
+    current = ctx.stored(rec.id)
     incoming = Version(rec.deleted, rec.fields)
     if current is None:
         row = _create(ctx, rec, incoming)
@@ -110,6 +151,7 @@ def _merge(
         return MergeResult(incoming), "applied"
     base = None
     if rec.base_rev is not None:
+        ctx.insert_pending()  # the base may be a version stored earlier in this batch
         row = ctx.session.get(RecordVersion, (rec.id, rec.base_rev))
         # An unknown base (e.g. the server was restored from a backup) merges as "no common
         # ancestor": every difference becomes a conflict, so nothing is lost either way.
@@ -137,19 +179,33 @@ def _form_key(rec_type: str, fields: dict[str, Any]) -> str | None:
     return key if isinstance(key, str) else None
 
 
-def _create(ctx: _Context, rec: PushRecord, version: Version) -> Record:
-    row = Record(
-        id=rec.id,
-        type=rec.type,
-        suite=ctx.device.suite,
-        rev=0,
-        seq=0,
-        deleted=version.deleted,
-        fields=version.fields,
-    )
-    _store_version(ctx, row, version)
-    ctx.session.add(row)
+def _create(ctx: _Context, rec: PushRecord, version: Version) -> _NewRecord:
+    """A new record: its row and first version go in with the batch's executemany."""
+    now = utcnow()
+    row = _NewRecord(rec.id, rev=1, seq=next_seq(ctx.info))
+    ctx.new_records[row.id] = {
+        "id": row.id,
+        "type": rec.type,
+        "suite": ctx.device.suite,
+        "rev": row.rev,
+        "seq": row.seq,
+        "deleted": version.deleted,
+        "fields": version.fields,
+        "form_key": _form_key(rec.type, version.fields),
+        "updated_at": now,
+        "updated_by_device_id": ctx.device.id,
+    }
+    _add_version(ctx, row.id, row.rev, row.seq, version, now)
     return row
+
+
+@dataclass(frozen=True)
+class _NewRecord:
+    """What the acknowledgement needs of a record this batch creates."""
+
+    id: str
+    rev: int
+    seq: int
 
 
 def _store_version(ctx: _Context, row: Record, version: Version) -> None:
@@ -159,17 +215,23 @@ def _store_version(ctx: _Context, row: Record, version: Version) -> None:
     row.deleted, row.fields = version.deleted, version.fields
     row.form_key = _form_key(row.type, version.fields)
     row.updated_at, row.updated_by_device_id = now, ctx.device.id
-    ctx.session.add(
-        RecordVersion(
-            record_id=row.id,
-            rev=row.rev,
-            seq=row.seq,
-            deleted=version.deleted,
-            fields=version.fields,
-            batch_id=ctx.batch_id,
-            device_id=ctx.device.id,
-            created_at=now,
-        )
+    _add_version(ctx, row.id, row.rev, row.seq, version, now)
+
+
+def _add_version(
+    ctx: _Context, record_id: str, rev: int, seq: int, version: Version, now: datetime
+) -> None:
+    ctx.new_versions.append(
+        {
+            "record_id": record_id,
+            "rev": rev,
+            "seq": seq,
+            "deleted": version.deleted,
+            "fields": version.fields,
+            "batch_id": ctx.batch_id,
+            "device_id": ctx.device.id,
+            "created_at": now,
+        }
     )
 
 
@@ -209,7 +271,11 @@ def _resolve(ctx: _Context, rec: PushRecord) -> None:
 
 
 def _result(
-    ctx: _Context, rec: PushRecord, row: Record, status: str, conflicts: list[dict[str, Any]]
+    ctx: _Context,
+    rec: PushRecord,
+    row: Record | _NewRecord,
+    status: str,
+    conflicts: list[dict[str, Any]],
 ) -> dict[str, Any]:
     _resolve(ctx, rec)
     return {"id": row.id, "rev": row.rev, "seq": row.seq, "status": status, "conflicts": conflicts}
