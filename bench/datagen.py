@@ -28,7 +28,8 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from app.config import Settings
-from app.demo import ELSEWHERE, OFFENCES, POSITIVE_RATE, POSTCODES, STREETS
+from app.demo import ELSEWHERE, OFFENCES, POSITIVE_RATE
+from app.demo import fictional_person as demo_person
 from app.forms.registry import FORMS
 from app.services import forms_context
 from app.services import workspace as wsm
@@ -101,29 +102,11 @@ def _family(rng: random.Random) -> str:
 
 
 def fictional_person(rng: random.Random, today: date) -> dict:
-    born = today - timedelta(days=rng.randint(18 * 366, 60 * 365))
-    return {
-        "family_name": _family(rng),
-        "given_names": rng.choice(GIVEN) + rng.choice(MIDDLE),
-        "date_of_birth": born,
-        "address": f"{rng.randint(1, 240)} {rng.choice(STREETS)}\nNottingham",
-        "postcode": rng.choice(POSTCODES),
-        # PNC IDs: year/serial+check letter; a first arrest may not have one yet.
-        "pnc_id": f"{rng.randint(0, 25):02d}/{rng.randint(1, 9999999)}{rng.choice('ABCDEFGHJK')}"
-        if rng.random() < 0.75
-        else None,
-        "gender": rng.choice(["male", "male", "male", "female"]),
-        "ethnicity": rng.choice(
-            [
-                "white_british",
-                "white_british",
-                "white_other",
-                "black_caribbean",
-                "asian_pakistani",
-                "mixed_white_black_caribbean",
-            ]
-        ),  # fmt: skip
-    }
+    """The demo's fictional person, with the wider name lists a 100,000-person store needs."""
+    person = demo_person(rng, today)
+    person["family_name"] = _family(rng)
+    person["given_names"] = rng.choice(GIVEN) + rng.choice(MIDDLE)
+    return person
 
 
 def _iso(dt: datetime) -> datetime:

@@ -103,12 +103,11 @@ def _bulk_insert(target: Path, rows: dict) -> float:
 
 
 def _round(r: int, work: Path, url: str, db_url: str) -> tuple[float, float, int, dict]:
-    from central.auth import create_enrolment_code
-    from central.db import make_engine as central_engine
-
     from app import demo
     from app.services import sync as sync_service
     from bench.datagen import create_store
+    from central.auth import create_enrolment_code
+    from central.db import make_engine as central_engine
 
     engine = central_engine(db_url)
     code = create_enrolment_code(engine, f"bench_suite_{r}")[0]
@@ -138,7 +137,6 @@ def run(rounds: int = 5) -> Row:
     try:
         import central.auth  # noqa: F401
         import central.db  # noqa: F401
-
         from app.services import sync as _sync_service  # noqa: F401
     except ImportError as exc:
         return pending(KEY, WHAT, TARGET, f"app.sync / central not present ({exc.name})")
