@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.forms.context import FormContext
-from app.forms.fields import Answers, Field, Predicate, Problem, error, warning
+from app.forms.fields import Answers, Field, Predicate, Problem, Section, error, warning
 from app.forms.times import describe_date, local_date, to_local
 from app.forms.working_days import is_working_day
 
@@ -14,6 +14,30 @@ COPIES = (
     ("custody_record", "Custody record"),
     ("cjit", "CJIT"),
 )
+
+
+def out_of_window_reason(visible_when: Predicate | None = None) -> Field:
+    """The reason recorded when an appointment is set outside its usual window: it turns the
+    out-of-window error into a warning, so the unusual case is possible and the record shows it."""
+    return Field(
+        "out_of_window_reason",
+        "multiline",
+        "Reason the appointment is outside the usual window",
+        visible_when=visible_when,
+        max_length=500,
+    )
+
+
+def given_section() -> Section:
+    """Who gave the notice, when, and to whom its copies went (004 IE1 (vi), (vii))."""
+    return Section(
+        "given",
+        "Notice given",
+        (
+            Field("copies", "multi_choice", "Copies", choices=COPIES, required=True),
+            *given_fields(),
+        ),
+    )
 
 
 def given_fields(

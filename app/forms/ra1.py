@@ -19,6 +19,7 @@ from app.forms.notices import (
     given_before_appointment,
     given_fields,
     missing_copies,
+    out_of_window_reason,
     place_and_cjit,
 )
 from app.forms.target_testing import RANKS
@@ -178,13 +179,7 @@ FORM = FormDefinition(
                     visible_when=_made,
                     help="The statutory follow-up element (Drugs Act 2005 s.9).",
                 ),
-                Field(
-                    "out_of_window_reason",
-                    "multiline",
-                    "Reason the appointment is outside the usual window",
-                    visible_when=_made,
-                    max_length=500,
-                ),
+                out_of_window_reason(visible_when=_made),
             ),
         ),
         Section(

@@ -11,7 +11,12 @@ from datetime import datetime
 from app.forms.context import FormContext
 from app.forms.definition import FormDefinition
 from app.forms.fields import Answers, Field, Problem, Section, warning
-from app.forms.notices import COPIES, given_before_appointment, given_fields, missing_copies
+from app.forms.notices import (
+    given_before_appointment,
+    given_section,
+    missing_copies,
+    out_of_window_reason,
+)
 from app.forms.times import local_date
 from app.forms.validation import not_in_future, window_problems
 from app.forms.windows import follow_up_deadline, initial_assessment_window, window_rule
@@ -109,22 +114,10 @@ FORM = FormDefinition(
             (
                 Field("new_appointment_at", "datetime", "New date and time", required=True),
                 Field("new_place", "multiline", "New place", required=True, max_length=300),
-                Field(
-                    "out_of_window_reason",
-                    "multiline",
-                    "Reason the appointment is outside the usual window",
-                    max_length=500,
-                ),
+                out_of_window_reason(),
             ),
         ),
-        Section(
-            "given",
-            "Notice given",
-            (
-                Field("copies", "multi_choice", "Copies", choices=COPIES, required=True),
-                *given_fields(),
-            ),
-        ),
+        given_section(),
     ),
     checks=(check_copies, check_times),
 )

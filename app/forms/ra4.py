@@ -14,11 +14,11 @@ from app.forms.context import FormContext
 from app.forms.definition import FormDefinition
 from app.forms.fields import Answers, Field, Problem, Section, error, warning
 from app.forms.notices import (
-    COPIES,
     expected_cjit,
     given_before_appointment,
-    given_fields,
+    given_section,
     missing_copies,
+    out_of_window_reason,
     place_and_cjit,
 )
 from app.forms.times import describe_date, local_date, to_local
@@ -124,22 +124,10 @@ FORM = FormDefinition(
                     help="For someone living elsewhere, the CJIT of residence (004 IE4a).",
                 ),
                 Field("place", "multiline", "Place", required=True, max_length=300),
-                Field(
-                    "out_of_window_reason",
-                    "multiline",
-                    "Reason the appointment is outside the usual window",
-                    max_length=500,
-                ),
+                out_of_window_reason(),
             ),
         ),
-        Section(
-            "given",
-            "Notice given",
-            (
-                Field("copies", "multi_choice", "Copies", choices=COPIES, required=True),
-                *given_fields(),
-            ),
-        ),
+        given_section(),
     ),
     checks=(check_given, check_window),
     defaults_for=defaults,
