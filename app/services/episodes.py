@@ -224,6 +224,15 @@ def save_changes(
 CURRENT = object()  # "whatever is stored": a whole-form write overrides without comparing
 
 
+def set_answer(ws: Workspace, record: FormRecord, key: str, value: Any) -> None:
+    """Set one answer a person has decided (a conflict settled), whatever is stored now."""
+    with ws.store.session() as s:
+        _write(
+            ws, s, record.episode_id, record.form_key, record, {key: (CURRENT, value)},
+            record.form_version, record.status,
+        )  # fmt: skip
+
+
 def _draft(s, episode_id: str, form_key: str) -> FormRecord | None:  # noqa: ANN001
     # Issued records are frozen; a further notice of the same kind (a second RA2, the
     # follow-up's RA3) starts a new record.

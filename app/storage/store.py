@@ -57,7 +57,9 @@ def _paths(data_dir: Path) -> tuple[Path, Path, Path]:
 
 
 def _acquire_lock(data_dir: Path) -> filelock.BaseFileLock:
-    lock = filelock.FileLock(str(data_dir / LOCK_NAME), timeout=0)
+    # Not thread-local: the store is opened on a worker thread (unlock never runs on the UI
+    # thread) and closed on whichever thread closes the window.
+    lock = filelock.FileLock(str(data_dir / LOCK_NAME), timeout=0, thread_local=False)
     try:
         lock.acquire()
     except filelock.Timeout:

@@ -5,11 +5,12 @@ from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QPushButton, QTabl
 from sqlalchemy import select
 
 from app.storage.models import AuditEvent, Notice
-from tests.ui.conftest import WORKER_PASS, choose, find, tick, type_into
+from tests.ui.conftest import WORKER_PASS, choose, find, in_store, settle, tick, type_into
 
 
 def _new_episode(qtbot, window):
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    settle()
     assert window.pages.currentWidget() is window.episode
 
 
@@ -72,13 +73,13 @@ def test_a_positive_test_leads_to_an_issued_ra1_then_a_colleague_takes_over(qtbo
     assert issue.isEnabled(), issue.toolTip()
 
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    settle()
     assert len(printed) == 1 and printed[0][1] is False
     text = _pdf_text(printed[0][2])
     for label in ("DETAINEE COPY", "CUSTODY RECORD COPY", "CJIT COPY"):
         assert label in text
     assert "QUARTERMAINE" in text.upper() and "Tuesday 24 November 2026 at 15:00" in text
-    with window.workspace.store.session() as s:
-        notice = s.scalars(select(Notice)).one()
+    notice = in_store(window, lambda s: s.scalars(select(Notice)).one())
     assert notice.kind == "ra1" and notice.content["form"]["answers"]["appointment_at"]
     assert find(window, QListWidget, "noticeList").count() == 1
     assert not issue.isEnabled()
@@ -94,12 +95,14 @@ def test_a_positive_test_leads_to_an_issued_ra1_then_a_colleague_takes_over(qtbo
     qtbot.waitUntil(lambda: window.frame.currentWidget() is window.pages, timeout=10000)
     assert window.workspace.worker.username == "lead"
     assert window.episode.form_pages["ra3"].answers()["notes"] == "Spoke briefly before release"
-    with window.workspace.store.session() as s:
-        last = s.scalars(
+    last = in_store(
+        window,
+        lambda s: s.scalars(
             select(AuditEvent)
             .where(AuditEvent.action == "authentication")
             .order_by(AuditEvent.seq.desc())
-        ).first()
+        ).first(),
+    )
     assert (last.actor, last.detail["event"]) == ("lead", "switched")
 
 
@@ -108,6 +111,7 @@ def test_the_board_lists_the_episode_with_its_steps(qtbot, window):
     _fill_arrival(qtbot, window, ("Okafor", "Chidi"))
     _answer_profile(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    settle()
     table = find(window, QTableWidget, "episodeTable")
     assert table.rowCount() == 1
     assert table.item(0, 1).text() == "OKAFOR, Chidi"
@@ -154,11 +158,11 @@ def test_the_dt1_prints_with_its_court_file_cover_from_its_own_page(qtbot, windo
     _positive_dt1(qtbot, window)
     tick(qtbot, window, "dt1", "other_substances", "Cannabis")
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    settle()
     assert len(printed) == 1
     text = _pdf_text(printed[0][2])
     assert "DT1 INCLUDED IN THIS FILE" in text and "CARTWRIGHT" in text.upper()
     assert "Cannabis" in text and "Opiates (heroin): Positive" in text
-    with window.workspace.store.session() as s:
-        assert s.scalars(select(Notice)).one().kind == "dt1"
+    assert in_store(window, lambda s: s.scalars(select(Notice)).one().kind) == "dt1"
     # The DT1 stays a record the police can still correct.
     assert window.episode.form_pages["dt1"].editors["tested_by"].isEnabled()
