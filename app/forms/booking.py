@@ -101,8 +101,12 @@ def booking_problems(answers: Answers, ctx: FormContext, booking: Booking) -> li
         ]
     venue = venue_of(answers.get(booking.place_key), booking.cjit, ctx)
     hard = _hours_problems(booking, at, venue, ctx)
-    soft = _window_problems(booking, at, window, ctx) + _venue_problems(booking, venue, window, ctx)
-    return hard + _with_reason(soft, answers, booking, ctx)
+    found = _window_problems(booking, at, window, ctx) + _venue_problems(
+        booking, venue, window, ctx
+    )
+    soft = [p for p in found if p.is_error]  # overridable with a recorded reason
+    notes = [p for p in found if not p.is_error]
+    return hard + _with_reason(soft, answers, booking, ctx) + notes
 
 
 def reason_applies(problems: list[Problem]) -> bool:

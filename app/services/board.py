@@ -11,7 +11,18 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, or_, select
 
+from app.forms.appointments import current_appointment
+from app.forms.context import FormContext
+from app.forms.facts import (
+    ATTENDANCE_FORMS,
+    attendance_assessment,
+    attendance_outcome,
+    is_positive_test,
+    positive_substances,
+    test_state,
+)
 from app.forms.registry import FORMS
+from app.forms.validation import detainee_age
 from app.services import forms_context
 from app.services.workspace import UK, Workspace
 from app.storage.models import Appointment, CustodyEpisode, FormRecord, Notice, NoticePrint
@@ -31,7 +42,7 @@ class EpisodeRow:
 @dataclass(frozen=True)
 class WaitingItem:
     episode_id: str
-    kind: str  # print | appointment | follow_up | report_failure | ra1_needed
+    kind: str  # print | appointment | follow_up | report_failure | ra1_needed | dt1_reprint
     text: str
 
 
@@ -49,7 +60,9 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def _step_states(typed: dict[str, dict], statuses: dict[str, str], ctx) -> dict[str, str]:  # noqa: ANN001
+def _step_states(
+    typed: dict[str, dict], statuses: dict[str, str], ctx: FormContext
+) -> dict[str, str]:
     states = {s: "—" for s in STEPS}
     if "target_testing" in typed:
         decision = FORMS["target_testing"].decide(typed["target_testing"], ctx)
@@ -57,31 +70,49 @@ def _step_states(typed: dict[str, dict], statuses: dict[str, str], ctx) -> dict[
             decision.outcome.replace("_", " ").capitalize() if decision else "Started"
         )
     dt1 = typed.get("dt1") or {}
-    if dt1:
-        outcome = dt1.get("test_outcome")
-        positives = [k for k, v in (dt1.get("results") or {}).items() if v == "positive"]
-        if outcome == "completed":
-            states["test"] = ("Positive: " + ", ".join(positives)) if positives else "Negative"
-            if dt1.get("disputed"):
-                states["test"] += " (disputed)"
-        else:
-            states["test"] = {"refused": "Refused", "not_possible": "Not possible"}.get(
-                outcome, "Started"
-            )
-    if "ra1" in typed:
-        states["ra1"] = "Issued" if statuses.get("ra1") == "issued" else "Draft"
-    elif states["test"].startswith("Positive"):
-        states["ra1"] = "Needed"
-    if "ra3" in typed:
-        states["assessment"] = (
-            (typed["ra3"].get("outcome") or "started").replace("_", " ").capitalize()
-        )
-    elif "annex_e" in typed:
-        decision = FORMS["annex_e"].decide(typed["annex_e"], ctx)
-        states["assessment"] = "Annex E: " + (
-            decision.outcome.replace("_", " ") if decision else "started"
-        )
+    state = test_state(dt1, [str(s["id"]) for s in ctx.reference.tested_substances])
+    if state == "positive":
+        states["test"] = "Positive: " + ", ".join(positive_substances(dt1))
+        states["test"] += " (disputed)" if dt1.get("disputed") is True else ""
+    elif state != "none":
+        states["test"] = state.replace("_", " ").capitalize()
+    states["ra1"] = _ra1_state(typed, statuses, ctx)
+    states["assessment"] = _assessment_state(typed, ctx)
     return states
+
+
+def _ra1_state(typed: dict[str, dict], statuses: dict[str, str], ctx: FormContext) -> str:
+    """The RA1 step, with the current appointment (after any RA2) once issued."""
+    if "ra1" not in typed:
+        age = detainee_age(ctx)
+        adult = age is None or age >= 18
+        return "Needed" if is_positive_test(typed.get("dt1")) and adult else "—"
+    issued = ctx.issued("ra1")
+    if not issued and statuses.get("ra1") != "issued":
+        return "Draft"
+    if issued and issued[-1].answers.get("requirement_made") is False:
+        return "Not made (inspector)"
+    current = current_appointment(ctx, "initial")
+    if current is None or not current.issued:
+        return "Issued"
+    word = "Varied" if current.set_by == "ra2" else "Issued"
+    return f"{word} · {current.at.astimezone(UK):%a %d/%m %H:%M}"
+
+
+def _assessment_state(typed: dict[str, dict], ctx: FormContext) -> str:
+    parts = []
+    for key in ATTENDANCE_FORMS:
+        if key in typed:
+            which = attendance_assessment(key, typed[key]) or "initial"
+            outcome = attendance_outcome(typed[key]) or "started"
+            label = "Initial" if which == "initial" else "Follow-up"
+            parts.append(f"{label}: {outcome.replace('_', ' ')}")
+    if parts:
+        return "; ".join(parts)
+    if "annex_e" in typed:
+        decision = FORMS["annex_e"].decide(typed["annex_e"], ctx)
+        return "Annex E: " + (decision.outcome.replace("_", " ") if decision else "started")
+    return "—"
 
 
 def shift_board(ws: Workspace, day: date | None = None) -> list[EpisodeRow]:
@@ -108,16 +139,32 @@ def shift_board(ws: Workspace, day: date | None = None) -> list[EpisodeRow]:
         )
         ids = [e.id for e in episodes]
         stored: dict[str, dict[str, dict]] = {i: {} for i in ids}
+        versions: dict[str, dict[str, int]] = {i: {} for i in ids}
         statuses: dict[str, dict[str, str]] = {i: {} for i in ids}
+        issued: dict[str, list[dict]] = {i: [] for i in ids}
         for record in s.scalars(
             select(FormRecord).where(FormRecord.episode_id.in_(ids)).order_by(FormRecord.updated_at)
         ):
-            stored[record.episode_id][record.form_key] = record.answers
-            statuses[record.episode_id][record.form_key] = record.status
+            if statuses[record.episode_id].get(record.form_key, "issued") == "issued":
+                stored[record.episode_id][record.form_key] = record.answers
+                versions[record.episode_id][record.form_key] = record.form_version
+                statuses[record.episode_id][record.form_key] = record.status
+        for n in s.scalars(
+            select(Notice).where(Notice.episode_id.in_(ids), Notice.kind.in_(("ra1", "ra2")))
+        ):
+            issued[n.episode_id].append(
+                {
+                    "kind": n.kind,
+                    "reference": n.reference,
+                    "issued_at": n.issued_at,
+                    "content": n.content,
+                }
+            )
         rows = []
         for e in episodes:
-            typed = forms_context.typed_episode(stored[e.id])
-            ctx = forms_context.context(ws, typed)
+            forms = forms_context.decode_episode(stored[e.id], versions[e.id], issued[e.id])
+            typed = forms.answers
+            ctx = forms_context.context(ws, typed, forms.notices)
             name = (
                 f"{e.person.family_name.upper()}, {e.person.given_names}".strip(", ")
                 or "(name not yet recorded)"
@@ -168,51 +215,119 @@ def waiting(ws: Workspace, day: date | None = None) -> list[WaitingItem]:
                 )
             )
         items += _ra1_needed(s)
-        ra3s = s.scalars(select(FormRecord).where(FormRecord.form_key == "ra3"))
-        forms_by_episode: dict[str, set[str]] = {}
-        for record in s.scalars(select(FormRecord).where(FormRecord.form_key.in_(("ra4", "ra5")))):
-            forms_by_episode.setdefault(record.episode_id, set()).add(record.form_key)
-        for record in ra3s:
-            outcome = record.answers.get("outcome")
-            if outcome in ("failed_to_attend", "failed_to_remain") and not record.answers.get(
-                "reported_to_police_at"
-            ):
-                items.append(
-                    WaitingItem(
-                        record.episode_id,
-                        "report_failure",
-                        f"{outcome.replace('_', ' ').capitalize()}: report to the police",
-                    )
-                )
-            if (
-                outcome == "attended_and_remained"
-                and record.answers.get("assessment") == "initial"
-                and not forms_by_episode.get(record.episode_id)
-            ):
-                items.append(
-                    WaitingItem(
-                        record.episode_id, "follow_up", "Follow-up to arrange (RA4) or end (RA5)"
-                    )
-                )
+        items += _attendance(s)
+        items += _dt1_to_reprint(s)
     return items
 
 
-def _ra1_needed(s) -> list[WaitingItem]:  # noqa: ANN001
-    """Open episodes with a positive DT1 and no RA1 yet (004 IE1: the notice before release)."""
-    open_ids = select(CustodyEpisode.id).where(CustodyEpisode.status == "open")
-    with_ra1 = select(FormRecord.episode_id).where(FormRecord.form_key == "ra1")
-    items = []
+_ASSESSMENT_WORDS = {"initial": "the initial assessment", "follow_up": "the follow-up assessment"}
+
+
+def _attendance(s) -> list[WaitingItem]:  # noqa: ANN001
+    """Each assessment's RA3 on its own (004 §4.1.2): a failure not yet reported to the
+    police stays listed whatever is recorded about the other assessment."""
+    items: list[WaitingItem] = []
+    ended_or_arranged = set(
+        s.scalars(select(FormRecord.episode_id).where(FormRecord.form_key.in_(("ra4", "ra5"))))
+    )
     for record in s.scalars(
-        select(FormRecord).where(
-            FormRecord.form_key == "dt1",
-            FormRecord.episode_id.in_(open_ids),
-            FormRecord.episode_id.not_in(with_ra1),
-        )
+        select(FormRecord)
+        .where(FormRecord.form_key.in_(tuple(ATTENDANCE_FORMS)))
+        .order_by(FormRecord.updated_at)
     ):
-        if "positive" in (record.answers.get("results") or {}).values():
+        answers = record.answers if isinstance(record.answers, dict) else {}
+        which = attendance_assessment(record.form_key, answers) or "initial"
+        outcome = attendance_outcome(answers)
+        if outcome in ("failed_to_attend", "failed_to_remain") and not answers.get(
+            "reported_to_police_at"
+        ):
+            verb = "attend" if outcome == "failed_to_attend" else "remain for"
             items.append(
                 WaitingItem(
-                    record.episode_id, "ra1_needed", "positive test: RA1 to give before release"
+                    record.episode_id,
+                    "report_failure",
+                    f"Failed to {verb} {_ASSESSMENT_WORDS[which]}: report to the police",
+                )
+            )
+        if (
+            outcome == "attended_and_remained"
+            and which == "initial"
+            and record.episode_id not in ended_or_arranged
+        ):
+            items.append(
+                WaitingItem(
+                    record.episode_id, "follow_up", "Follow-up to arrange (RA4) or end (RA5)"
                 )
             )
     return items
+
+
+def _dt1_to_reprint(s) -> list[WaitingItem]:  # noqa: ANN001
+    """A DT1 printed for court before an RA1 or RA2 changed the required assessment."""
+    latest: dict[str, datetime] = {}
+    for n in s.scalars(select(Notice).where(Notice.kind == "dt1")):
+        latest[n.episode_id] = max(latest.get(n.episode_id, n.issued_at), n.issued_at)
+    if not latest:
+        return []
+    changed = {
+        n.episode_id
+        for n in s.scalars(
+            select(Notice).where(
+                Notice.kind.in_(("ra1", "ra2")), Notice.episode_id.in_(list(latest))
+            )
+        )
+        if n.issued_at > latest[n.episode_id]
+    }
+    return [
+        WaitingItem(
+            episode_id,
+            "dt1_reprint",
+            "Appointment changed since the DT1 was printed: print it again",
+        )
+        for episode_id in sorted(changed)
+    ]
+
+
+def _ra1_needed(s) -> list[WaitingItem]:  # noqa: ANN001
+    """Open episodes of an adult with a positive DT1 and no RA1 yet (004 IE1: the notice
+    before release)."""
+    open_ids = select(CustodyEpisode.id).where(CustodyEpisode.status == "open")
+    with_ra1 = select(FormRecord.episode_id).where(FormRecord.form_key == "ra1")
+    dt1s = {
+        r.episode_id: r
+        for r in s.scalars(
+            select(FormRecord).where(
+                FormRecord.form_key == "dt1",
+                FormRecord.episode_id.in_(open_ids),
+                FormRecord.episode_id.not_in(with_ra1),
+            )
+        )
+        if is_positive_test(r.answers)
+    }
+    if not dt1s:
+        return []
+    people = {
+        r.episode_id: forms_context.typed("custody_episode", r.answers, r.form_version)
+        for r in s.scalars(
+            select(FormRecord).where(
+                FormRecord.form_key == "custody_episode", FormRecord.episode_id.in_(list(dt1s))
+            )
+        )
+    }
+    items = []
+    for episode_id in dt1s:
+        dob = (people.get(episode_id) or {}).get("date_of_birth")
+        if isinstance(dob, date) and _age(dob, s.get(CustodyEpisode, episode_id)) < 18:
+            continue
+        items.append(
+            WaitingItem(episode_id, "ra1_needed", "positive test: RA1 to give before release")
+        )
+    return items
+
+
+def _age(dob: date, episode: CustodyEpisode | None) -> int:
+    from app.forms.validation import age_on
+
+    arrived = episode.arrived_at if episode else None
+    day = arrived.astimezone(UK).date() if arrived else datetime.now(UK).date()
+    return age_on(dob, day)

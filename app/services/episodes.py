@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from app.errors import UserFacingError
+from app.services import forms_context
 from app.services.text_keys import name_key
 from app.services.workspace import Workspace
 from app.storage import audit
@@ -45,6 +46,8 @@ class EpisodeData:
     answers: dict[str, dict] = field(default_factory=dict)  # form_key -> JSON answers
     form_status: dict[str, str] = field(default_factory=dict)
     notices: list[dict] = field(default_factory=list)
+    # form_key -> the version its answers were saved at (forms_context migrates older ones).
+    form_versions: dict[str, int] = field(default_factory=dict)
 
 
 def new_episode(ws: Workspace) -> str:
@@ -91,6 +94,7 @@ def load_episode(ws: Workspace, episode_id: str, reason: str | None = None) -> E
             if data.form_status.get(record.form_key, "issued") == "issued":
                 data.answers[record.form_key] = dict(record.answers)
                 data.form_status[record.form_key] = record.status
+                data.form_versions[record.form_key] = record.form_version
         for notice in s.scalars(
             select(Notice).where(Notice.episode_id == episode_id).order_by(Notice.issued_at)
         ):
@@ -101,6 +105,8 @@ def load_episode(ws: Workspace, episode_id: str, reason: str | None = None) -> E
                     "reference": notice.reference,
                     "issued_at": notice.issued_at,
                     "varies_notice_id": notice.varies_notice_id,
+                    # What the rules read of an issued notice (forms_context.issued_notices).
+                    "content": notice.content,
                 }
             )
         audit.record(s, ws.worker, "consultation", "custody_episode", episode_id, reason=reason)
@@ -186,8 +192,13 @@ def save_answers(
         if created:
             record = FormRecord(episode_id=episode_id, form_key=form_key)
             s.add(record)
-        elif record.answers == answers and record.status == status:
-            return record.id
+        else:
+            # A stored value this version cannot read is kept, not erased (issue 11.10).
+            answers = forms_context.keep_unreadable(
+                form_key, record.answers, record.form_version, answers
+            )
+            if record.answers == answers and record.status == status:
+                return record.id
         record.answers, record.form_version, record.status = dict(answers), form_version, status
         record.updated_at, record.updated_by = utcnow(), ws.worker.id
         if not created:
