@@ -176,6 +176,7 @@ FORM = FormDefinition(
                     "appointment_at",
                     "datetime",
                     "Appointment with CJIT (date and time)",
+                    print_label="Date and time",
                     help="Voluntary: there is no legal sanction for not attending.",
                 ),
                 Field(

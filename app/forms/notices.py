@@ -8,6 +8,14 @@ from app.forms.context import FormContext
 from app.forms.fields import Answers, Field, Predicate, Problem, Section, error, warning
 from app.forms.times import to_local
 
+# The first part of a notice's number ("RA1-261124-3F9A0C"); the Annex E letter is "AE".
+NUMBER_PREFIX = {"annex_e": "AE"}
+
+
+def number_prefix(kind: str) -> str:
+    return NUMBER_PREFIX.get(kind, kind.upper())
+
+
 COPIES = (
     ("detainee", "Detainee"),
     ("custody_record", "Custody record"),
@@ -51,6 +59,7 @@ def given_fields(
             "given_by",
             "text",
             "Given by (name and number)",
+            print_label="Given by",
             required=required,
             visible_when=visible_when,
             max_length=80,
@@ -59,6 +68,7 @@ def given_fields(
             "given_at",
             "datetime",
             "Given at (date and time)",
+            print_label="Given at",
             required=required,
             visible_when=visible_when,
         ),

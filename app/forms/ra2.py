@@ -142,6 +142,8 @@ FORM = FormDefinition(
                     choices=VARIES,
                     required=True,
                     prefill="notice:varied.kind",
+                    # The notice says which arrangement it replaces, naming the notice.
+                    printed=False,
                 ),
                 Field(
                     "varies_notice",
@@ -151,6 +153,7 @@ FORM = FormDefinition(
                     max_length=60,
                     help="The notice number printed on the RA1 or RA4.",
                     prefill="notice:varied.reference",
+                    printed=False,
                 ),
                 Field("varied_by", "choice", "Varied by", choices=VARIED_BY, required=True),
                 Field(

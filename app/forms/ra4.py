@@ -124,6 +124,7 @@ FORM = FormDefinition(
                     "initial_assessment_at",
                     "datetime",
                     "Initial assessment began (date and time)",
+                    print_label="Initial assessment began",
                     required=True,
                     help="The follow-up window is counted from this day.",
                     prefill="assessment:initial.began",

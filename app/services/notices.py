@@ -26,6 +26,7 @@ from app.forms.appointments import appointment_replaced
 from app.forms.booking import reason_applies
 from app.forms.context import FormContext
 from app.forms.fields import Problem
+from app.forms.notices import number_prefix
 from app.forms.registry import FORMS
 from app.services import reference
 from app.services.episode_state import EpisodeState, load_state, touch
@@ -65,7 +66,7 @@ class IssuedNotice:
 
 
 def _reference_number(kind: str, now: datetime) -> str:
-    return f"{kind.upper()}-{now.astimezone(UK):%y%m%d}-{secrets.token_hex(3).upper()}"
+    return f"{number_prefix(kind)}-{now.astimezone(UK):%y%m%d}-{secrets.token_hex(3).upper()}"
 
 
 def _render(content: dict[str, Any], ws: Workspace) -> bytes:
