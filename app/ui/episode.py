@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserFacingError
 from app.forms.registry import FORMS
-from app.services import episodes, forms_context, history, notices, reference
+from app.services import episodes, forms_context, notices, reference
 from app.services.workspace import UK
 from app.ui import tasks
 from app.ui.form_page import FormPage
@@ -115,14 +115,18 @@ class EpisodeView(QWidget):
         ws = self.window_.workspace
         self.episode_id = episode_id
         self.data = episodes.load_episode(ws, episode_id)
-        typed = forms_context.typed_episode(self.data.answers)
-        ctx = forms_context.context(ws, typed)
+        forms = forms_context.episode_forms(self.data)
+        typed = forms.answers
+        self._notices = forms.notices
+        ctx = forms_context.context(ws, typed, forms.notices)
         for key, page in self.form_pages.items():
-            page.set_answers(typed.get(key) or FORMS[key].defaults(ctx.with_episode(typed)))
-        self._suggest_variation(typed)
-        if not typed.get("target_testing"):
-            for field_key, (value, note) in history.target_testing_prefill(ws, episode_id).items():
-                self.form_pages["target_testing"].mark_prefilled(field_key, value, note)
+            page.set_answers(
+                typed.get(key) or FORMS[key].defaults(ctx), forms.problems.get(key, [])
+            )
+        # What each form's Field.prefill names, from this episode and the person's history.
+        for key, found in forms_context.prefills(ws, episode_id, forms, ctx).items():
+            for field_key, (value, note) in found.items():
+                self.form_pages[key].mark_prefilled(field_key, value, note)
         self._fill_notices()
         self._update_header()
         self.refresh_rules()
@@ -131,22 +135,6 @@ class EpisodeView(QWidget):
             order.index(self.data.current_step) if self.data.current_step in order else 0
         )
         self.saved.setText("")
-
-    def _suggest_variation(self, typed: dict) -> None:
-        """An RA2 usually varies the latest RA1 or RA4 of the episode: suggest it, marked."""
-        if typed.get("ra2") or not self.data:
-            return
-        varied = [n for n in self.data.notices if n["kind"] in ("ra1", "ra4")]
-        if varied:
-            latest = varied[-1]
-            page = self.form_pages["ra2"]
-            page.mark_prefilled("varies_kind", latest["kind"], "the latest notice of this episode.")
-            page.mark_prefilled(
-                "varies_notice",
-                latest["reference"],
-                f"the {latest['kind'].upper()} issued "
-                f"{latest['issued_at'].astimezone(UK):%d/%m/%Y %H:%M}.",
-            )
 
     def _fill_notices(self) -> None:
         self.notice_list.clear()
@@ -192,7 +180,9 @@ class EpisodeView(QWidget):
     def refresh_rules(self) -> None:
         if not self.data:
             return
-        ctx = forms_context.context(self.window_.workspace, self.episode_answers())
+        ctx = forms_context.context(
+            self.window_.workspace, self.episode_answers(), getattr(self, "_notices", ())
+        )
         for i, (key, page) in enumerate(self.form_pages.items()):
             issued = self.data.form_status.get(key) == "issued"
             started = key in self.data.form_status or key in self._dirty
@@ -261,8 +251,8 @@ class EpisodeView(QWidget):
         if not self.episode_id:
             return
         key = self.current_form()
-        if key == "dt1":
-            self._print_dt1()
+        if key in notices.PRINTED_RECORDS:
+            self._print_record(key)
             return
         if FORMS[key].kind != "notice":
             if self.notice_list.count():
@@ -291,16 +281,27 @@ class EpisodeView(QWidget):
         self.load(self.episode_id)
         self._print(issued.id, issued.pdf, reprint=False)
 
-    def _print_dt1(self) -> None:
+    def _print_record(self, key: str, confirmed: bool = False) -> None:
+        """The DT1 for court or the Annex E letter; the services ask first when the DT1's
+        appointment changed since it was last printed (AppointmentChanged)."""
+        from app.services.printed_records import print_record
+
         self.flush()
         try:
-            issued = notices.issue_dt1_record(self.window_.workspace, self.episode_id)
+            issued = print_record(
+                self.window_.workspace, self.episode_id, key, confirm_changed=confirmed
+            )
+        except notices.AppointmentChanged as exc:
+            answer = QMessageBox.question(self, "Print the DT1 again", str(exc))
+            if answer == QMessageBox.StandardButton.Yes:
+                self._print_record(key, confirmed=True)
+            return
         except UserFacingError as exc:
             tasks.show_error(self, exc, "Not printed")
             return
         self.window_.hub.changed.emit("notice", issued.id)
         self.load(self.episode_id)
-        self.show_form("dt1")
+        self.show_form(key)
         self._print(issued.id, issued.pdf, reprint=False)
 
     def _reprint(self, item: QListWidgetItem) -> None:

@@ -135,12 +135,15 @@ class FormPage(QScrollArea):
     def answers(self) -> dict[str, Any]:
         return {k: e.value() for k, e in self.editors.items() if e.value() is not None}
 
-    def set_answers(self, answers: dict[str, Any]) -> None:
+    def set_answers(self, answers: dict[str, Any], stored_problems: list[Problem] = ()) -> None:
+        """`stored_problems`: stored values that could not be read (forms_context), shown
+        beside their fields until the worker enters a new answer there."""
         for key, editor in self.editors.items():
             editor.blockSignals(True)
             editor.set_value(answers.get(key))
             editor.blockSignals(False)
         self._prefilled: dict[str, Any] = {}
+        self._stored_problems = list(stored_problems)
         for note in self.prefill_notes.values():
             note.hide()
 
@@ -167,7 +170,12 @@ class FormPage(QScrollArea):
     def problems(self, ctx: FormContext) -> list[Problem]:
         answers = self.answers()
         problems = [
-            Problem(k, "error", msg) for k, e in self.editors.items() if (msg := e.parse_problem())
+            Problem(k, "error", msg, "parse")
+            for k, e in self.editors.items()
+            if (msg := e.parse_problem())
+        ]
+        problems += [
+            p for p in getattr(self, "_stored_problems", []) if answers.get(p.field) is None
         ]
         unreadable = {p.field for p in problems}
         problems += [p for p in self.definition.validate(answers, ctx) if p.field not in unreadable]
@@ -207,7 +215,7 @@ class FormPage(QScrollArea):
         for key, label in self.problem_labels.items():
             mine = by_field.get(key, [])
             # An empty required field is not shouted at while the worker is still filling in.
-            shown = [p for p in mine if not p.message.startswith("An answer is needed")]
+            shown = [p for p in mine if p.code != "required"]
             label.setText("\n".join(p.message for p in shown))
             label.setProperty("role", "error" if any(p.is_error for p in shown) else "warning")
             label.style().polish(label)
