@@ -83,8 +83,9 @@ def booking_problems(answers: Answers, ctx: FormContext, booking: Booking) -> li
     what, how = _ANCHOR_WORDS[booking.purpose]
     window = window_for(booking, ctx)
     if window is None or booking.anchor is None:
+        # An appointment nobody can check against its window is not issued.
         return [
-            warning(
+            error(
                 booking.at_key,
                 f"{how} so the appointment window can be checked.",
                 "window.unknown",
@@ -100,7 +101,8 @@ def booking_problems(answers: Answers, ctx: FormContext, booking: Booking) -> li
             )
         ]
     venue = venue_of(answers.get(booking.place_key), booking.cjit, ctx)
-    hard = _hours_problems(booking, at, venue, ctx)
+    # Without an assessing CJIT its hours are unknown: that field's own problem says so.
+    hard = _hours_problems(booking, at, venue, ctx) if booking.cjit else []
     found = _window_problems(booking, at, window, ctx) + _venue_problems(
         booking, venue, window, ctx
     )

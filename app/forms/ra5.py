@@ -2,11 +2,12 @@
 intervention needed, on a DRR, or already on the caseload with the care plan reviewed.
 
 004 IE2: the drug worker decides "before concluding the initial assessment" whether the
-follow-up is required (the follow-up requirement lapses when the assessor says so at the
-initial assessment; Drugs Act 2005 ss.9-14 as the BRIEF sums them up), so an RA5 is dated on the day of the initial
-assessment. "If the service user fails to engage at the initial assessment, the drug worker
-will not be able to make this decision": no further intervention, or a care plan reviewed,
-needs the person to have attended and remained (their RA3). A DRR ends it whatever happened.
+follow-up is required (the requirement lapses when the assessor says so at the initial
+assessment: Drugs Act 2005 ss.9-14 as the BRIEF sums them up), so an RA5 is dated on the day
+of the initial assessment. "If the service user fails to engage at the initial assessment, the
+drug worker will not be able to make this decision": no further intervention, or a care plan
+reviewed, needs the person to have attended and remained (their RA3). A DRR ends it whatever
+happened.
 """
 
 from __future__ import annotations

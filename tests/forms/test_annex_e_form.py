@@ -67,7 +67,7 @@ def test_an_appointment_without_identification_is_warned_about(make_ctx):
 
 def test_an_appointment_needs_a_place_and_a_cjit(make_ctx):
     answers = {"volunteered": True, "appointment_at": local(2026, 12, 29, 10)}
-    assert {p.field for p in FORM.validate(answers, make_ctx()) if p.is_error} == {
+    assert {p.field for p in FORM.validate(answers, ctx_for(make_ctx)) if p.is_error} == {
         "place",
         "assessing_cjit",
     }

@@ -289,4 +289,4 @@ def test_an_appointment_on_a_day_the_other_cjit_is_closed_is_refused(make_ctx):
 def test_without_a_test_time_the_window_cannot_be_checked_and_says_so(make_ctx):
     dt1 = {k: v for k, v in DT1.items() if k != "tested_at"}
     problems = FORM.validate(MADE, ctx_for(make_ctx, dt1=dt1))
-    assert codes(problems) == [("appointment_at", "warning", "window.unknown")]
+    assert codes(problems) == [("appointment_at", "error", "window.unknown")]
