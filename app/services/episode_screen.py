@@ -1,14 +1,16 @@
 """Everything the episode screen shows, read in one unit of work on the store executor: the
-episode, the reference data its rules need, and the target-testing answers history suggests.
-The screen then runs the rules itself (pure functions) without touching the store again."""
+episode, its forms as the rules read them, the reference data the rules need, and the answers
+the forms' ``prefill`` sources suggest (from the episode and the person's history). The screen
+then runs the rules itself (pure functions) without touching the store again."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.forms.context import FormContext
 from app.forms.reference import ReferenceData
-from app.services import episodes, history, reference
+from app.services import episodes, forms_context, reference
 from app.services.workspace import Workspace
 
 
@@ -16,8 +18,9 @@ from app.services.workspace import Workspace
 class EpisodeScreen:
     data: episodes.EpisodeData
     reference: ReferenceData
-    # target-testing answers suggested by history: field -> (value, why)
-    prefill: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    forms: forms_context.EpisodeForms
+    # per form not yet started: field -> (value, where it came from)
+    prefills: dict[str, dict[str, tuple[Any, str]]] = field(default_factory=dict)
 
 
 def open_episode(ws: Workspace, episode_id: str, consultation: bool = True) -> EpisodeScreen:
@@ -26,9 +29,10 @@ def open_episode(ws: Workspace, episode_id: str, consultation: bool = True) -> E
     with ws.store.session():
         data = episodes.load_episode(ws, episode_id, consultation=consultation)
         ref = reference.reference_data(ws)
-        prefill = (
-            {}
-            if "target_testing" in data.answers
-            else history.target_testing_prefill(ws, episode_id)
-        )
-    return EpisodeScreen(data, ref, prefill)
+        forms = forms_context.episode_forms(data)
+        ctx = FormContext.at(
+            ws.now(), reference=ref, policy=ref.policy(), episode=forms.answers,
+            notices=forms.notices,
+        )  # fmt: skip
+        prefills = forms_context.prefills(ws, episode_id, forms, ctx) if consultation else {}
+    return EpisodeScreen(data, ref, forms, prefills)

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.forms.context import FormContext
 from app.forms.registry import FORMS
-from app.services import episode_screen, episodes, forms_context, notices, reference
+from app.services import episode_screen, episodes, notices, reference
 from app.services.workspace import UK
 from app.storage.changes import Changes
 from app.ui import tasks
@@ -57,6 +57,7 @@ class EpisodeView(QWidget):
         self.reference = reference.bundled()
         self._dirty: set[str] = set()
         self._loading: str | None = None
+        self._notices: tuple = ()
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._timer.timeout.connect(self.flush)
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_MS)
@@ -159,14 +160,21 @@ class EpisodeView(QWidget):
     def _show(self, episode_id: str, screen: episode_screen.EpisodeScreen) -> None:
         self.episode_id, self.data, self.reference = episode_id, screen.data, screen.reference
         self._dirty.clear()
-        typed = forms_context.typed_episode(self.data.answers)
-        ctx = self._context(typed)
+        forms = screen.forms
+        self._notices = forms.notices
+        ctx = self._context(forms.answers)
         for key, page in self.form_pages.items():
-            stored = self.data.answers.get(key) or {}
-            page.load(stored, typed.get(key) or FORMS[key].defaults(ctx.with_episode(typed)))
-        self._suggest_variation(typed)
-        for field_key, (value, note) in screen.prefill.items():
-            self.form_pages["target_testing"].mark_prefilled(field_key, value, note)
+            problems = forms.problems.get(key, [])
+            page.read_only_reason = _read_only_reason(problems)
+            page.load(
+                self.data.answers.get(key) or {},
+                forms.answers.get(key) or FORMS[key].defaults(ctx),
+                problems,
+            )
+        # What each form's Field.prefill names, from this episode and the person's history.
+        for key, found in screen.prefills.items():
+            for field_key, (value, note) in found.items():
+                self.form_pages[key].mark_prefilled(field_key, value, note)
         self._fill_notices()
         self._update_header()
         self.refresh_rules()
@@ -195,6 +203,7 @@ class EpisodeView(QWidget):
             if self.episode_id != episode_id:
                 return
             self.data, self.reference = screen.data, screen.reference
+            self._notices = screen.forms.notices
             for key, page in self.form_pages.items():
                 if page.merge_in(self.data.answers.get(key) or {}):
                     log.info("open episode: %s updated from the store", key)
@@ -211,22 +220,6 @@ class EpisodeView(QWidget):
         self._op(lambda: episode_screen.open_episode(ws, episode_id, consultation=False)).success(
             merge
         ).failure(gone).run()
-
-    def _suggest_variation(self, typed: dict) -> None:
-        """An RA2 usually varies the latest RA1 or RA4 of the episode: suggest it, marked."""
-        if typed.get("ra2") or not self.data:
-            return
-        varied = [n for n in self.data.notices if n["kind"] in ("ra1", "ra4")]
-        if varied:
-            latest = varied[-1]
-            page = self.form_pages["ra2"]
-            page.mark_prefilled("varies_kind", latest["kind"], "the latest notice of this episode.")
-            page.mark_prefilled(
-                "varies_notice",
-                latest["reference"],
-                f"the {latest['kind'].upper()} issued "
-                f"{latest['issued_at'].astimezone(UK):%d/%m/%Y %H:%M}.",
-            )
 
     def _fill_notices(self) -> None:
         self.notice_list.clear()
@@ -267,14 +260,17 @@ class EpisodeView(QWidget):
 
     def _context(self, answers: dict[str, dict]) -> FormContext:
         ref = self.reference
-        return FormContext.at(self.ws.now(), reference=ref, policy=ref.policy(), episode=answers)
+        return FormContext.at(
+            self.ws.now(), reference=ref, policy=ref.policy(), episode=answers,
+            notices=self._notices,
+        )  # fmt: skip
 
     def refresh_rules(self) -> None:
         if not self.data:
             return
         ctx = self._context(self.episode_answers())
         for i, (key, page) in enumerate(self.form_pages.items()):
-            issued = self.data.form_status.get(key) == "issued"
+            issued = self.data.form_status.get(key) == "issued" or bool(page.read_only_reason)
             started = key in self.data.form_status or key in self._dirty
             problems = page.refresh(ctx, issued, started)
             if issued:
@@ -299,7 +295,9 @@ class EpisodeView(QWidget):
         sent = {
             key: edits
             for key in sorted(self._dirty)
-            if issued.get(key) != "issued" and (edits := self.form_pages[key].edits())
+            if issued.get(key) != "issued"
+            and not self.form_pages[key].read_only_reason
+            and (edits := self.form_pages[key].edits())
         }
         self._dirty.clear()
         if not sent:
@@ -390,8 +388,8 @@ class EpisodeView(QWidget):
         if not self.episode_id or not self.data:
             return
         key = self.current_form()
-        if key == "dt1":
-            self._print_dt1()
+        if key in notices.PRINTED_RECORDS:
+            self._print_record(key)
             return
         if FORMS[key].kind != "notice":
             if self.notice_list.count():
@@ -414,21 +412,44 @@ class EpisodeView(QWidget):
         ws, episode_id = self.ws, self.episode_id
         self._issue(lambda: notices.issue_notice(ws, episode_id, key), "Not issued", key)
 
-    def _print_dt1(self) -> None:
+    def _print_record(self, key: str, confirmed: bool = False) -> None:
+        """The DT1 for court or the Annex E letter; the services ask first when the DT1's
+        appointment changed since it was last printed (AppointmentChanged)."""
+        from app.services.printed_records import print_record
+
         self.flush()
         ws, episode_id = self.ws, self.episode_id
-        self._issue(lambda: notices.issue_dt1_record(ws, episode_id), "Not printed", "dt1")
 
-    def _issue(self, fn: Callable[[], notices.IssuedNotice], refused: str, form: str) -> None:
-        """Issue (or freeze a DT1 print) on the executor, then show the episode as it now is
-        and open the print preview."""
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, notices.AppointmentChanged):
+                answer = QMessageBox.question(self, "Print the DT1 again", str(exc))
+                if answer == QMessageBox.StandardButton.Yes:
+                    self._print_record(key, confirmed=True)
+                return
+            tasks.show_error(self, exc, "Not printed")
+
+        self._issue(
+            lambda: print_record(ws, episode_id, key, confirm_changed=confirmed), refused, key
+        )
+
+    def _issue(
+        self,
+        fn: Callable[[], notices.IssuedNotice],
+        refused: str | Callable[[BaseException], None],
+        form: str,
+    ) -> None:
+        """Issue (or freeze a printed record) on the executor, then show the episode as it now
+        is and open the print preview."""
         episode_id = self.episode_id
 
         def issued(notice: notices.IssuedNotice) -> None:
             self.load(episode_id, then=lambda: self.show_form(form))
             self._print(notice.id, notice.pdf, reprint=False)
 
-        self._op(fn).success(issued).failure(lambda exc: tasks.show_error(self, exc, refused)).run()
+        on_refused = (
+            refused if callable(refused) else (lambda exc: tasks.show_error(self, exc, refused))
+        )
+        self._op(fn).success(issued).failure(on_refused).run()
 
     def _reprint(self, item: QListWidgetItem) -> None:
         notice_id = item.data(Qt.ItemDataRole.UserRole)
@@ -453,3 +474,12 @@ class EpisodeView(QWidget):
         ws, episode_id = self.ws, self.episode_id
         change = episodes.reopen_episode if self.data.status == "closed" else episodes.close_episode
         self._op(lambda: change(ws, episode_id)).success(lambda _: self.load(episode_id)).run()
+
+
+def _read_only_reason(problems: list) -> str | None:  # noqa: ANN001
+    """A form saved by a newer CJIT Desk cannot be shown faithfully here: it is shown, never
+    saved over (a save would write it back under this older version)."""
+    for p in problems:
+        if getattr(p, "code", None) == "form_unreadable":
+            return p.message
+    return None

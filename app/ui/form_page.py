@@ -72,7 +72,9 @@ class FormPage(QScrollArea):
         self.conflict_notes: dict[str, QLabel] = {}
         self._base: dict[str, Any] = {}
         self._unreadable: set[str] = set()
+        self._stored_problems: list[Problem] = []
         self._prefilled: dict[str, Any] = {}
+        self.read_only_reason: str | None = None  # shown, never saved (a newer version's form)
         self._rows: dict[str, list[QWidget]] = {}
         self._sections: dict[QGroupBox, list[str]] = {}
         for section in definition.sections:
@@ -149,28 +151,25 @@ class FormPage(QScrollArea):
     def answers(self) -> dict[str, Any]:
         return {k: e.value() for k, e in self.editors.items() if e.value() is not None}
 
-    def set_answers(self, answers: dict[str, Any]) -> None:
+    def set_answers(self, answers: dict[str, Any], stored_problems: list[Problem] = ()) -> None:
         """Show ``answers`` as if they were stored (tests, previews)."""
-        self.load(self._encoded(answers), answers)
+        self.load(self._encoded(answers), answers, stored_problems)
 
-    def load(self, stored: dict[str, Any], shown: dict[str, Any]) -> None:
+    def load(
+        self, stored: dict[str, Any], shown: dict[str, Any], stored_problems: list[Problem] = ()
+    ) -> None:
         """``stored``: the form's answers as stored (JSON, {} when none yet); ``shown``: the
-        typed answers to put in the editors (the stored ones, or suggested defaults)."""
+        typed answers to put in the editors (the stored ones, or suggested defaults);
+        ``stored_problems``: stored values that could not be read (forms_context), shown beside
+        their fields and kept as stored until the worker enters a new answer there."""
         self._base = dict(stored)
-        self._unreadable: set[str] = set()
+        self._stored_problems = list(stored_problems)
+        self._unreadable = {p.field for p in stored_problems if p.field in self.editors}
         for key in self.editors:
             self._set_editor(key, shown.get(key))
         self._prefilled: dict[str, Any] = {}
         for note in (*self.prefill_notes.values(), *self.conflict_notes.values()):
             note.hide()
-
-    def mark_unreadable(self, key: str, raw: Any, message: str) -> None:
-        """A stored value that cannot be read as its field's type: kept as stored (never
-        saved over until the worker types a new value) and shown beside the field."""
-        if key not in self.editors:
-            return
-        self._unreadable.add(key)
-        self._set_note(self.conflict_notes[key], f"Stored value {raw!r} cannot be read: {message}")
 
     def _set_editor(self, key: str, value: Any) -> None:
         editor = self.editors[key]
@@ -275,8 +274,11 @@ class FormPage(QScrollArea):
     def problems(self, ctx: FormContext) -> list[Problem]:
         answers = self.answers()
         problems = [
-            Problem(k, "error", msg) for k, e in self.editors.items() if (msg := e.parse_problem())
+            Problem(k, "error", msg, "parse")
+            for k, e in self.editors.items()
+            if (msg := e.parse_problem())
         ]
+        problems += [p for p in self._stored_problems if answers.get(p.field) is None]
         unreadable = {p.field for p in problems}
         problems += [p for p in self.definition.validate(answers, ctx) if p.field not in unreadable]
         return problems
@@ -315,7 +317,7 @@ class FormPage(QScrollArea):
         for key, label in self.problem_labels.items():
             mine = by_field.get(key, [])
             # An empty required field is not shouted at while the worker is still filling in.
-            shown = [p for p in mine if not p.message.startswith("An answer is needed")]
+            shown = [p for p in mine if p.code != "required"]
             label.setText("\n".join(p.message for p in shown))
             label.setProperty("role", "error" if any(p.is_error for p in shown) else "warning")
             label.style().polish(label)
@@ -331,8 +333,10 @@ class FormPage(QScrollArea):
         """An issued notice is a legal document: shown, never edited (a change is an RA2)."""
         self.issued_banner.setVisible(issued)
         self.issued_banner.setText(
-            f"This {self.definition.short_title} has been issued and cannot be changed. To change "
-            "the time or place, issue a variation (RA2). Reprint it from the notices list."
+            f"{self.read_only_reason} It is shown here but cannot be changed on this workstation."
+            if self.read_only_reason
+            else f"This {self.definition.short_title} has been issued and cannot be changed. To "
+            "change the time or place, issue a variation (RA2). Reprint it from the notices list."
         )
         for editor in self.editors.values():
             editor.setEnabled(not issued)
