@@ -1,9 +1,9 @@
 """Print preview: the notice's PDF shown from memory (QtPdf), then Qt's print dialog or
 "Save as PDF" for a workstation with no printer.
 
-No plaintext on disk: the PDF is read from a QBuffer and printed page by page as images
-painted into the QPrinter, so nothing goes through a temporary file; "Save as PDF" writes only
-where the worker chooses. Every print, reprint and export is recorded (a disclosure, DPA 2018
+No plaintext on disk: the PDF is read from a QBuffer; printing hands it to the spooler without a
+temporary file (``app.ui.print_job``: the PDF itself to a CUPS queue, pages painted into the
+QPrinter elsewhere); "Save as PDF" writes only where the worker chooses. Every print, reprint and export is recorded (a disclosure, DPA 2018
 s.62) through ``app.services.notices.record_print``.
 """
 
@@ -13,7 +13,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserFacingError
 from app.services import notices
-from app.ui import tasks
+from app.ui import print_job, tasks
 
 UNAVAILABLE = (
     "Printing is not available for this notice: its PDF could not be made on this "
@@ -99,7 +99,11 @@ class PrintPreview(QDialog):
         printer = self.ask_printer()
         if printer is None:
             return
-        self.paint_into(printer)
+        try:
+            print_job.send(printer, bytes(self.buffer.data()), self.paint_into)
+        except UserFacingError as exc:
+            tasks.show_error(self, exc, "Not printed")
+            return
         self._record("reprint" if self.reprint else "print")
 
     def save_pdf(self) -> None:
@@ -126,6 +130,8 @@ class PrintPreview(QDialog):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         dialog.setObjectName("printDialog")
+        # A file made by the print dialog would be an unrecorded export: "Save as PDF" is that.
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
         return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def ask_save_path(self) -> str:
