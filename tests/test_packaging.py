@@ -130,3 +130,14 @@ def test_make_run_carries_on_offline_without_the_extra(tmp_path, monkeypatch, ca
     assert handle.url is None and handle.process is None
     assert "fastapi missing" in capsys.readouterr().out
     assert not (tmp_path / "central").exists()
+
+
+def test_starlettes_test_client_finds_the_http_client_it_is_built_on():
+    import importlib
+    import warnings
+
+    import starlette.testclient
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the deprecation warning about httpx fails this test
+        importlib.reload(starlette.testclient)

@@ -72,9 +72,9 @@ def check() -> int:
         return 0
     names = ", ".join(f"requirements/{name}.txt" for name in stale)
     print(
-        f"The lock files are out of date: {names} was not made from the current "
-        f"pyproject.toml (a dependency, extra, Python range or the build backend changed, or a "
-        f"lock file is missing).\nRun `{REGENERATE}` (or `python tools/lock.py update` with uv "
+        f"The lock files are out of date: {names} not made from the current pyproject.toml "
+        f"(a dependency, an extra, the Python range or the build backend changed, or a lock "
+        f"file is missing).\nRun `{REGENERATE}` (or `python tools/lock.py update` with uv "
         f"installed) and commit pyproject.toml together with requirements/*.txt.",
         file=sys.stderr,
     )
