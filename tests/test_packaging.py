@@ -39,7 +39,7 @@ def test_a_changed_pyproject_makes_the_lock_check_fail_with_the_command_to_run(t
         shutil.copytree(ROOT / part, tmp_path / part)
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(
-        text.replace('"phonenumbers~=9.0",', '"phonenumbers~=9.0",\n    "zxcvbn~=4.5",'),
+        text.replace('"phonenumberslite~=9.0",', '"phonenumbers~=9.0",\n    "zxcvbn~=4.5",'),
         encoding="utf-8",
     )
     done = subprocess.run(
