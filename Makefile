@@ -5,6 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 LOCK := requirements/dev.txt
+# The installer is built in its own environment from the desk-only lock, as on Windows
+# (.github/workflows/windows.yml): nothing from the server, test or lint tools can creep in.
+BUILD_VENV := .venv-build
+BUILD_STAMP := $(BUILD_VENV)/.installed
 UV_VERSION := 0.13.8
 
 .PHONY: run test lint bench dist lock lock-check print-queue clean
@@ -41,8 +45,16 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
-dist: $(STAMP)
-	$(PY) -m PyInstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller installer.spec
+$(BUILD_STAMP): pyproject.toml requirements/build.txt | lock-check
+	test -x $(BUILD_VENV)/bin/python || $(PYTHON) -m venv $(BUILD_VENV)
+	$(BUILD_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements/build.txt
+	$(BUILD_VENV)/bin/python -m pip check
+	touch $(BUILD_STAMP)
+
+# installer.spec takes the app from this folder (pathex), so the project itself is not installed.
+dist: $(BUILD_STAMP)
+	$(BUILD_VENV)/bin/python -m PyInstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller installer.spec
+	du -sh dist/cjit-desk
 
 # After changing dependencies in pyproject.toml: remake requirements/*.txt, then commit both.
 lock:
