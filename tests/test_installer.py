@@ -152,7 +152,7 @@ def test_the_folder_leaves_out_the_central_store_and_the_big_qt_modules(build):
     big_qt = ("WebEngine", "Qt6Quick", "Qt6Qml", "Qt63D", "Qt6Multimedia")
     files = [p.name for p in build.folder.rglob("*")]
     assert [f for f in files if any(b in f for b in big_qt)] == []
-    # Geocoding and carrier data (phonenumberslite instead of phonenumbers): 4 MB nothing uses.
+    # Geocoding and carrier data (phonenumberslite instead of phonenumbers): nothing uses them.
     assert not {
         m for m in modules if m.startswith(("phonenumbers.geodata", "phonenumbers.carrier"))
     }
