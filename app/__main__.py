@@ -8,7 +8,7 @@ import sys
 
 from app import __version__
 from app.cli import add_admin_commands, add_demo_command, add_try_command
-from app.config import load_settings
+from app.config import add_options, load_settings, options_given
 from app.errors import UserFacingError
 from app.logging_setup import setup_logging
 from app.printing.cli import add_sample_notice_command
@@ -19,10 +19,7 @@ log = logging.getLogger("app")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cjit-desk", description="CJIT Desk")
     parser.add_argument("--version", action="version", version=f"CJIT Desk {__version__}")
-    parser.add_argument("--data-dir", help="where the encrypted store lives")
-    parser.add_argument("--central-url", help="the central store's address")
-    parser.add_argument("--ca-bundle", help="CA certificates to trust for the central store")
-    parser.add_argument("--config", help="a config file to use instead of the machine-wide one")
+    add_options(parser)  # --data-dir, --central-url, --ca-bundle, --config (app/config.py)
     parser.add_argument(
         "--self-check",
         action="store_true",
@@ -48,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     from pathlib import Path
 
     args = build_parser().parse_args(argv)
-    cli = {"data_dir": args.data_dir, "central_url": args.central_url, "ca_bundle": args.ca_bundle}
+    cli = options_given(args)
     config_file = Path(args.config) if args.config else None
     if args.self_check:  # before settings and logging: it must run on an unconfigured machine
         from app import selfcheck

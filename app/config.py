@@ -1,16 +1,27 @@
-"""One typed settings object.
+"""The settings, each declared once: name, type, default, help, and where it may come from.
 
 Precedence, highest first: command line > environment (``CJIT_*``) > config file > defaults.
-The config file is TOML; IT deploys a machine-wide one (see README, "Silent deployment").
-Its location: ``--config`` or ``CJIT_CONFIG``, else the platform's site config directory
-(``/etc/xdg/cjit-desk/config.toml`` on Linux, ``C:\\ProgramData\\CJIT\\cjit-desk\\config.toml``
-on Windows).
+The config file is TOML; IT deploys a machine-wide one (docs/deployment.md, "Configuration for
+silent deployment"). Its location: ``--config`` or ``CJIT_CONFIG``, else the platform's site
+config directory (``/etc/xdg/cjit-desk/config.toml`` on Linux,
+``C:\\ProgramData\\CJIT\\cjit-desk\\config.toml`` on Windows).
+
+Each field of ``Settings`` carries its declaration (``setting(...)``, after Electrum's
+``ConfigVar``): the command-line options (``add_options``), the environment variables, the
+config-file keys and their error messages, and the tables in the README and
+docs/deployment.md (``tools/settings_table.py``) are all made from it. To add a setting, add a
+field here and run ``python tools/settings_table.py --write``.
+
+Standard library only, on purpose: the unlock window waits for this module (pydantic-settings
+would add about half a second to a cold start, measured in issue 17's report).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import tomllib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -21,6 +32,7 @@ from app.errors import UserFacingError
 
 APP_NAME = "cjit-desk"
 APP_AUTHOR = "CJIT"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 class ConfigError(UserFacingError):
@@ -28,14 +40,109 @@ class ConfigError(UserFacingError):
 
 
 @dataclass(frozen=True)
+class Declaration:
+    """Everything about one setting except its Python name, type and default (the field's)."""
+
+    label: str  # for people: the docs' tables
+    help: str  # the command line's --help
+    default_text: str  # the default, as the docs say it
+    parse: Callable[[Any], Any]  # raises ValueError for a value that cannot be used
+    must_be: str = "a valid value"  # completes "... it must be ..." in the error message
+    option: str | None = None  # the command-line option, if there is one
+    env: str | None = None  # the environment variable, if there is one
+    in_file: bool = True  # may be set in the config file (under the field's name)
+    metavar: str = "VALUE"  # the command line's name for the value
+
+
+def _path(value: Any) -> Path:
+    return Path(os.path.expanduser(str(value)))
+
+
+def _text(value: Any) -> str:
+    return str(value)
+
+
+def _minutes(value: Any) -> int:
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(value)
+    minutes = int(value)
+    if not 1 <= minutes <= 120:
+        raise ValueError(value)
+    return minutes
+
+
+def _log_level(value: Any) -> str:
+    level = str(value).upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(value)
+    return level
+
+
+def setting(*, default: Any = None, default_factory: Callable[[], Any] | None = None, **kw: Any):
+    """A dataclass field that carries its Declaration."""
+    metadata = {"setting": Declaration(**kw)}
+    if default_factory is not None:
+        return field(default_factory=default_factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def default_config_file() -> Path:
+    return Path(platformdirs.site_config_dir(APP_NAME, APP_AUTHOR)) / "config.toml"
+
+
+@dataclass(frozen=True)
 class Settings:
-    data_dir: Path = field(
-        default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+    data_dir: Path = setting(
+        default_factory=default_data_dir,
+        label="data directory",
+        help="where the encrypted store lives",
+        default_text="the user's data folder (`%LOCALAPPDATA%\\CJIT\\cjit-desk`, "
+        "`~/.local/share/cjit-desk`)",
+        parse=_path,
+        option="--data-dir",
+        metavar="DIR",
+        env="CJIT_DATA_DIR",
     )
-    central_url: str | None = None
-    ca_bundle: Path | None = None
-    idle_lock_minutes: int = 5
-    log_level: str = "INFO"
+    central_url: str | None = setting(
+        label="central store address",
+        help="the central store's address (https://…; plain http only to loopback)",
+        default_text="none: stand-alone (offline)",
+        parse=_text,
+        option="--central-url",
+        metavar="URL",
+        env="CJIT_CENTRAL_URL",
+    )
+    ca_bundle: Path | None = setting(
+        label="CA bundle for the central store",
+        help="CA certificates to trust for the central store (PEM)",
+        default_text="the system's certificates",
+        parse=_path,
+        option="--ca-bundle",
+        metavar="FILE",
+        env="CJIT_CA_BUNDLE",
+    )
+    idle_lock_minutes: int = setting(
+        default=5,
+        label="idle lock, minutes (1–120)",
+        help="minutes without input before the window locks",
+        default_text="5",
+        parse=_minutes,
+        must_be="a whole number of minutes from 1 to 120",
+        env="CJIT_IDLE_LOCK_MINUTES",
+    )
+    log_level: str = setting(
+        default="INFO",
+        label=f"log level ({', '.join(LOG_LEVELS)})",
+        help="how much the log file records",
+        default_text="INFO",
+        parse=_log_level,
+        must_be=f"one of {', '.join(LOG_LEVELS)}",
+        env="CJIT_LOG_LEVEL",
+    )
 
     @property
     def database_path(self) -> Path:
@@ -50,44 +157,76 @@ class Settings:
         return self.data_dir / "logs"
 
 
-ENV_NAMES = {
-    "data_dir": "CJIT_DATA_DIR",
-    "central_url": "CJIT_CENTRAL_URL",
-    "ca_bundle": "CJIT_CA_BUNDLE",
-    "idle_lock_minutes": "CJIT_IDLE_LOCK_MINUTES",
-    "log_level": "CJIT_LOG_LEVEL",
-}
+# Where the config file is: a setting of its own, read before the others (never from the file).
+CONFIG_FILE = Declaration(
+    label="config file",
+    help="a config file to use instead of the machine-wide one",
+    default_text="`/etc/xdg/cjit-desk/config.toml` (Linux), "
+    "`C:\\ProgramData\\CJIT\\cjit-desk\\config.toml` (Windows)",
+    parse=_path,
+    option="--config",
+    metavar="FILE",
+    env="CJIT_CONFIG",
+    in_file=False,
+)
 
 
-def default_config_file() -> Path:
-    return Path(platformdirs.site_config_dir(APP_NAME, APP_AUTHOR)) / "config.toml"
+def declared() -> Iterator[tuple[str, Declaration]]:
+    """(name, declaration) of every setting, in declaration order, the config file last."""
+    for item in fields(Settings):
+        yield item.name, item.metadata["setting"]
+    yield "config", CONFIG_FILE
+
+
+ENV_NAMES = {name: d.env for name, d in declared() if d.env and name != "config"}
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """One command-line option per setting that has one; its help names the other sources."""
+    for name, declaration in declared():
+        if declaration.option is None:
+            continue
+        sources = [f"environment {declaration.env}"] if declaration.env else []
+        if declaration.in_file:
+            sources.append(f"config file key {name}")
+        extra = f" ({'; '.join(sources)})" if sources else ""
+        parser.add_argument(
+            declaration.option,
+            dest=name,
+            metavar=declaration.metavar,
+            help=declaration.help + extra,
+        )
+
+
+def options_given(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings given on the command line (not the config file's location)."""
+    return {
+        name: getattr(args, name, None)
+        for name, declaration in declared()
+        if declaration.option and name != "config"
+    }
+
+
+def config_file_location(
+    config_file: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Path:
+    environ = os.environ if environ is None else environ
+    if config_file is not None:
+        return config_file
+    if environ.get(CONFIG_FILE.env or ""):
+        return CONFIG_FILE.parse(environ[CONFIG_FILE.env or ""])
+    return default_config_file()
 
 
 def _coerce(name: str, value: Any, source: str) -> Any:
     if value is None:
         return None
+    declaration = dict(declared())[name]
     try:
-        if name in ("data_dir", "ca_bundle"):
-            return Path(os.path.expanduser(str(value)))
-        if name == "idle_lock_minutes":
-            minutes = int(value)
-            if not 1 <= minutes <= 120:
-                raise ValueError
-            return minutes
-        if name == "log_level":
-            level = str(value).upper()
-            if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-                raise ValueError
-            return level
-        return str(value)
-    except ValueError:
-        hints = {
-            "idle_lock_minutes": "a whole number of minutes from 1 to 120",
-            "log_level": "one of DEBUG, INFO, WARNING, ERROR",
-        }
+        return declaration.parse(value)
+    except (ValueError, TypeError):
         raise ConfigError(
-            f"The setting '{name}' from {source} is {value!r}; it must be "
-            f"{hints.get(name, 'a valid value')}."
+            f"The setting '{name}' from {source} is {value!r}; it must be {declaration.must_be}."
         ) from None
 
 
@@ -100,7 +239,7 @@ def _from_file(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"The config file {path} is not valid TOML ({exc}). Fix or remove it."
         ) from None
-    known = {f.name for f in fields(Settings)}
+    known = {name for name, declaration in declared() if declaration.in_file}
     unknown = set(raw) - known
     if unknown:
         raise ConfigError(
@@ -112,17 +251,13 @@ def _from_file(path: Path) -> dict[str, Any]:
 
 def load_settings(
     cli: dict[str, Any] | None = None,
-    environ: dict[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
     config_file: Path | None = None,
 ) -> Settings:
     """Merge the layers; ``cli`` holds only options the user actually gave (None = not given)."""
     cli = {k: v for k, v in (cli or {}).items() if v is not None}
     environ = os.environ if environ is None else environ
-    if config_file is None:
-        config_file = (
-            Path(environ["CJIT_CONFIG"]) if environ.get("CJIT_CONFIG") else default_config_file()
-        )
-    values = _from_file(config_file)
+    values = _from_file(config_file_location(config_file, environ))
     for name, env_name in ENV_NAMES.items():
         if environ.get(env_name):
             values[name] = _coerce(name, environ[env_name], f"the environment variable {env_name}")

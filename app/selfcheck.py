@@ -42,12 +42,12 @@ class Result:
 
 
 def check_settings(cli: dict[str, Any] | None = None, config_file: Path | None = None) -> str:
-    from app.config import default_config_file, load_settings
+    from app.config import config_file_location, load_settings
 
     settings = load_settings(cli, config_file=config_file)  # ConfigError names the bad value
     if settings.ca_bundle and not settings.ca_bundle.is_file():
         raise CheckFailed(f"the CA bundle {settings.ca_bundle} does not exist")
-    source = config_file or os.environ.get("CJIT_CONFIG") or default_config_file()
+    source = config_file_location(config_file)
     present = "" if Path(source).is_file() else " (not present)"
     central = settings.central_url or "none (stand-alone)"
     return f"data {settings.data_dir}; central {central}; config {source}{present}"

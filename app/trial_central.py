@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from importlib.util import find_spec
 from pathlib import Path
 
 import httpx
@@ -78,7 +79,19 @@ def _enrol_demo(settings: Settings, data_dir: Path, url: str) -> None:
         opened.close()
 
 
+# The server stack is the `central` extra (`make run` installs it); the desk runs without it.
+SERVER_MODULES = ("central", "fastapi", "uvicorn", "pydantic")
+
+
 def start(base: Path, settings: Settings) -> Handle:
+    missing = [name for name in SERVER_MODULES if find_spec(name) is None]
+    if missing:
+        print(
+            f"No embedded central store: this installation has the desk only "
+            f"({', '.join(missing)} missing; pip install -e '.[central]' adds it). "
+            f"Carrying on offline."
+        )
+        return Handle(None)
     data_dir = base / "central"
     data_dir.mkdir(parents=True, exist_ok=True)
     port = _free_port()

@@ -14,6 +14,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from importlib.util import find_spec
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -143,7 +144,33 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+# The server stack is the `central` extra: a workstation's `pip install .` leaves it out.
+SERVER_MODULES = {
+    "fastapi": "fastapi",
+    "uvicorn": "uvicorn",
+    "pydantic": "pydantic",
+    "psycopg": "psycopg",
+}
+INSTALL_HINT = (
+    "install the central store's packages: pip install 'cjit-desk[central]' from the source "
+    "folder, or pip install --require-hashes -r requirements/central.txt and then "
+    "pip install --no-deps . (see docs/deployment.md, 'The central store')"
+)
+
+
+def missing_server_packages() -> list[str]:
+    return sorted(name for name, module in SERVER_MODULES.items() if find_spec(module) is None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    missing = missing_server_packages()
+    if missing:
+        print(
+            f"cjit-central: this installation has the desk only ({', '.join(missing)} missing); "
+            f"{INSTALL_HINT}.",
+            file=sys.stderr,
+        )
+        return 2
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -1,6 +1,6 @@
 """Screenshots of the sync screens against a real embedded central store (run under Xvfb):
 
-    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python tools/screenshots_sync.py
+xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python tools/screenshots_sync.py
 """
 
 from __future__ import annotations

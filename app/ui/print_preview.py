@@ -1,9 +1,9 @@
 """Print preview: the notice's PDF shown from memory (QtPdf), then Qt's print dialog or
 "Save as PDF" for a workstation with no printer.
 
-No plaintext on disk: the PDF is read from a QBuffer and printed page by page as images
-painted into the QPrinter, so nothing goes through a temporary file; "Save as PDF" writes only
-where the worker chooses. Every print, reprint and export is recorded (a disclosure, DPA 2018
+No plaintext on disk: the PDF is read from a QBuffer; printing hands it to the spooler without a
+temporary file (``app.ui.print_job``: the PDF itself to a CUPS queue, pages painted into the
+QPrinter elsewhere); "Save as PDF" writes only where the worker chooses. Every print, reprint and export is recorded (a disclosure, DPA 2018
 s.62) through ``app.services.notices.record_print``.
 """
 
@@ -13,7 +13,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserFacingError
 from app.services import notices
-from app.ui import tasks
+from app.ui import print_job, tasks
 from app.ui.ops import StoreOp
 
 UNAVAILABLE = (
@@ -97,11 +97,28 @@ class PrintPreview(QDialog):
     # --- actions ---------------------------------------------------------------------------
 
     def print_notice(self) -> None:
+        """Send the notice to the chosen printer off the UI thread (handing the PDF to the
+        spooler, or rendering each page, takes long enough to freeze the window)."""
         printer = self.ask_printer()
         if printer is None:
             return
-        self.paint_into(printer)
-        self._record("reprint" if self.reprint else "print")
+        pdf = bytes(self.buffer.data())
+        self.print_button.setEnabled(False)
+        self.print_button.setText("Printing…")
+
+        def sent(_result: object) -> None:
+            self._printing_done()
+            self._record("reprint" if self.reprint else "print")
+
+        def failed(exc: BaseException) -> None:
+            self._printing_done()
+            tasks.show_error(self, exc, "Not printed")
+
+        tasks.run(self, lambda: print_job.send(printer, pdf, lambda p: paint(p, pdf)), sent, failed)
+
+    def _printing_done(self) -> None:
+        self.print_button.setEnabled(True)
+        self.print_button.setText("Print…")
 
     def save_pdf(self) -> None:
         path = self.ask_save_path()
@@ -121,12 +138,14 @@ class PrintPreview(QDialog):
             lambda exc: tasks.show_error(self, exc, "Not recorded")
         ).run()
 
-    # --- the dialogs and the painting (replaceable in tests: no physical printer here) -------
+    # --- the dialogs (replaceable in tests: no physical printer here) -------------------------
 
     def ask_printer(self) -> QPrinter | None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         dialog.setObjectName("printDialog")
+        # A file made by the print dialog would be an unrecorded export: "Save as PDF" is that.
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
         return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def ask_save_path(self) -> str:
@@ -135,23 +154,30 @@ class PrintPreview(QDialog):
         )
         return path
 
-    def paint_into(self, printer: QPrinter) -> None:
-        """Each page rendered at the printer's resolution and painted to fill its page."""
-        painter = QPainter()
-        if not painter.begin(printer):
-            tasks.show_error(self, UserFacingError("The printer could not be started."))
-            return
-        try:
-            # 300 dpi is sharp on paper; a 1200 dpi A4 page would be a 550 MB image.
-            dpi = min(printer.resolution(), 300)
-            for index in range(self.document.pageCount()):
-                if index:
-                    printer.newPage()
-                points = self.document.pagePointSize(index)
-                size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-                image = self.document.render(index, size)
-                target = painter.viewport()
-                scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.drawImage(QRectF(0, 0, scaled.width(), scaled.height()), image)
-        finally:
-            painter.end()
+
+def paint(printer: QPrinter, pdf: bytes) -> None:
+    """Each page rendered at the printer's resolution and painted to fill its page. Runs on a
+    worker thread (Qt allows painting on a QPrinter there), with its own document object."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise UserFacingError("The printer could not be started. Choose another, or tell IT.")
+    try:
+        # 300 dpi is sharp on paper; a 1200 dpi A4 page would be a 550 MB image.
+        dpi = min(printer.resolution(), 300)
+        for index in range(document.pageCount()):
+            if index:
+                printer.newPage()
+            points = document.pagePointSize(index)
+            size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+            image = document.render(index, size)
+            target = painter.viewport()
+            scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRectF(0, 0, scaled.width(), scaled.height()), image)
+    finally:
+        painter.end()
+        document.close()

@@ -79,7 +79,7 @@ def test_print_paints_every_page_and_records_a_print(
     out = tmp_path / "printed.pdf"
     monkeypatch.setattr(dialog, "ask_printer", lambda: _pdf_printer(out))
     qtbot.mouseClick(dialog.findChild(object, "printButton"), Qt.MouseButton.LeftButton)
-    assert recorded == [("n1", "print")]
+    qtbot.waitUntil(lambda: recorded == [("n1", "print")], timeout=30_000)  # printed off-thread
     printed = QPdfDocument()
     assert printed.load(str(out)) == QPdfDocument.Error.None_
     assert printed.pageCount() == 3
@@ -90,7 +90,7 @@ def test_a_reprint_is_recorded_as_a_reprint(qtbot, window, recorded, tmp_path, m
     qtbot.addWidget(dialog)
     monkeypatch.setattr(dialog, "ask_printer", lambda: _pdf_printer(tmp_path / "r.pdf"))
     qtbot.mouseClick(dialog.findChild(object, "printButton"), Qt.MouseButton.LeftButton)
-    assert recorded == [("n2", "reprint")]
+    qtbot.waitUntil(lambda: recorded == [("n2", "reprint")], timeout=30_000)
 
 
 def test_cancelling_the_print_dialog_records_nothing(qtbot, window, recorded, monkeypatch):
@@ -137,6 +137,7 @@ def test_render_preview_print_and_export_leave_nothing_in_the_temp_dir(
     dialog.view.grab()  # make QPdfView actually render pages
     monkeypatch.setattr(dialog, "ask_printer", lambda: _pdf_printer(tmp_path / "p.pdf"))
     dialog.print_notice()
+    qtbot.waitUntil(lambda: bool(recorded), timeout=30_000)
     monkeypatch.setattr(dialog, "ask_save_path", lambda: str(tmp_path / "s.pdf"))
     dialog.save_pdf()
     dialog.close()
