@@ -143,7 +143,7 @@ def _save(ws: Workspace, episode_id: str, form_key: str, answers: dict) -> None:
     episodes.save_answers(ws, episode_id, form_key, stored, version)
 
 
-def _episode(
+def episode(
     ws: Workspace,
     rng: random.Random,
     arrived: datetime,
@@ -253,7 +253,19 @@ def _initial_appointment(tested: datetime, resident: bool) -> datetime:
 def _ra1(
     ws: Workspace, episode_id: str, tested: datetime, resident: bool, worker: str, printed: bool
 ) -> None:
+    ra1_draft(ws, episode_id, tested, resident, worker)
+    try:
+        issued = notices.issue_notice(ws, episode_id, "ra1")
+    except Exception:  # noqa: BLE001 - a demo RA1 that fails a rule stays a draft to show that too
+        return
+    if printed:
+        notices.record_print(ws, issued.id)
 
+
+def ra1_draft(
+    ws: Workspace, episode_id: str, tested: datetime, resident: bool, worker: str
+) -> None:
+    """An RA1 ready to issue for a positive test (the benchmarks issue it through the window)."""
     stored = episodes.load_episode(ws, episode_id).answers
     typed = forms_context.typed_episode(stored)
     cjit = "nottingham" if resident else typed["custody_episode"].get("cjit_of_residence")
@@ -270,12 +282,6 @@ def _ra1(
         "given_at": tested + timedelta(minutes=40),
     }
     _save(ws, episode_id, "ra1", answers)
-    try:
-        issued = notices.issue_notice(ws, episode_id, "ra1")
-    except Exception:  # noqa: BLE001 - a demo RA1 that fails a rule stays a draft to show that too
-        return
-    if printed:
-        notices.record_print(ws, issued.id)
 
 
 def fill(
@@ -292,7 +298,7 @@ def fill(
             time(rng.randint(0, 23), rng.randint(0, 59)),
             tzinfo=LONDON,
         )
-        episode_id = _episode(ws, rng, arrived, people[i % len(people)], "Alex Morgan", 4)
+        episode_id = episode(ws, rng, arrived, people[i % len(people)], "Alex Morgan", 4)
         episodes.close_episode(ws, episode_id)
         made += 1
     start = datetime.combine(now.date(), time(0, 30), tzinfo=LONDON)
@@ -302,6 +308,6 @@ def fill(
         person = people[i] if i < 3 else fictional_person(rng, now.date())  # some are known
         # A shift always shows each kind of case: positives with their RA1, an RA1 still to do.
         forced = {3: True, 6: True, 7: True}.get(i)
-        _episode(ws, rng, arrived, person, "Sam Patel", stage=i % 4, positive=forced)
+        episode(ws, rng, arrived, person, "Sam Patel", stage=i % 4, positive=forced)
         made += 1
     return made

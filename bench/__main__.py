@@ -6,7 +6,8 @@ are cached under bench/out/ (gitignored); the first run makes them (about two mi
 100k store). Results: bench/out/results.json; the write-up: bench/RESULTS.md.
 
     python -m bench                 # everything
-    python -m bench --only search   # some rows (cold_start unlock save search pdf sync memory)
+    python -m bench --only search   # some rows (cold_start unlock save search pdf sync memory
+                                    # responsive)
     python -m bench --quick         # fewer runs, small stores (a smoke test, not figures)
 """
 
@@ -24,11 +25,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from bench import common  # noqa: E402
 from bench.common import OUT, Row  # noqa: E402
 
-ROWS = ("cold_start", "unlock", "save", "search", "pdf", "sync", "memory")
+ROWS = ("cold_start", "unlock", "save", "search", "pdf", "sync", "memory", "responsive")
 
 
 def _run_row(key: str, quick: bool, stores: dict) -> Row:
-    from bench.rows import memory, pdf, save, search, startup, sync, unlock
+    from bench.rows import memory, pdf, responsive, save, search, startup, sync, unlock
 
     n = lambda full, few: few if quick else full  # noqa: E731
     if key == "cold_start":
@@ -45,6 +46,8 @@ def _run_row(key: str, quick: bool, stores: dict) -> Row:
         return sync.run(rounds=n(5, 1))
     if key == "memory":
         return memory.run(stores["large"](), runs=n(3, 1))
+    if key == "responsive":
+        return responsive.run(stores["large"](), seconds=n(90, 15))
     raise ValueError(key)
 
 

@@ -146,6 +146,11 @@ class ShiftBoard(QWidget):
         self._rows = rows
         self.day_heading.setText(self.window_.workspace.now().strftime("Today — %A %d %B %Y"))
         current = self.table.currentRow()
+        # Sized to the contents once, after filling: sized per cell, each of the hundreds of
+        # setItem calls would measure its whole column again (seconds on a loaded machine).
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(self._rows))
         for r, row in enumerate(self._rows):
             values = [
@@ -158,12 +163,16 @@ class ShiftBoard(QWidget):
                 item = QTableWidgetItem(value)
                 item.setData(ID_ROLE, row.id)
                 self.table.setItem(r, c, item)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setUpdatesEnabled(True)
         if 0 <= current < len(self._rows):
             self.table.selectRow(current)
         self.empty.setVisible(not self._rows)
         self.waiting.clear()
+        names = {r.id: r.name for r in self._rows}
         for w in items:
-            item = QListWidgetItem(f"{self._name_of(w.episode_id)}: {w.text}")
+            item = QListWidgetItem(f"{names.get(w.episode_id, 'Earlier episode')}: {w.text}")
             item.setData(ID_ROLE, w.episode_id)
             self.waiting.addItem(item)
         if not items:
@@ -171,9 +180,6 @@ class ShiftBoard(QWidget):
         if self.isVisible() and not self.table.hasFocus() and self._wants_focus:
             self._wants_focus = False
             self.focus_default()
-
-    def _name_of(self, episode_id: str) -> str:
-        return next((r.name for r in self._rows if r.id == episode_id), "Earlier episode")
 
     # --- search --------------------------------------------------------------------------------
 

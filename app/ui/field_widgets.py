@@ -145,13 +145,19 @@ class _ParsedEditor(TextEditor):
         raise NotImplementedError
 
     def value(self):  # noqa: ANN201
+        # The rules read every answer on each key press: parse a text once, not every time.
         text = self.edit.text().strip()
-        if not text:
-            return None
-        try:
-            return self._parse(text)
-        except ValueError:
-            return None
+        cached = getattr(self, "_parsed", None)
+        if cached is not None and cached[0] == text:
+            return cached[1]
+        value = None
+        if text:
+            try:
+                value = self._parse(text)
+            except ValueError:
+                value = None
+        self._parsed = (text, value)
+        return value
 
     def set_value(self, value) -> None:  # noqa: ANN001
         self.edit.setText("" if value is None else self._format(value))

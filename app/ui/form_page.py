@@ -149,7 +149,7 @@ class FormPage(QScrollArea):
     # (services/episodes.save_changes).
 
     def answers(self) -> dict[str, Any]:
-        return {k: e.value() for k, e in self.editors.items() if e.value() is not None}
+        return {k: v for k, e in self.editors.items() if (v := e.value()) is not None}
 
     def set_answers(self, answers: dict[str, Any], stored_problems: list[Problem] = ()) -> None:
         """Show ``answers`` as if they were stored (tests, previews)."""
@@ -256,7 +256,9 @@ class FormPage(QScrollArea):
         if key not in self.editors:
             return
         self._prefilled[key] = value
-        self.editors[key].set_value(value)
+        # Shown, not saved: opening an episode must not write to it. The suggestion is saved
+        # with the form once the worker changes anything in it (the page's base is {}).
+        self._set_editor(key, value)
         self.editors[key].set_prefilled(True)
         self.prefill_notes[key].setText(f"Pre-filled: {note} Change it if it is wrong.")
         self.prefill_notes[key].show()

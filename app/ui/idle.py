@@ -1,4 +1,7 @@
-"""Idle lock: any key press, click or wheel anywhere in the app resets the countdown."""
+"""Idle lock: any key press, click or wheel anywhere in the app resets the countdown.
+
+Also ``quiet``: a few seconds without input, the moment for work a worker must not feel (a full
+garbage collection, see main_window._keep_heap)."""
 
 from __future__ import annotations
 
@@ -13,14 +16,20 @@ _ACTIVITY = {
 }
 
 
+QUIET_MS = 4000
+
+
 class IdleWatcher(QObject):
     idle = Signal()
+    quiet = Signal()
 
     def __init__(self, minutes: float, parent: QObject | None = None):
         super().__init__(parent)
         self.timer = QTimer(self, singleShot=True)
         self.timer.setInterval(int(minutes * 60_000))
         self.timer.timeout.connect(self.idle)
+        self.quiet_timer = QTimer(self, singleShot=True, interval=QUIET_MS)
+        self.quiet_timer.timeout.connect(self.quiet)
 
     def set_minutes(self, minutes: float) -> None:
         self.timer.setInterval(int(minutes * 60_000))
@@ -33,6 +42,8 @@ class IdleWatcher(QObject):
         self.timer.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in _ACTIVITY and self.timer.isActive():
-            self.timer.start()
+        if event.type() in _ACTIVITY:
+            self.quiet_timer.start()
+            if self.timer.isActive():
+                self.timer.start()
         return False

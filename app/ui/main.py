@@ -16,6 +16,7 @@ from app.ui.theme import apply_theme
 from app.ui.unlock import UnlockPanel
 
 log = logging.getLogger(__name__)
+SWITCH_INTERVAL_S = 0.0005
 
 
 def _excepthook(exc_type, exc, tb) -> None:  # noqa: ANN001
@@ -29,6 +30,11 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    # PySide6 lets go of the GIL on every call into Qt and must win it back afterwards; while a
+    # background thread (the sync, the store executor) runs Python, each such call could wait
+    # the whole switch interval (5 ms by default), and a screen refresh makes hundreds of calls.
+    # A short interval keeps the window responsive (bench/RESULTS.md, "responsive").
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     app.setApplicationName("CJIT Desk")
     app.setOrganizationName("CJIT")
     apply_theme(app)

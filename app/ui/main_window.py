@@ -3,6 +3,7 @@ the actions and their shortcuts, and the status bar. Features live in their own 
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.status.refresh(workspace)
         self.show_board()
         self._return_to_last_place()
+        _keep_heap(self.idle)
 
     def op(self, fn) -> StoreOp:  # noqa: ANN001
         return StoreOp(self, self.workspace, fn)
@@ -281,3 +283,16 @@ class MainWindow(QMainWindow):
         # Not close() here: this may run inside the closeEvent that started it, and Qt ignores
         # a close() made while one is being handled.
         QTimer.singleShot(0, self, self.close)
+
+
+def _keep_heap(idle: IdleWatcher) -> None:
+    """The garbage collector on the worker's terms. A full collection holds every thread —
+    the UI's too — for as long as it takes to walk the heap (~100 ms here), so it is not left
+    to chance while someone types: what the window is built from (modules, widgets, form
+    definitions) is frozen out of its sight, the young generations are collected as usual, and
+    the old one only after a few quiet seconds (bench/RESULTS.md, "responsive")."""
+    gc.collect()
+    gc.freeze()
+    young, middle, _old = gc.get_threshold()
+    gc.set_threshold(young, middle, 100_000)  # in effect: never automatically
+    idle.quiet.connect(gc.collect)

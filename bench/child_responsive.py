@@ -1,0 +1,223 @@
+"""Child process of the responsiveness row: ``python -m bench.child_responsive DATA_DIR URL CODE
+SECONDS [idle]`` (the store already enrolled; URL where its central store listens now). The real window on a large store, a scripted shift driven through it the way a worker
+drives it (open episodes from the board, type, let autosave run, search, issue an RA1) while the
+background sync runs every few seconds against a real central store. A heartbeat timer ticking
+every ``TICK_MS`` measures how long the Qt event loop is ever kept from running: the gap between
+two ticks minus the interval is the time the loop was blocked. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+TICK_MS = 5
+SYNC_EVERY_MS = 3000
+CHAR_MS = 60  # a quick typist
+
+
+def _prepare(ws, count: int) -> tuple[list[str], list[str]]:  # noqa: ANN001
+    """Existing episodes to open, and fresh positive-test episodes with an RA1 ready to issue."""
+    from sqlalchemy import select
+
+    from app import demo
+    from app.services import episodes
+    from app.storage.models import CustodyEpisode
+
+    rng = random.Random(7)
+    with ws.store.session() as s:
+        existing = list(s.scalars(select(CustodyEpisode.id).limit(5000)))
+    now = ws.now()
+    ready = []
+    for _ in range(count):
+        person = demo.fictional_person(rng, now.date())
+        episode_id = demo.episode(
+            ws, rng, now - timedelta(minutes=90), person, "Sam Patel", stage=2, positive=True
+        )
+        forms = episodes.load_episode(ws, episode_id, consultation=False).answers
+        from app.services import forms_context
+
+        typed = forms_context.typed_episode(forms)
+        demo.ra1_draft(
+            ws, episode_id, typed["dt1"]["tested_at"],
+            bool(typed["custody_episode"].get("resident_in_area")), "Sam Patel",
+        )  # fmt: skip
+        ready.append(episode_id)
+    return rng.sample(existing, min(60, len(existing))), ready
+
+
+class Shift:
+    """The scripted shift: a generator of (delay ms, action) steps run from the event loop."""
+
+    def __init__(self, window, to_open: list[str], ready: list[str]) -> None:  # noqa: ANN001
+        self.window, self.to_open, self.ready = window, to_open, ready
+        self.steps = {"opened": 0, "typed": 0, "searched": 0, "issued": 0}
+        self.log: list[tuple[float, str]] = []  # (when, what): to name the slowest moments
+
+    def mark(self, what: str) -> None:
+        """Log the step; and, as a worker's hand on the mouse would, tell the window someone is
+        there (every step of the script stands for a key press or a click)."""
+        from PySide6.QtCore import QPoint
+        from PySide6.QtTest import QTest
+
+        self.log.append((time.perf_counter(), what))
+        QTest.mouseMove(self.window, QPoint(300 + len(self.log) % 50, 300))
+
+    def script(self):  # noqa: ANN201
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QLineEdit
+
+        w = self.window
+        for i, episode_id in enumerate(self.to_open):
+            self.mark("open episode")
+            w.open_episode(episode_id)
+            self.steps["opened"] += 1
+            yield 600
+            editor = w.episode.form_pages["custody_episode"].findChild(QLineEdit, "input_postcode")
+            self.mark("type postcode")
+            editor.setFocus()
+            editor.selectAll()
+            for ch in f"NG{i % 9 + 1} {i % 9 + 1}AB":
+                QTest.keyClick(editor, ch)
+                self.steps["typed"] += 1
+                yield CHAR_MS
+            self.mark("wait for autosave")
+            yield 1000
+            if i % 3 == 2 and self.ready:
+                self.mark("open RA1 episode")
+                w.open_episode(self.ready.pop())
+                yield 600
+                self.mark("RA1 step")
+                w.episode.show_form("ra1")
+                yield 200
+                self.mark("issue RA1")
+                QTest.keyClick(w, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+                self.steps["issued"] += 1
+                yield 1500
+            self.mark("board")
+            QTest.keyClick(w, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+            yield 500
+            self.mark("search")
+            box = w.board.search
+            box.setFocus()
+            box.clear()
+            for ch in "smi":
+                QTest.keyClick(box, ch)
+                yield CHAR_MS
+            self.steps["searched"] += 1
+            yield 800
+
+
+def main(data_dir: str, url: str, code: str, seconds: str, mode: str = "shift") -> int:
+    """``mode`` "idle": the same window, no shift and no sync (the baseline)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.config import Settings
+    from app.services import workspace as wsm
+    from app.ui import ops
+    from app.ui.main import make_application
+    from app.ui.main_window import MainWindow
+    from bench.datagen import WORKER
+
+    app = make_application()
+    # Enrolled by the parent at its first sync; the central store now listens on ``url``.
+    settings = Settings(data_dir=Path(data_dir), central_url=url or None)
+    ws = wsm.unlock(settings, WORKER[0], WORKER[2])
+    to_open, ready = _prepare(ws, 12 if mode != "idle" else 0)
+    QMessageBox.question = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window = MainWindow(ws)
+    window.hooks["print"] = lambda *a: None  # no printer here: the preview is not the subject
+    window.resize(1366, 768)
+    window.show()
+    ops.settle(60_000)
+    # after sync has installed its own close prompt: quitting here must not wait for an answer
+    window.hooks["before_close"] = lambda w, proceed: proceed(True)
+    shift = Shift(window, to_open, ready)
+    pauses = _watch_collector()
+    ticks: list[float] = []
+    heartbeat = QTimer(interval=TICK_MS)
+    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    syncs = [0]
+
+    def background_sync() -> None:
+        controller = getattr(window, "sync_controller", None)
+        if controller is not None and not controller.running:
+            syncs[0] += 1
+            shift.log.append((time.perf_counter(), "background sync"))
+            controller.sync_in_background()
+
+    sync_timer = QTimer(interval=SYNC_EVERY_MS)
+    sync_timer.timeout.connect(background_sync)
+    steps = shift.script()
+    deadline = time.monotonic() + float(seconds)
+
+    def next_step() -> None:
+        if time.monotonic() > deadline:
+            app.quit()
+            return
+        try:
+            QTimer.singleShot(next(steps), next_step)
+        except StopIteration:
+            app.quit()
+
+    heartbeat.start()
+    if mode == "idle":
+        QTimer.singleShot(int(float(seconds) * 1000), app.quit)
+    else:
+        sync_timer.start()
+        QTimer.singleShot(0, next_step)
+    app.exec()
+    heartbeat.stop()
+    sync_timer.stop()
+    gaps = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:], strict=False)]
+    blocked = sorted(max(0.0, g - TICK_MS) for g in gaps)
+    worst = sorted(zip(gaps, ticks, strict=False), reverse=True)[:8]
+    begun = ticks[0] if ticks else 0.0
+    collections = [(g, round(ms, 1)) for at, g, ms in pauses if at >= begun and ms > 10]
+    slowest = [
+        (round(g - TICK_MS, 1), _last(shift.log, start)) for g, start in worst if g > 50 + TICK_MS
+    ]
+    print(json.dumps({
+        "max_block_ms": blocked[-1] if blocked else None,
+        "p99_block_ms": blocked[int(len(blocked) * 0.99)] if blocked else None,
+        "ticks": len(ticks), "syncs": syncs[0], **shift.steps,
+        "over_50ms": sum(1 for b in blocked if b > 50), "slowest": slowest,
+        "gc_pauses_over_10ms": collections,
+    }))  # fmt: skip
+    ws.close()
+    return 0
+
+
+def _watch_collector() -> list[tuple[float, int, float]]:
+    """(when, generation, ms) of every garbage collection from now on."""
+    import gc
+
+    pauses: list[tuple[float, int, float]] = []
+    started = [0.0]
+
+    def timed(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            pauses.append(
+                (started[0], info["generation"], (time.perf_counter() - started[0]) * 1000)
+            )
+
+    gc.callbacks.append(timed)
+    return pauses
+
+
+def _last(log: list[tuple[float, str]], before: float) -> str:
+    """What the shift last did before a long gap began (the likely cause)."""
+    earlier = [what for when, what in log if when <= before + 0.001]
+    return earlier[-1] if earlier else "start"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(*sys.argv[1:6]))
