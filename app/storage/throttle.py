@@ -8,12 +8,12 @@ back by Argon2id, not by this.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from app.errors import UserFacingError
+from app.storage.fsutil import atomic_write
 
 FREE_TRIES = 3
 FIRST_WAIT_SECONDS = 30
@@ -54,9 +54,7 @@ class UnlockThrottle:
             return {}
 
     def _write(self, state: dict) -> None:
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(tmp, self.path)
+        atomic_write(self.path, json.dumps(state).encode("utf-8"))
 
     def check(self, username: str) -> None:
         entry = self._read().get(username)
