@@ -101,19 +101,44 @@ def cmd_reset_passphrase(settings: Settings, args) -> int:  # noqa: ANN001
 
 
 def cmd_verify_audit(settings: Settings, args) -> int:  # noqa: ANN001
-    from app.storage import audit
+    from app.storage import audit, damage
 
     opened = _open_as(settings, args.as_worker)
     try:
         with opened.session() as s:
             result = audit.verify(s)
+        with opened.engine.connect() as conn:
+            pages = damage.pages_problem(conn)
     finally:
         opened.close()
+    if pages:
+        print(str(damage.database_damaged(settings.database_path, pages)), file=sys.stderr)
+        return 4
     if result.ok:
         print(f"The audit log is intact: {result.events} events, chain verified.")
         return 0
     print(f"THE AUDIT LOG HAS BEEN TAMPERED WITH: {result.problem}.", file=sys.stderr)
     return 3
+
+
+def cmd_new_recovery_key(settings: Settings, args) -> int:  # noqa: ANN001
+    opened = _open_as(settings, args.as_worker)
+    try:
+        recovery_key = opened.new_recovery_key()
+    finally:
+        opened.close()
+    print("The old recovery key no longer works. NEW RECOVERY KEY (print it or write it down;")
+    print("the team leader keeps it; it is shown once):")
+    print(f"    {recovery_key}")
+    return 0
+
+
+def cmd_recover(settings: Settings, args) -> int:  # noqa: ANN001
+    from app.storage import recovery
+
+    passphrase = _passphrase("CJIT_PASSPHRASE", f"Passphrase for {args.as_worker}: ")
+    print(recovery.recover(settings.data_dir, args.as_worker, passphrase, args.start_again))
+    return 0
 
 
 def add_admin_commands(sub) -> None:  # noqa: ANN001
@@ -141,6 +166,21 @@ def add_admin_commands(sub) -> None:  # noqa: ANN001
     who.add_argument("--recovery-key")
     p.add_argument("--worker", required=True)
     p.set_defaults(func=cmd_reset_passphrase)
+
+    p = sub.add_parser("new-recovery-key", help="replace the recovery key (team leader)")
+    p.add_argument("--as", dest="as_worker", required=True, help="the team leader acting")
+    p.set_defaults(func=cmd_new_recovery_key)
+
+    p = sub.add_parser(
+        "recover", help="after damage: keep a copy, go on with what can be read (team leader)"
+    )
+    p.add_argument("--as", dest="as_worker", required=True, help="the team leader acting")
+    p.add_argument(
+        "--start-again",
+        action="store_true",
+        help="if the database cannot be used: set it aside so the workstation can be set up again",
+    )
+    p.set_defaults(func=cmd_recover)
 
     p = sub.add_parser("verify-audit", help="check the audit log's hash chain")
     p.add_argument("--as", dest="as_worker", required=True)

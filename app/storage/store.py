@@ -10,7 +10,6 @@ the confusion a shared custody-suite PC must not allow.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,18 +21,22 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import UserFacingError
-from app.storage import audit, migrate
-from app.storage.engine import KEY_BYTES, WrongKeyError, make_engine
+from app.storage import audit, damage, migrate
+from app.storage.damage import StoreDamaged
+from app.storage.engine import WrongKeyError, make_engine
+from app.storage.folder import (
+    DB_NAME,
+    LOCK_NAME,
+    THROTTLE_NAME,
+    check_files,
+    load_slots,
+)
 from app.storage.keyslots import KeySlotError, KeySlotFile, WrongPassphrase
 from app.storage.models import Worker, utcnow
 from app.storage.throttle import UnlockThrottle
 
 log = logging.getLogger(__name__)
 
-DB_NAME = "cjit.db"
-SLOTS_NAME = "keyslots.json"
-LOCK_NAME = "cjit.lock"
-THROTTLE_NAME = "unlock-attempts.json"
 ROLES = ("worker", "team_leader")
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 
@@ -50,11 +53,7 @@ class NotAllowed(StoreError):
     pass
 
 
-def _paths(data_dir: Path) -> tuple[Path, Path, Path]:
-    return data_dir / DB_NAME, data_dir / SLOTS_NAME, data_dir / LOCK_NAME
-
-
-def _acquire_lock(data_dir: Path) -> filelock.BaseFileLock:
+def acquire_lock(data_dir: Path) -> filelock.BaseFileLock:
     lock = filelock.FileLock(str(data_dir / LOCK_NAME), timeout=0)
     try:
         lock.acquire()
@@ -175,6 +174,23 @@ class Store:
             )
         self.slots.save()
 
+    def new_recovery_key(self) -> str:
+        """A team leader replaces the recovery key (lost, seen by someone, or never shown
+        because a set-up was interrupted); the new one is returned to be shown once."""
+        self._require_team_leader()
+        with self.session() as s:
+            recovery_key = self.slots.new_recovery_key(self.key)
+            audit.record(
+                s,
+                self.worker,
+                "administration",
+                "store",
+                None,
+                detail={"event": "recovery_key_replaced"},
+            )
+        self.slots.save()
+        return recovery_key
+
     def workers(self) -> list[Worker]:
         with self.session() as s:
             return list(s.scalars(select(Worker).where(Worker.active).order_by(Worker.username)))
@@ -182,7 +198,7 @@ class Store:
     def switch_worker(self, username: str, passphrase: str) -> None:
         """Another worker (or the same) unlocks a locked window; recorded in the audit log."""
         username = username.strip().lower()
-        _unwrap_throttled(self.data_dir, self.slots, username, passphrase)
+        unwrap_throttled(self.data_dir, self.slots, username, passphrase)
         previous = self.worker
         with self.session() as s:
             worker = _active_worker(s, username)
@@ -200,7 +216,7 @@ class Store:
             )
 
 
-def _unwrap_throttled(data_dir: Path, slots: KeySlotFile, username: str, passphrase: str) -> bytes:
+def unwrap_throttled(data_dir: Path, slots: KeySlotFile, username: str, passphrase: str) -> bytes:
     """The database key from a worker's slot, with the increasing wait after wrong tries."""
     throttle = UnlockThrottle(data_dir / THROTTLE_NAME)
     throttle.check(username)
@@ -220,65 +236,33 @@ def _active_worker(session: Session, username: str) -> Worker:
     return worker
 
 
-def is_initialised(data_dir: Path) -> bool:
-    return (data_dir / SLOTS_NAME).exists()
-
-
-def initialise(
-    data_dir: Path, username: str, display_name: str, passphrase: str, role: str = "team_leader"
-) -> tuple[Store, str]:
-    """Create a new store with its first worker; returns the open store and the recovery key."""
-    username = normalise_username(username)
-    db_path, slots_path, _ = _paths(data_dir)
-    if slots_path.exists() or db_path.exists():
-        raise StoreError(f"{data_dir} already holds CJIT Desk data; unlock it instead.")
-    data_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(data_dir, 0o700)
-    lock = _acquire_lock(data_dir)
+def open_engine(
+    data_dir: Path, key: bytes, slots: KeySlotFile, check_journal: bool = True
+) -> Engine:
+    """The keyed, migrated engine, once the files are known to be whole (holding the lock)."""
+    db_path = data_dir / DB_NAME
+    check_files(data_dir, check_journal)
     try:
-        key = os.urandom(KEY_BYTES)
-        slots, recovery_key = KeySlotFile.create(slots_path, key)
-        slots.set_worker(username, passphrase, key)  # checks strength before anything is written
         engine = make_engine(db_path, key)
+        with engine.connect():
+            pass
+    except WrongKeyError:
+        raise damage.classify_unreadable(db_path, slots.db_salt) from None
+    try:
+        damage.report_damage_as_damage(engine, db_path)
         migrate.upgrade(engine)
-        store = Store(data_dir, engine, key, slots, audit.SYSTEM, "team_leader", lock)
-        with store.session() as s:
-            worker = Worker(username=username, display_name=display_name, role=role)
-            s.add(worker)
-            s.flush()
-            audit.record(
-                s, audit.SYSTEM, "administration", "store", None, detail={"event": "store_created"}
-            )
-            audit.record(
-                s,
-                audit.SYSTEM,
-                "administration",
-                "worker",
-                worker.id,
-                detail={"event": "worker_added", "role": role},
-            )
-        slots.save()
-        store.worker, store.role = audit.Actor(worker.id, username), role
-        log.info("store created")
-        return store, recovery_key
+        if slots.legacy:  # record the salt and the slot checks from now on
+            slots.db_salt = slots.db_salt or damage.database_salt(db_path)
+            slots.save()
     except BaseException:
-        lock.release()
+        engine.dispose()  # no connection may outlive a failed open
         raise
+    return engine
 
 
 def _open(data_dir: Path, key: bytes, slots: KeySlotFile, lock: filelock.BaseFileLock) -> Engine:
     try:
-        engine = make_engine(data_dir / DB_NAME, key)
-        with engine.connect():
-            pass
-        migrate.upgrade(engine)
-        return engine
-    except WrongKeyError:
-        lock.release()
-        raise StoreError(
-            "The database does not match the key slot file (was one of them replaced?). "
-            "Restore both from the same backup."
-        ) from None
+        return open_engine(data_dir, key, slots)
     except BaseException:
         lock.release()
         raise
@@ -287,9 +271,9 @@ def _open(data_dir: Path, key: bytes, slots: KeySlotFile, lock: filelock.BaseFil
 def open_store(data_dir: Path, username: str, passphrase: str) -> Store:
     """Unlock with a worker's passphrase. Raises WrongPassphrase, TooManyTries, StoreInUse…"""
     username = username.strip().lower()
-    slots = KeySlotFile.load(data_dir / SLOTS_NAME)
-    key = _unwrap_throttled(data_dir, slots, username, passphrase)
-    lock = _acquire_lock(data_dir)
+    slots = load_slots(data_dir)
+    key = unwrap_throttled(data_dir, slots, username, passphrase)
+    lock = acquire_lock(data_dir)
     engine = _open(data_dir, key, slots, lock)
     store = Store(data_dir, engine, key, slots, audit.SYSTEM, "worker", lock)
     try:
@@ -313,9 +297,9 @@ def open_store(data_dir: Path, username: str, passphrase: str) -> Store:
 
 def open_with_recovery_key(data_dir: Path, recovery_key: str) -> Store:
     """Unlock with the recovery key: acts as a team leader, to reset passphrases."""
-    slots = KeySlotFile.load(data_dir / SLOTS_NAME)
+    slots = load_slots(data_dir)
     key = slots.unlock_with_recovery_key(recovery_key)
-    lock = _acquire_lock(data_dir)
+    lock = acquire_lock(data_dir)
     engine = _open(data_dir, key, slots, lock)
     store = Store(
         data_dir, engine, key, slots, audit.Actor(None, "recovery-key"), "team_leader", lock
@@ -328,15 +312,20 @@ def open_with_recovery_key(data_dir: Path, recovery_key: str) -> Store:
     return store
 
 
+# Set-up lives in its own module; it is part of this module's interface.
+from app.storage.setup import initialise, is_initialised, setup_state  # noqa: E402
+
 __all__ = [
     "KeySlotError",
     "NotAllowed",
     "Store",
     "StoreError",
+    "StoreDamaged",
     "StoreInUse",
     "WrongPassphrase",
     "initialise",
     "is_initialised",
     "open_store",
     "open_with_recovery_key",
+    "setup_state",
 ]
