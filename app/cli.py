@@ -78,7 +78,10 @@ def cmd_remove_worker(settings: Settings, args) -> int:  # noqa: ANN001
         opened.remove_worker(args.worker)
     finally:
         opened.close()
-    print(f"Worker '{args.worker}' removed; their key slot is gone.")
+    print(
+        f"Worker '{args.worker}' removed; the store was re-keyed, so their key slot, and any "
+        "copy of it, opens nothing."
+    )
     return 0
 
 
@@ -133,6 +136,19 @@ def cmd_new_recovery_key(settings: Settings, args) -> int:  # noqa: ANN001
     return 0
 
 
+def cmd_rekey(settings: Settings, args) -> int:  # noqa: ANN001
+    opened = _open_as(settings, args.as_worker)
+    try:
+        generation = opened.rekey()
+    finally:
+        opened.close()
+    print(
+        f"The store was re-keyed (key generation {generation}): every worker still signs in "
+        "with their own passphrase; copies of keyslots.json made before now open nothing."
+    )
+    return 0
+
+
 def cmd_recover(settings: Settings, args) -> int:  # noqa: ANN001
     from app.storage import recovery
 
@@ -166,6 +182,12 @@ def add_admin_commands(sub) -> None:  # noqa: ANN001
     who.add_argument("--recovery-key")
     p.add_argument("--worker", required=True)
     p.set_defaults(func=cmd_reset_passphrase)
+
+    p = sub.add_parser(
+        "rekey", help="new keys for the store; old copies of keyslots.json open nothing"
+    )
+    p.add_argument("--as", dest="as_worker", required=True, help="the team leader acting")
+    p.set_defaults(func=cmd_rekey)
 
     p = sub.add_parser("new-recovery-key", help="replace the recovery key (team leader)")
     p.add_argument("--as", dest="as_worker", required=True, help="the team leader acting")

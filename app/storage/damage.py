@@ -83,7 +83,15 @@ def classify_unreadable(db_path: Path, recorded_salt: bytes | None) -> StoreDama
                 "changed. IT: restore both files from the same backup of the data folder. "
                 f"[{db_path.parent}]"
             )
-    return database_damaged(db_path, "its first page cannot be read")
+    # An authentic key of the same database that does not open it: the slot file is older than
+    # the database (a re-key since), or the first page is damaged. Both are said.
+    return StoreDamaged(
+        "The database (cjit.db) cannot be read with the keys in keyslots.json. Either "
+        "keyslots.json is older than the database (restored from an earlier backup, or a copy "
+        "kept from before a worker was removed or the store was re-keyed), or the database is "
+        f"damaged (its first page cannot be read). {CALL_FOR_HELP} IT: restore keyslots.json "
+        f"and cjit.db from the same backup; or follow 'Damaged store'. [{db_path}]"
+    )
 
 
 def is_damage(exc: BaseException) -> bool:

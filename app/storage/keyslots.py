@@ -1,30 +1,44 @@
-"""Key slots: the random database key, wrapped once per worker and once for the recovery key.
+"""Key slots: who can open the store, and who may act as a team leader.
 
-The database key (256 random bits) never touches disk in plaintext. Each worker's passphrase
-derives a wrapping key with Argon2id; AES-GCM wraps the database key under it. Adding or removing a
-worker adds or removes a slot; the database is never re-encrypted. The recovery key (shown once at
-set-up, printed and kept by the team leader) is high-entropy, so HKDF suffices to derive its
-wrapping key. The slot file holds usernames and ciphertext only: it is useless without a passphrase.
+Two random keys exist per *generation*: the database key (SQLCipher) and the team-leader key.
+Each worker's slot holds an X25519 key pair whose private half is wrapped under their passphrase
+(Argon2id; the recovery slot: HKDF of the recovery key). A *grant* seals the keys of one
+generation to one slot's public key: workers get the database key, team leaders and the
+recovery slot the database key and the team-leader key. So:
+
+- a role is a key, not a column: team-leader authority needs the team-leader key, which only
+  team leaders' grants hold; the roster (names, roles, public keys) is authenticated with it
+  (HMAC), so a role edited in the database or in this file is found at the next unlock;
+- re-keying (after a worker is removed, or on demand) needs no passphrase: new keys are sealed to
+  every remaining slot's public key, the database is re-encrypted (``rekey.py``), and a removed
+  worker's old copy of this file opens only keys that no longer open anything.
+
+The file holds usernames, public keys and ciphertext only; every slot and grant carries a
+SHA-256 of its fields so damage is told apart from a wrong passphrase. See docs/security.md.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
 import secrets
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from app.errors import UserFacingError
+from app.storage import keycrypto as kc
 from app.storage.damage import StoreDamaged
 from app.storage.fsutil import atomic_write
+from app.storage.passphrase import MIN_PASSPHRASE_LENGTH, check_passphrase_strength
 
-SLOT_FILE_VERSION = 1
+__all__ = ["MIN_PASSPHRASE_LENGTH", "check_passphrase_strength"]
+
+SLOT_FILE_VERSION = 2
 RECOVERY_SLOT = "__recovery__"
-MIN_PASSPHRASE_LENGTH = 10
-# About 0.15 s and 64 MiB on a custody-suite PC: slow for a guesser, unnoticed by a worker.
+TEAM_LEADER, WORKER = "team_leader", "worker"
+KEY_BYTES = 32
+# About 0.15-0.3 s and 64 MiB on a custody-suite PC: slow for a guesser, unnoticed by a worker.
 ARGON2_PARAMS = {"time_cost": 3, "memory_cost": 65536, "parallelism": 2}
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: it is read off paper
 
@@ -54,6 +68,11 @@ SLOT_FILE_DAMAGED = (
 )
 
 
+def _digest(obj: object) -> str:
+    body = {k: v for k, v in asdict(obj).items() if k != "check"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 @dataclass
 class Slot:
     name: str  # username, or RECOVERY_SLOT
@@ -61,74 +80,43 @@ class Slot:
     kdf_params: dict
     salt: str
     nonce: str
-    wrapped_key: str
-    check: str | None = None  # SHA-256 of the fields above: tells damage from a wrong passphrase
-
-    def digest(self) -> str:
-        body = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "check"}
-        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    wrapped_private: str  # the slot's X25519 private key, AES-GCM, the name as associated data
+    public_key: str
+    check: str | None = None
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
+@dataclass
+class Grant:
+    name: str
+    generation: int
+    ephemeral: str
+    nonce: str
+    sealed: str  # database key, or database key + team-leader key
+    check: str | None = None
+
+    def context(self) -> bytes:
+        return f"cjit-grant|{self.name}|{self.generation}".encode()
 
 
-def _unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"))
+@dataclass(frozen=True)
+class Keys:
+    generation: int
+    db_key: bytes = field(repr=False)  # never in a log line or a traceback
+    tl_key: bytes | None = field(default=None, repr=False)  # team leaders' and recovery's only
+
+    @classmethod
+    def fresh(cls, generation: int) -> Keys:
+        return cls(generation, os.urandom(KEY_BYTES), os.urandom(KEY_BYTES))
 
 
-def check_passphrase_strength(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise KeySlotError(
-            f"The passphrase is too short: use at least {MIN_PASSPHRASE_LENGTH} characters "
-            "(a few unrelated words are easy to remember and hard to guess)."
-        )
+@dataclass
+class Opened:
+    """What a passphrase opened: the slot's private key and the keys of each generation it was
+    granted, newest first (two only while a re-key is unfinished)."""
 
-
-def _derive(kdf: str, params: dict, secret: bytes, salt: bytes) -> bytes:
-    # Imported here: the unlock window lists workers from this file before any key work.
-    from argon2.low_level import Type, hash_secret_raw
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-    if kdf == "argon2id":
-        return hash_secret_raw(secret, salt, hash_len=32, type=Type.ID, **params)
-    if kdf == "hkdf-sha256":
-        return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"cjit-recovery").derive(
-            secret
-        )
-    raise KeySlotError(f"The key slot file uses an unknown key derivation '{kdf}'.")
-
-
-def _wrap(name: str, kdf: str, params: dict, secret: bytes, db_key: bytes) -> Slot:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    salt, nonce = os.urandom(16), os.urandom(12)
-    wrapping = _derive(kdf, params, secret, salt)
-    # The slot name is bound as associated data: a slot copied under another name will not open.
-    wrapped = AESGCM(wrapping).encrypt(nonce, db_key, name.encode("utf-8"))
-    slot = Slot(name, kdf, dict(params), _b64(salt), _b64(nonce), _b64(wrapped))
-    slot.check = slot.digest()
-    return slot
-
-
-def _unwrap(slot: Slot, secret: bytes) -> bytes:
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    try:
-        salt, nonce, wrapped = _unb64(slot.salt), _unb64(slot.nonce), _unb64(slot.wrapped_key)
-        wrapping = _derive(slot.kdf, slot.kdf_params, secret, salt)
-        cipher = AESGCM(wrapping)
-    except (ValueError, TypeError):  # not base64, wrong lengths, odd parameters: damage
-        raise _slot_damaged(slot.name, Path("keyslots.json")) from None
-    try:
-        return cipher.decrypt(nonce, wrapped, slot.name.encode("utf-8"))
-    except InvalidTag:
-        raise WrongPassphrase("The passphrase is wrong.") from None
-    except ValueError:  # e.g. a nonce of the wrong length
-        raise _slot_damaged(slot.name, Path("keyslots.json")) from None
+    name: str
+    private: bytes = field(repr=False)
+    keys: list[Keys] = field(default_factory=list)
 
 
 def new_recovery_key() -> str:
@@ -136,16 +124,17 @@ def new_recovery_key() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 32, 4))
 
 
-def _normalise_recovery_key(text: str) -> bytes:
+def normalise_recovery_key(text: str) -> bytes:
     return "".join(ch for ch in text.upper() if ch.isalnum()).encode("ascii", "ignore")
 
 
-def _slot_damaged(name: str, path: Path) -> SlotDamaged:
+def slot_damaged(name: str, path: Path) -> SlotDamaged:
     if name == RECOVERY_SLOT:
         return SlotDamaged(
             f"The recovery key's slot in {path} is damaged, so the recovery key cannot be "
             "checked (this try did not count as a wrong key). Sign in with a team leader's "
-            "passphrase instead, and ask IT to restore keyslots.json from backup."
+            "passphrase instead and issue a new recovery key, or ask IT to restore "
+            "keyslots.json from backup."
         )
     return SlotDamaged(
         f"The key slot of '{name}' in {path} is damaged, so it cannot check the passphrase: "
@@ -155,131 +144,76 @@ def _slot_damaged(name: str, path: Path) -> SlotDamaged:
     )
 
 
-def _parse(path: Path, raw: bytes) -> tuple[dict[str, Slot], set[str], bytes | None]:
-    doc = json.loads(raw.decode("utf-8"))
-    if doc.get("version") != SLOT_FILE_VERSION:
-        raise KeySlotError(f"The key slot file {path} is from a newer CJIT Desk; update the app.")
-    slots, damaged = {}, set()
-    for entry in doc["slots"]:
-        try:
-            slot = Slot(**entry)
-        except TypeError:  # a field name or type was damaged: only this slot is lost
-            name = entry.get("name") if isinstance(entry, dict) else None
-            if not isinstance(name, str):
-                raise
-            slot = Slot(name, "damaged", {}, "", "", "")
-            damaged.add(name)
-        slots[slot.name] = slot
-        if slot.check is not None and slot.check != slot.digest():
-            damaged.add(slot.name)
-    db_salt = doc.get("db_salt")
-    if db_salt is not None and doc.get("db_salt_check") != _salt_check(db_salt):
-        db_salt = None  # a damaged record of the salt only loses the swap-or-damage hint
-    return slots, damaged, None if db_salt is None else _unb64(db_salt)
+def make_slot(name: str, secret: bytes, kdf: str, params: dict) -> tuple[Slot, bytes]:
+    """A new slot with a new key pair; returns it and its private key."""
+    private, public = kc.new_keypair()
+    salt = os.urandom(16)
+    nonce, wrapped = kc.encrypt(kc.derive(kdf, params, secret, salt), private, name.encode())
+    slot = Slot(
+        name, kdf, dict(params), kc.b64(salt), kc.b64(nonce), kc.b64(wrapped), kc.b64(public)
+    )
+    slot.check = _digest(slot)
+    return slot, private
 
 
-def _salt_check(db_salt: str) -> str:
-    return hashlib.sha256(f"cjit-db-salt:{db_salt}".encode("ascii")).hexdigest()
+def rewrap_slot(slot: Slot, private: bytes, secret: bytes, kdf: str, params: dict) -> Slot:
+    """The same key pair under a new passphrase (a worker changing their own passphrase)."""
+    salt = os.urandom(16)
+    nonce, wrapped = kc.encrypt(kc.derive(kdf, params, secret, salt), private, slot.name.encode())
+    new = Slot(
+        slot.name, kdf, dict(params), kc.b64(salt), kc.b64(nonce), kc.b64(wrapped), slot.public_key
+    )
+    new.check = _digest(new)
+    return new
 
 
-class KeySlotFile:
-    def __init__(self, path: Path, slots: dict[str, Slot]):
-        self.path = path
-        self.slots = slots
-        self.damaged: set[str] = set()
-        # The database's salt when this file was written: a database that the slot's key does
-        # not open is then either damaged (same salt) or from another set-up (another salt).
-        self.db_salt: bytes | None = None
-        self.legacy = False  # written before checks existed: saved again at the next unlock
-
-    @classmethod
-    def load(cls, path: Path) -> KeySlotFile:
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise KeySlotError(
-                f"No CJIT Desk data was found in {path.parent}. Run the set-up first, "
-                "or check the data directory setting."
-            ) from None
-        try:
-            slots, damaged, db_salt = _parse(path, raw)
-        except KeySlotError:
-            raise
-        except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
-            raise StoreDamaged(SLOT_FILE_DAMAGED.format(path=path)) from None
-        loaded = cls(path, slots)
-        loaded.damaged, loaded.db_salt = damaged, db_salt
-        loaded.legacy = db_salt is None or any(s.check is None for s in slots.values())
-        return loaded
-
-    @classmethod
-    def create(cls, path: Path, db_key: bytes) -> tuple[KeySlotFile, str]:
-        """A new slot file with only the recovery slot; returns the recovery key to show once."""
-        slots = cls(path, {})
-        return slots, slots.new_recovery_key(db_key)
-
-    def new_recovery_key(self, db_key: bytes) -> str:
-        """Replace the recovery slot: the old recovery key stops working at once."""
-        recovery_key = new_recovery_key()
-        self.slots[RECOVERY_SLOT] = _wrap(
-            RECOVERY_SLOT, "hkdf-sha256", {}, _normalise_recovery_key(recovery_key), db_key
+def open_slot(slot: Slot, secret: bytes, path: Path) -> bytes:
+    """The slot's private key, or WrongPassphrase; damage is SlotDamaged, never a wrong try."""
+    try:
+        salt, nonce, wrapped = (
+            kc.unb64(slot.salt),
+            kc.unb64(slot.nonce),
+            kc.unb64(slot.wrapped_private),
         )
-        self.damaged.discard(RECOVERY_SLOT)
-        return recovery_key
+        wrapping = kc.derive(slot.kdf, slot.kdf_params, secret, salt)
+        return kc.decrypt(wrapping, nonce, wrapped, slot.name.encode())
+    except kc.BadCiphertext:
+        raise WrongPassphrase("The passphrase is wrong.") from None
+    except (ValueError, TypeError):  # not base64, wrong lengths, odd parameters: damage
+        raise slot_damaged(slot.name, path) from None
 
-    def save(self) -> None:
-        for slot in self.slots.values():
-            if slot.name not in self.damaged:
-                slot.check = slot.digest()
-        doc: dict = {"version": SLOT_FILE_VERSION}
-        if self.db_salt is not None:
-            salt = _b64(self.db_salt)
-            doc.update(db_salt=salt, db_salt_check=_salt_check(salt))
-        doc["slots"] = [asdict(s) for s in self.slots.values()]
-        # Durable and atomic: a power cut leaves the old file or the new one (fsutil).
-        atomic_write(self.path, json.dumps(doc, indent=1).encode("utf-8"))
-        self.legacy = False
 
-    def usernames(self) -> list[str]:
-        return sorted(n for n in self.slots if n != RECOVERY_SLOT)
+def make_grant(slot: Slot, keys: Keys, role: str) -> Grant:
+    payload = keys.db_key + (keys.tl_key if role != WORKER and keys.tl_key else b"")
+    grant = Grant(slot.name, keys.generation, "", "", "")
+    eph, nonce, sealed = kc.seal(kc.unb64(slot.public_key), payload, grant.context())
+    grant.ephemeral, grant.nonce, grant.sealed = kc.b64(eph), kc.b64(nonce), kc.b64(sealed)
+    grant.check = _digest(grant)
+    return grant
 
-    def set_worker(self, username: str, passphrase: str, db_key: bytes) -> None:
-        check_passphrase_strength(passphrase)
-        self.slots[username] = _wrap(
-            username, "argon2id", ARGON2_PARAMS, passphrase.encode("utf-8"), db_key
-        )
-        self.damaged.discard(username)
 
-    def remove_worker(self, username: str) -> None:
-        self.slots.pop(username, None)
-        self.damaged.discard(username)
+def open_grant(grant: Grant, private: bytes) -> Keys:
+    payload = kc.unseal(
+        private,
+        kc.unb64(grant.ephemeral),
+        kc.unb64(grant.nonce),
+        kc.unb64(grant.sealed),
+        grant.context(),
+    )
+    tl_key = payload[KEY_BYTES:] or None
+    return Keys(grant.generation, payload[:KEY_BYTES], tl_key)
 
-    def check_intact(self, name: str) -> None:
-        """Raise SlotDamaged (not WrongPassphrase) before a damaged slot is tried."""
-        if name in self.damaged:
-            raise _slot_damaged(name, self.path)
 
-    def unlock(self, username: str, passphrase: str) -> bytes:
-        slot = self.slots.get(username)
-        if slot is None or username == RECOVERY_SLOT:
-            hint = ""
-            if self.damaged - {RECOVERY_SLOT}:
-                hint = (
-                    " (The key slot file also has a damaged slot, named "
-                    f"{', '.join(sorted(self.damaged - {RECOVERY_SLOT}))}: if that was yours, "
-                    "ask a team leader to reset your passphrase.)"
-                )
-            raise UnknownWorker(
-                f"There is no worker called '{username}' on this workstation.{hint}"
-            )
-        self.check_intact(username)
-        return _unwrap(slot, passphrase.encode("utf-8"))
+def digest_ok(obj: Slot | Grant) -> bool:
+    return obj.check is not None and obj.check == _digest(obj)
 
-    def unlock_with_recovery_key(self, recovery_key: str) -> bytes:
-        self.check_intact(RECOVERY_SLOT)
-        try:
-            return _unwrap(self.slots[RECOVERY_SLOT], _normalise_recovery_key(recovery_key))
-        except WrongPassphrase:
-            raise WrongPassphrase(
-                "The recovery key is wrong. It is 32 letters and digits in groups of four."
-            ) from None
+
+def write_file(path: Path, doc: dict) -> None:
+    # Durable and atomic: a power cut leaves the old file or the new one (fsutil).
+    atomic_write(path, json.dumps(doc, indent=1).encode("utf-8"))
+
+
+# The slot file itself (load, save, roster, operations) is in slotfile.py.
+from app.storage.slotfile import KeySlotFile  # noqa: E402
+
+__all__ += ["KeySlotFile"]

@@ -24,15 +24,16 @@ from app.storage import audit, damage, wal
 from app.storage.engine import WrongKeyError, make_engine
 from app.storage.folder import DB_FILES, DB_NAME, SLOTS_NAME, THROTTLE_NAME, load_slots
 from app.storage.fsutil import fsync_dir, remove_durably
+from app.storage.keyslots import TEAM_LEADER
 from app.storage.store import (
     NotAllowed,
     Store,
     StoreError,
-    _active_worker,
     acquire_lock,
+    active_worker,
     open_engine,
+    unwrap_throttled,
 )
-from app.storage.store import unwrap_throttled as _unwrap
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,11 @@ def database_problem(data_dir: Path, key: bytes) -> str | None:
 def recover(data_dir: Path, username: str, passphrase: str, start_again: bool = False) -> str:
     """Returns what was done, in a sentence for IT. Needs a team leader's passphrase."""
     slots = load_slots(data_dir)
-    key = _unwrap(data_dir, slots, username.strip().lower(), passphrase)
+    username = username.strip().lower()
+    opened, _ = unwrap_throttled(data_dir, slots, username, passphrase)
+    if slots.role_of(opened)[0] != TEAM_LEADER:  # before anything is touched
+        raise NotAllowed("Only a team leader can recover a damaged store.")
+    keys = opened.keys[0]
     lock = acquire_lock(data_dir)
     try:
         folder = _aside_folder(data_dir)
@@ -90,9 +95,9 @@ def recover(data_dir: Path, username: str, passphrase: str, start_again: bool = 
         if not (data_dir / DB_NAME).exists():
             problem = "the database file cjit.db is missing"
         else:
-            problem = database_problem(data_dir, key)
+            problem = database_problem(data_dir, keys.db_key)
         if problem is None:
-            return _go_on(data_dir, key, slots, lock, username, journal, folder)
+            return _go_on(data_dir, keys, slots, lock, opened, journal, folder)
         if not start_again:
             raise CannotRecover(
                 f"The database cannot be used: {problem}. A copy of the files as they were is "
@@ -111,14 +116,14 @@ def recover(data_dir: Path, username: str, passphrase: str, start_again: bool = 
             lock.release()
 
 
-def _go_on(data_dir, key, slots, lock, username, journal, folder) -> str:  # noqa: ANN001
-    engine = open_engine(data_dir, key, slots, check_journal=False)
-    store = Store(data_dir, engine, key, slots, audit.SYSTEM, "worker", lock)
+def _go_on(data_dir, keys, slots, lock, opened, journal, folder) -> str:  # noqa: ANN001
+    engine = open_engine(data_dir, keys, slots, check_journal=False)
+    store = Store(
+        data_dir, engine, keys.db_key, slots, audit.SYSTEM, TEAM_LEADER, lock, keys, opened
+    )
     try:
         with store.session() as s:
-            worker = _active_worker(s, username)
-            if worker.role != "team_leader":
-                raise NotAllowed("Only a team leader can recover a damaged store.")
+            worker = active_worker(s, opened.name)
             audit.record(
                 s,
                 audit.Actor(worker.id, worker.username),

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from app.storage import audit, damage, migrate
-from app.storage.engine import KEY_BYTES, make_engine
+from app.storage.engine import make_engine
 from app.storage.folder import (
     DB_NAME,
     SETUP_MARKER,
@@ -25,8 +25,9 @@ from app.storage.folder import (
     slots_missing,
 )
 from app.storage.fsutil import atomic_write, remove_durably
-from app.storage.keyslots import KeySlotFile, check_passphrase_strength
+from app.storage.keyslots import Keys, check_passphrase_strength
 from app.storage.models import Worker
+from app.storage.slotfile import KeySlotFile
 from app.storage.store import Store, StoreError, acquire_lock, normalise_username
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def initialise(
 ) -> tuple[Store, str]:
     """Create a new store with its first worker; returns the open store and the recovery key."""
     username = normalise_username(username)
-    check_passphrase_strength(passphrase)  # before anything is written
+    check_passphrase_strength(passphrase, (username, display_name))  # before anything is written
     data_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(data_dir, 0o700)
     lock = acquire_lock(data_dir)
@@ -69,20 +70,21 @@ def _create(
     role: str,
 ) -> tuple[Store, str]:
     db_path = data_dir / DB_NAME
-    key = os.urandom(KEY_BYTES)
-    slots, recovery_key = KeySlotFile.create(data_dir / SLOTS_NAME, key)
-    slots.set_worker(username, passphrase, key)
-    engine = make_engine(db_path, key)
+    keys = Keys.fresh(generation=1)
+    slots, recovery_key = KeySlotFile.create(data_dir / SLOTS_NAME, keys)
+    opened = slots.set_worker(username, passphrase, role, [keys], (display_name,))
+    engine = make_engine(db_path, keys.db_key)
     damage.report_damage_as_damage(engine, db_path)
     migrate.upgrade(engine)
-    store = Store(data_dir, engine, key, slots, audit.SYSTEM, "team_leader", lock)
+    key_role, _ = slots.role_of(opened)
+    store = Store(data_dir, engine, keys.db_key, slots, audit.SYSTEM, key_role, lock, keys, opened)
     with store.session() as s:
         worker = Worker(username=username, display_name=display_name, role=role)
         s.add(worker)
         s.flush()
-        audit.record(
-            s, audit.SYSTEM, "administration", "store", None, detail={"event": "store_created"}
-        )
+        # The audit log names the team-leader key; once synced, the central store anchors it.
+        created = {"event": "store_created", "tl_key": slots.tl_fingerprint}
+        audit.record(s, audit.SYSTEM, "administration", "store", None, detail=created)
         audit.record(
             s,
             audit.SYSTEM,
@@ -95,7 +97,7 @@ def _create(
     slots.db_salt = damage.database_salt(db_path)
     slots.save()  # the commit point of the set-up
     remove_durably(data_dir / SETUP_MARKER)
-    store.worker, store.role = audit.Actor(worker.id, username), role
+    store.worker = audit.Actor(worker.id, username)
     log.info("store created")
     return store, recovery_key
 

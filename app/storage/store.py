@@ -1,4 +1,7 @@
-"""Opening the encrypted store: set-up, unlock, workers, and the single-process lock.
+"""The open store: its sessions, its workers and the single-process lock.
+
+Opening (unlock, recovery key) is in ``unlock.py``, set-up in ``setup.py``, re-keying in
+``rekey.py``; all are part of this module's interface.
 
 Concurrent use: one process at a time holds a data directory. A second process (another window,
 or a CLI command while the app is open) gets ``StoreInUse`` with a clear message instead of
@@ -13,27 +16,19 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import filelock
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import UserFacingError
-from app.storage import audit, damage, migrate
+from app.storage import audit
 from app.storage.damage import StoreDamaged
-from app.storage.engine import WrongKeyError, make_engine
-from app.storage.folder import (
-    DB_NAME,
-    LOCK_NAME,
-    THROTTLE_NAME,
-    check_files,
-    load_slots,
-)
-from app.storage.keyslots import KeySlotError, KeySlotFile, WrongPassphrase
-from app.storage.models import Worker, utcnow
-from app.storage.throttle import UnlockThrottle
+from app.storage.dirlock import AlreadyLocked, FolderLock
+from app.storage.keyslots import TEAM_LEADER, Keys, KeySlotError, Opened, WrongPassphrase
+from app.storage.models import Worker
+from app.storage.slotfile import KeySlotFile
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +48,11 @@ class NotAllowed(StoreError):
     pass
 
 
-def acquire_lock(data_dir: Path) -> filelock.BaseFileLock:
-    lock = filelock.FileLock(str(data_dir / LOCK_NAME), timeout=0)
+def acquire_lock(data_dir: Path) -> FolderLock:
+    lock = FolderLock(data_dir)
     try:
         lock.acquire()
-    except filelock.Timeout:
+    except AlreadyLocked:
         raise StoreInUse(
             "CJIT Desk is already open with this data on this computer. Switch to that window "
             "(it may be locked: sign in there), or close it and try again."
@@ -79,14 +74,17 @@ def normalise_username(username: str) -> str:
 class Store:
     data_dir: Path
     engine: Engine
-    key: bytes
+    key: bytes = field(repr=False)  # the database key (``keys.db_key``)
     slots: KeySlotFile
     worker: audit.Actor
-    role: str
-    _lock: filelock.BaseFileLock
+    role: str  # proved by the keys the worker's slot opened, never read from a column
+    _lock: FolderLock
+    keys: Keys | None = None
+    opened: Opened | None = None  # the signed-in worker's slot, to change their own passphrase
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.rekey_finished_at_open = False  # unlock audits a re-key it had to finish
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -100,16 +98,23 @@ class Store:
             self.engine.dispose()
             self._lock.release()
 
+    def use_engine(self, engine: Engine, keys: Keys) -> None:
+        """After a re-key: the new engine and keys replace the old (the old is disposed)."""
+        self.engine, self.keys, self.key = engine, keys, keys.db_key
+        self.__post_init__()
+
     # --- workers -----------------------------------------------------------------------------
 
-    def _require_team_leader(self) -> None:
-        if self.role != "team_leader":
-            raise NotAllowed("Only a team leader can manage workers.")
+    def _require_team_leader(self, what: str = "manage workers") -> Keys:
+        # The team-leader key, not the role column: a role edited in the database grants nothing.
+        if self.role != TEAM_LEADER or self.keys is None or self.keys.tl_key is None:
+            raise NotAllowed(f"Only a team leader can {what}.")
+        return self.keys
 
     def add_worker(
         self, username: str, display_name: str, passphrase: str, role: str = "worker"
     ) -> str:
-        self._require_team_leader()
+        keys = self._require_team_leader()
         username = normalise_username(username)
         if role not in ROLES:
             raise StoreError(f"The role must be one of: {', '.join(ROLES)}.")
@@ -124,7 +129,7 @@ class Store:
             else:
                 worker = Worker(username=username, display_name=display_name, role=role)
                 s.add(worker)
-            self.slots.set_worker(username, passphrase, self.key)
+            self.slots.set_worker(username, passphrase, role, [keys], (display_name,))
             audit.record(
                 s,
                 self.worker,
@@ -137,33 +142,42 @@ class Store:
         return worker.id
 
     def remove_worker(self, username: str) -> None:
+        """Removes the worker's slot and re-keys the store (``rekey.py``): a copy of the old
+        slot file opens nothing any more."""
         self._require_team_leader()
         if username == self.worker.username:
             raise StoreError("You cannot remove yourself; ask another team leader.")
         with self.session() as s:
-            worker = s.scalar(select(Worker).where(Worker.username == username, Worker.active))
-            if worker is None:
+            if s.scalar(select(Worker).where(Worker.username == username, Worker.active)) is None:
                 raise StoreError(f"There is no worker called '{username}'.")
-            worker.active, worker.removed_at = False, utcnow()
-            audit.record(
-                s,
-                self.worker,
-                "administration",
-                "worker",
-                worker.id,
-                detail={"event": "worker_removed"},
-            )
-            self.slots.remove_worker(username)
-        self.slots.save()
+        from app.storage import rekey
+
+        rekey.rekey(self, remove=username)
+
+    def rekey(self) -> int:
+        """A fresh database key and team-leader key for every remaining slot; returns the new
+        key generation. For when a slot file or a passphrase may have been copied."""
+        self._require_team_leader("re-key the store")
+        from app.storage import rekey
+
+        return rekey.rekey(self)
 
     def reset_passphrase(self, username: str, new_passphrase: str) -> None:
-        if username != self.worker.username:
-            self._require_team_leader()
+        own = username == self.worker.username and self.opened and self.opened.name == username
+        keys = None if own else self._require_team_leader("reset another worker's passphrase")
         with self.session() as s:
             worker = s.scalar(select(Worker).where(Worker.username == username, Worker.active))
             if worker is None:
                 raise StoreError(f"There is no worker called '{username}'.")
-            self.slots.set_worker(username, new_passphrase, self.key)
+            if own:  # the same key pair under a new passphrase: no team-leader key needed
+                self.slots.change_own_passphrase(
+                    self.opened, new_passphrase, (worker.display_name,)
+                )
+            else:
+                role = self.slots.roles().get(username, "worker")
+                self.slots.set_worker(
+                    username, new_passphrase, role, [keys], (worker.display_name,)
+                )
             audit.record(
                 s,
                 self.worker,
@@ -177,9 +191,9 @@ class Store:
     def new_recovery_key(self) -> str:
         """A team leader replaces the recovery key (lost, seen by someone, or never shown
         because a set-up was interrupted); the new one is returned to be shown once."""
-        self._require_team_leader()
+        keys = self._require_team_leader("issue a recovery key")
         with self.session() as s:
-            recovery_key = self.slots.new_recovery_key(self.key)
+            recovery_key = self.slots.new_recovery_key([keys])
             audit.record(
                 s,
                 self.worker,
@@ -197,135 +211,40 @@ class Store:
 
     def switch_worker(self, username: str, passphrase: str) -> None:
         """Another worker (or the same) unlocks a locked window; recorded in the audit log."""
-        username = username.strip().lower()
-        unwrap_throttled(self.data_dir, self.slots, username, passphrase)
-        previous = self.worker
-        with self.session() as s:
-            worker = _active_worker(s, username)
-            self.worker, self.role = audit.Actor(worker.id, worker.username), worker.role
-            audit.record(
-                s,
-                self.worker,
-                "authentication",
-                "worker",
-                worker.id,
-                detail={
-                    "event": "unlocked" if previous.id == worker.id else "switched",
-                    "previous_worker_id": previous.id,
-                },
-            )
+        from app.storage import unlock
+
+        unlock.switch_worker(self, username, passphrase)
 
 
-def unwrap_throttled(data_dir: Path, slots: KeySlotFile, username: str, passphrase: str) -> bytes:
-    """The database key from a worker's slot, with the increasing wait after wrong tries."""
-    throttle = UnlockThrottle(data_dir / THROTTLE_NAME)
-    throttle.check(username)
-    try:
-        key = slots.unlock(username, passphrase)
-    except WrongPassphrase:
-        log.info("unlock refused: wrong passphrase")
-        raise WrongPassphrase(f"The passphrase is wrong. {throttle.failed(username)}") from None
-    throttle.succeeded(username)
-    return key
-
-
-def _active_worker(session: Session, username: str) -> Worker:
+def active_worker(session: Session, username: str) -> Worker:
     worker = session.scalar(select(Worker).where(Worker.username == username, Worker.active))
     if worker is None:
         raise StoreError(f"'{username}' is no longer a worker on this workstation.")
     return worker
 
 
-def open_engine(
-    data_dir: Path, key: bytes, slots: KeySlotFile, check_journal: bool = True
-) -> Engine:
-    """The keyed, migrated engine, once the files are known to be whole (holding the lock)."""
-    db_path = data_dir / DB_NAME
-    check_files(data_dir, check_journal)
-    try:
-        engine = make_engine(db_path, key)
-        with engine.connect():
-            pass
-    except WrongKeyError:
-        raise damage.classify_unreadable(db_path, slots.db_salt) from None
-    try:
-        damage.report_damage_as_damage(engine, db_path)
-        migrate.upgrade(engine)
-        if slots.legacy:  # record the salt and the slot checks from now on
-            slots.db_salt = slots.db_salt or damage.database_salt(db_path)
-            slots.save()
-    except BaseException:
-        engine.dispose()  # no connection may outlive a failed open
-        raise
-    return engine
-
-
-def _open(data_dir: Path, key: bytes, slots: KeySlotFile, lock: filelock.BaseFileLock) -> Engine:
-    try:
-        return open_engine(data_dir, key, slots)
-    except BaseException:
-        lock.release()
-        raise
-
-
-def open_store(data_dir: Path, username: str, passphrase: str) -> Store:
-    """Unlock with a worker's passphrase. Raises WrongPassphrase, TooManyTries, StoreInUse…"""
-    username = username.strip().lower()
-    slots = load_slots(data_dir)
-    key = unwrap_throttled(data_dir, slots, username, passphrase)
-    lock = acquire_lock(data_dir)
-    engine = _open(data_dir, key, slots, lock)
-    store = Store(data_dir, engine, key, slots, audit.SYSTEM, "worker", lock)
-    try:
-        with store.session() as s:
-            worker = _active_worker(s, username)
-            store.worker, store.role = audit.Actor(worker.id, worker.username), worker.role
-            audit.record(
-                s,
-                store.worker,
-                "authentication",
-                "worker",
-                worker.id,
-                detail={"event": "signed_in"},
-            )
-    except BaseException:
-        store.close()
-        raise
-    log.info("store unlocked")
-    return store
-
-
-def open_with_recovery_key(data_dir: Path, recovery_key: str) -> Store:
-    """Unlock with the recovery key: acts as a team leader, to reset passphrases."""
-    slots = load_slots(data_dir)
-    key = slots.unlock_with_recovery_key(recovery_key)
-    lock = acquire_lock(data_dir)
-    engine = _open(data_dir, key, slots, lock)
-    store = Store(
-        data_dir, engine, key, slots, audit.Actor(None, "recovery-key"), "team_leader", lock
-    )
-    with store.session() as s:
-        audit.record(
-            s, store.worker, "authentication", "store", None, detail={"event": "recovery_key_used"}
-        )
-    log.warning("store unlocked with the recovery key")
-    return store
-
-
-# Set-up lives in its own module; it is part of this module's interface.
+# Opening and set-up live in their own modules; they are part of this module's interface.
 from app.storage.setup import initialise, is_initialised, setup_state  # noqa: E402
+from app.storage.unlock import (  # noqa: E402
+    open_engine,
+    open_store,
+    open_with_recovery_key,
+    unwrap_throttled,
+)
 
 __all__ = [
     "KeySlotError",
     "NotAllowed",
     "Store",
-    "StoreError",
     "StoreDamaged",
+    "StoreError",
     "StoreInUse",
     "WrongPassphrase",
     "initialise",
     "is_initialised",
+    "open_engine",
     "open_store",
     "open_with_recovery_key",
     "setup_state",
+    "unwrap_throttled",
 ]

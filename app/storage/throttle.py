@@ -75,7 +75,10 @@ class UnlockThrottle:
         left = FREE_TRIES - failures
         return f"{left} more {'try' if left == 1 else 'tries'} before a {FIRST_WAIT_SECONDS}-second wait."
 
-    def succeeded(self, username: str) -> None:
+    def succeeded(self, username: str) -> int:
+        """Clear the count; return how many wrong tries came before (for the audit log)."""
         state = self._read()
-        if state.pop(username, None) is not None:
+        entry = state.pop(username, None)
+        if entry is not None:
             self._write(state)
+        return entry.get("failures", 0) if isinstance(entry, dict) else 0

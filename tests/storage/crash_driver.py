@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -39,6 +40,9 @@ def _install(base: Path, kill_at: int, trace: list[str]) -> None:
             step(f"{name} {Path(str(args[0])).name} {mode}".strip())
 
     sys.addaudithook(fs_hook)
+    from app.storage import rekey
+
+    rekey._step = step  # the raw re-encryption runs outside SQLAlchemy's events
     event.listen(Engine, "before_cursor_execute", lambda *a: step(f"sql {a[2][:40]!r}"))
     event.listen(Engine, "commit", lambda *a: step("commit"))
 
@@ -49,18 +53,44 @@ def _operation(name: str, base: Path, extra: list[str]):  # noqa: ANN202
     keyslots.ARGON2_PARAMS.update(time_cost=1, memory_cost=8192, parallelism=1)
     if name == "init":
         return lambda: store.initialise(base, "lead", "Team Lead", extra[0])[0].close()
+    if name == "remove-worker":  # extra: lead's passphrase, the worker to remove
+
+        def remove() -> None:
+            lead = store.open_store(base, "lead", extra[0])
+            try:
+                lead.remove_worker(extra[1])
+            finally:
+                lead.close()
+
+        return remove
     raise SystemExit(f"unknown operation {name}")
+
+
+def _template(name: str, root: Path, extra: list[str]) -> Path | None:
+    """The store an operation starts from, made once (before any kill)."""
+    if name == "init":
+        return None
+    from app.storage import store
+
+    template = root / "template"
+    lead, _ = store.initialise(template, "lead", "Team Lead", extra[0])
+    lead.add_worker(extra[1], "A Worker", extra[2])
+    lead.close()
+    return template
 
 
 def main() -> None:
     name, base_dir, *extra = sys.argv[1:]
     root = Path(base_dir)
     _operation(name, root, extra)  # import everything before forking
+    template = _template(name, root, extra)
     kill_at = 1
     while True:
         target = root / f"run-{kill_at:04d}"
         target.mkdir(parents=True)
         data = target / "data"
+        if template is not None:
+            shutil.copytree(template, data)
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:
