@@ -10,8 +10,11 @@ ten minutes, without a row per keystroke.
 
 from __future__ import annotations
 
+import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -26,10 +29,14 @@ from app.storage.models import (
     FormRecordVersion,
     Notice,
     Person,
+    SyncConflict,
     utcnow,
 )
 
 VERSION_GAP = timedelta(minutes=10)
+# Conflicts found on this workstation (an autosave meeting a synced change) are kept beside the
+# central store's, under ids the central store never uses, so a pull does not replace them.
+LOCAL_CONFLICT = "local-"
 
 
 class EpisodeNotFound(UserFacingError):
@@ -76,8 +83,11 @@ def _episode(s, episode_id: str) -> CustodyEpisode:  # noqa: ANN001
     return episode
 
 
-def load_episode(ws: Workspace, episode_id: str, reason: str | None = None) -> EpisodeData:
-    """Open an episode; opening is a consultation under s.62 and is logged."""
+def load_episode(
+    ws: Workspace, episode_id: str, reason: str | None = None, consultation: bool = True
+) -> EpisodeData:
+    """Open an episode; opening is a consultation under s.62 and is logged. Re-reading an
+    episode already open on screen (after a sync brought changes) is not a new consultation."""
     with ws.store.session() as s:
         episode = _episode(s, episode_id)
         data = EpisodeData(episode.id, episode.person_id, episode.status, episode.current_step)
@@ -103,7 +113,8 @@ def load_episode(ws: Workspace, episode_id: str, reason: str | None = None) -> E
                     "varies_notice_id": notice.varies_notice_id,
                 }
             )
-        audit.record(s, ws.worker, "consultation", "custody_episode", episode_id, reason=reason)
+        if consultation:
+            audit.record(s, ws.worker, "consultation", "custody_episode", episode_id, reason=reason)
         return data
 
 
@@ -162,6 +173,16 @@ def _record_version(s, ws: Workspace, record: FormRecord) -> bool:  # noqa: ANN0
     return True
 
 
+@dataclass(frozen=True)
+class Saved:
+    """What an autosave did: the record, the stored answers now, and the fields it did not
+    write because someone else had changed them meanwhile (kept for a person to decide)."""
+
+    record_id: str
+    answers: dict
+    conflicts: tuple[str, ...] = ()
+
+
 def save_answers(
     ws: Workspace,
     episode_id: str,
@@ -170,48 +191,148 @@ def save_answers(
     form_version: int = 1,
     status: str = "draft",
 ) -> str:
-    """Autosave a form's answers (JSON document). Returns the form record id."""
+    """Write a whole form's answers (JSON document): set-up, demos and imports. A page on
+    screen saves with ``save_changes`` instead, field by field."""
     with ws.store.session() as s:
-        episode = _episode(s, episode_id)
-        # Issued records are frozen; a further notice of the same kind (a second RA2, the
-        # follow-up's RA3) starts a new record.
-        record = s.scalars(
-            select(FormRecord).where(
-                FormRecord.episode_id == episode_id,
-                FormRecord.form_key == form_key,
-                FormRecord.status != "issued",
+        record = _draft(s, episode_id, form_key)
+        edits = {key: (CURRENT, None) for key in (record.answers if record else {})}
+        edits.update({key: (CURRENT, value) for key, value in answers.items()})
+        return _write(ws, s, episode_id, form_key, record, edits, form_version, status).record_id
+
+
+def save_changes(
+    ws: Workspace,
+    episode_id: str,
+    form_key: str,
+    edits: dict[str, tuple[Any, Any]],
+    form_version: int = 1,
+) -> Saved:
+    """Autosave what the worker changed: ``edits[field] = (value when the page loaded it,
+    value now)``, both as stored JSON (None = unanswered).
+
+    A field nobody else touched since the page loaded takes the worker's value; a field changed
+    elsewhere meanwhile (a colleague's record arrived by sync) keeps that value when the worker
+    did not touch it — it is not in ``edits`` — and, when the worker changed it too, keeps the
+    stored value and records the worker's as a conflict a person decides (the same rule as the
+    central store: what is already shared does not change silently, and nothing typed is lost).
+    """
+    with ws.store.session() as s:
+        record = _draft(s, episode_id, form_key)
+        return _write(ws, s, episode_id, form_key, record, edits, form_version, "draft")
+
+
+CURRENT = object()  # "whatever is stored": a whole-form write overrides without comparing
+
+
+def _draft(s, episode_id: str, form_key: str) -> FormRecord | None:  # noqa: ANN001
+    # Issued records are frozen; a further notice of the same kind (a second RA2, the
+    # follow-up's RA3) starts a new record.
+    return s.scalars(
+        select(FormRecord).where(
+            FormRecord.episode_id == episode_id,
+            FormRecord.form_key == form_key,
+            FormRecord.status != "issued",
+        )
+    ).first()
+
+
+def _merge_edits(
+    stored: dict, edits: dict[str, tuple[Any, Any]]
+) -> tuple[dict, dict[str, tuple[Any, Any]]]:
+    """(answers after the edits, {field: (yours, theirs)} for edits that met a change)."""
+    merged, conflicts = dict(stored), {}
+    for key, (base, new) in edits.items():
+        current = stored.get(key)
+        if base is CURRENT or same_answer(current, base):
+            if new is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = new
+        elif not same_answer(current, new):
+            conflicts[key] = (new, current)
+    return merged, conflicts
+
+
+def same_answer(a: Any, b: Any) -> bool:
+    """Stored answers compare as JSON (True and 1 differ; unanswered is None or absent)."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def _write(
+    ws: Workspace,
+    s,  # noqa: ANN001
+    episode_id: str,
+    form_key: str,
+    record: FormRecord | None,
+    edits: dict[str, tuple[Any, Any]],
+    form_version: int,
+    status: str,
+) -> Saved:
+    episode = _episode(s, episode_id)
+    answers, conflicts = _merge_edits(dict(record.answers) if record else {}, edits)
+    created = record is None
+    if created:
+        record = FormRecord(episode_id=episode_id, form_key=form_key)
+        s.add(record)
+    _keep_conflicts(ws, s, record, conflicts)
+    if not created and same_answer(record.answers, answers) and record.status == status:
+        return Saved(record.id, dict(record.answers), tuple(conflicts))
+    record.answers, record.form_version, record.status = answers, form_version, status
+    record.updated_at, record.updated_by = utcnow(), ws.worker.id
+    if not created:
+        _touch(record)
+    s.flush()
+    if form_key == "custody_episode":
+        _update_person(episode.person, answers)
+        episode.custody_record_number = (answers.get("custody_record_number") or "").strip()
+        episode.arrived_at = _parse_datetime(answers.get("arrived_at"))
+    if form_key == "annex_e":
+        _book_annex_e(s, episode_id, answers)
+    episode.updated_at = utcnow()
+    episode.current_step = form_key
+    _touch(episode)
+    if _record_version(s, ws, record):
+        audit.record(
+            s,
+            ws.worker,
+            "collection" if created else "alteration",
+            "form",
+            record.id,
+            detail={"form": form_key, "episode_id": episode_id},
+        )
+    return Saved(record.id, dict(answers), tuple(conflicts))
+
+
+def _keep_conflicts(
+    ws: Workspace,
+    s,  # noqa: ANN001
+    record: FormRecord,
+    conflicts: dict[str, tuple[Any, Any]],
+) -> None:
+    """Both values of a same-field clash are kept: the stored one in the form, the worker's
+    in a local conflict that the Conflicts list shows until someone decides."""
+    for key, (yours, theirs) in conflicts.items():
+        s.add(
+            SyncConflict(
+                id=f"{LOCAL_CONFLICT}{uuid.uuid4().hex[:24]}",
+                record_type="form",
+                record_id=record.id,
+                field=f"answers.{key}",
+                yours=yours,
+                theirs=theirs,
+                winner="theirs",
+                detected_at=utcnow(),
+                device_id=None,
             )
-        ).first()
-        created = record is None
-        if created:
-            record = FormRecord(episode_id=episode_id, form_key=form_key)
-            s.add(record)
-        elif record.answers == answers and record.status == status:
-            return record.id
-        record.answers, record.form_version, record.status = dict(answers), form_version, status
-        record.updated_at, record.updated_by = utcnow(), ws.worker.id
-        if not created:
-            _touch(record)
-        s.flush()
-        if form_key == "custody_episode":
-            _update_person(episode.person, answers)
-            episode.custody_record_number = (answers.get("custody_record_number") or "").strip()
-            episode.arrived_at = _parse_datetime(answers.get("arrived_at"))
-        if form_key == "annex_e":
-            _book_annex_e(s, episode_id, answers)
-        episode.updated_at = utcnow()
-        episode.current_step = form_key
-        _touch(episode)
-        if _record_version(s, ws, record):
-            audit.record(
-                s,
-                ws.worker,
-                "collection" if created else "alteration",
-                "form",
-                record.id,
-                detail={"form": form_key, "episode_id": episode_id},
-            )
-        return record.id
+        )
+        audit.record(
+            s,
+            ws.worker,
+            "alteration",
+            "form",
+            record.id,
+            detail={"event": "edit_conflict", "field": key},
+        )
 
 
 def _book_annex_e(s, episode_id: str, answers: dict) -> None:  # noqa: ANN001

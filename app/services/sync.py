@@ -20,6 +20,7 @@ from sqlalchemy import select
 from app import __version__
 from app.errors import UserFacingError
 from app.services import reference
+from app.services.episodes import LOCAL_CONFLICT
 from app.services.workspace import Workspace
 from app.storage import audit
 from app.storage.models import SyncConflict, SyncProblem
@@ -204,12 +205,18 @@ def conflicts(ws: Workspace) -> list[ConflictView]:
                 c.field,
                 kept=c.theirs if c.winner == "theirs" else c.yours,
                 other=c.yours if c.winner == "theirs" else c.theirs,
-                who="this workstation" if c.device_id == own else "another workstation",
+                who=_who(c, own),
                 when=c.detected_at,
                 seen=c.resolved_at is not None,
             )  # fmt: skip
             for c in rows
         ]
+
+
+def _who(conflict: SyncConflict, own_device: str | None) -> str:
+    if conflict.id.startswith(LOCAL_CONFLICT):
+        return "you, here (a colleague's change arrived while you typed)"
+    return "this workstation" if conflict.device_id == own_device else "another workstation"
 
 
 def resolve_conflict(ws: Workspace, conflict_id: str, keep_value: Any) -> None:
@@ -229,6 +236,8 @@ def resolve_conflict(ws: Workspace, conflict_id: str, keep_value: Any) -> None:
             row.local_rev = (row.local_rev or 0) + 1
             row.sync_state = "pending"
         conflict.resolved_at, conflict.resolved_by = ws.clock(), ws.worker.id
+        if conflict.id.startswith(LOCAL_CONFLICT):
+            s.delete(conflict)  # the central store never knew it: nothing to close there
         audit.record(
             s, ws.worker, "alteration", conflict.record_type, conflict.record_id,
             detail={"event": "conflict_resolved", "field": conflict.field},

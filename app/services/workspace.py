@@ -7,9 +7,10 @@ no SQL and no rule logic. The clock is injectable so tests can pin a date.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from app.config import Settings
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from app.storage import store as store_mod
 
 UK = ZoneInfo("Europe/London")
+T = TypeVar("T")
 
 
 @dataclass
@@ -39,7 +41,26 @@ class Workspace:
     def is_team_leader(self) -> bool:
         return self.store.role == "team_leader"
 
+    # One thread runs the window's store work, in the order it was asked for (Anki's taskman):
+    # an autosave queued before "Issue" is saved before the notice is issued.
+    executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="cjit-store")
+    )
+
+    def submit(self, fn: Callable[[], T], origin: Any = None) -> Future[T]:
+        """Run ``fn`` on the store executor; its commits carry ``origin`` (see changes.py)."""
+        from app.storage import changes
+
+        def job() -> T:
+            with changes.origin(origin):
+                return fn()
+
+        return self.executor.submit(job)
+
     def close(self) -> None:
+        """Finish the queued store work, then close the store (which waits for a sync's unit
+        of work in progress)."""
+        self.executor.shutdown(wait=True)
         self.store.close()
 
 

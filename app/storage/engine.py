@@ -54,7 +54,9 @@ def make_engine(path: Path, key: bytes) -> Engine:
 
 def _use_explicit_transactions(engine: Engine) -> None:
     # pysqlite's implicit BEGIN handling is off (isolation_level=None above), so SQLAlchemy
-    # must issue BEGIN itself; this is the documented recipe for correct SQLite transactions.
+    # must issue BEGIN itself (the documented recipe). IMMEDIATE takes the write lock at the
+    # start: a deferred transaction that reads and then writes cannot wait for the lock, it
+    # fails at once with "database is locked" whatever the busy timeout.
     @event.listens_for(engine, "begin")
     def _begin(conn):  # noqa: ANN001
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

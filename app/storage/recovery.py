@@ -25,6 +25,7 @@ from app.storage.engine import WrongKeyError, make_engine
 from app.storage.folder import DB_FILES, DB_NAME, SLOTS_NAME, THROTTLE_NAME, load_slots
 from app.storage.fsutil import fsync_dir, remove_durably
 from app.storage.keyslots import TEAM_LEADER
+from app.storage.setup import make_durable
 from app.storage.store import (
     NotAllowed,
     Store,
@@ -133,8 +134,7 @@ def _go_on(data_dir, keys, slots, lock, opened, journal, folder) -> str:  # noqa
                 reason="recovery after damage",
                 detail={"event": "damage_recovered", "journal": journal, "copy": folder.name},
             )
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        make_durable(engine)
     finally:
         store.close()
     lost = f" The journal was damaged ({journal}): what it held is lost." if journal else ""

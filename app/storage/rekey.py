@@ -59,6 +59,13 @@ def reencrypt(data_dir: Path, old: Keys, new: Keys) -> None:
 
 def rekey(store, remove: str | None = None) -> int:  # noqa: ANN001 - a Store (cycle)
     """Returns the new key generation. The caller checked the team-leader key."""
+    with store.gate.enter() as joined:  # no other unit of work while the keys change
+        if joined is not None:
+            raise RuntimeError("re-key inside a unit of work")
+        return _rekey(store, remove)
+
+
+def _rekey(store, remove: str | None) -> int:  # noqa: ANN001
     old = store.keys
     new = Keys.fresh(old.generation + 1)
     if remove:

@@ -107,5 +107,10 @@ def make_durable(engine: Engine) -> None:
 
     With synchronous=NORMAL a WAL commit is not yet fsynced; a TRUNCATE checkpoint copies the
     committed pages into the database file, syncs it and empties the journal."""
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = engine.raw_connection()  # outside any transaction (engine.py begins IMMEDIATE)
+    try:
+        busy, _, _ = raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        raw.close()
+    if busy:  # another connection is reading: nothing may be assumed durable
+        raise RuntimeError("the checkpoint could not complete")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +23,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import UserFacingError
-from app.storage import audit
+from app.storage import audit, changes
+from app.storage.changes import Changes
 from app.storage.damage import StoreDamaged
 from app.storage.dirlock import AlreadyLocked, FolderLock
+from app.storage.gate import StoreClosed, StoreGate
 from app.storage.keyslots import TEAM_LEADER, Keys, KeySlotError, Opened, WrongPassphrase
 from app.storage.models import Worker
 from app.storage.slotfile import KeySlotFile
@@ -72,6 +74,8 @@ def normalise_username(username: str) -> str:
 
 @dataclass
 class Store:
+    """The unlocked store. ``session()`` is the one way into it (see ``gate``)."""
+
     data_dir: Path
     engine: Engine
     key: bytes = field(repr=False)  # the database key (``keys.db_key``)
@@ -84,24 +88,53 @@ class Store:
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.gate = StoreGate()
+        self._listeners: list[Callable[[Changes], None]] = []
+        changes.track(self._sessions, self._publish)
         self.rekey_finished_at_open = False  # unlock audits a re-key it had to finish
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on error."""
-        with self._sessions.begin() as session:
-            yield session
+        """One unit of work: commits on success, rolls back on error.
+
+        Units of work never overlap: the gate admits one at a time, and each starts with
+        ``BEGIN IMMEDIATE`` (engine.py), so a read-then-write can never meet "database is
+        locked". A session opened inside another on the same thread joins it.
+        """
+        with self.gate.enter() as joined:
+            if joined is not None:
+                yield joined
+                return
+            with self._sessions.begin() as session, self.gate.holding(session):
+                yield session
+
+    # --- the change hook ---------------------------------------------------------------------
+
+    def on_change(self, listener: Callable[[Changes], None]) -> None:
+        """``listener(changes)`` after every commit, on the committing thread."""
+        self._listeners.append(listener)
+
+    def _publish(self, found: Changes) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(found)
+            except Exception:  # noqa: BLE001 - a view's bug must not undo a committed save
+                log.exception("change listener failed")
 
     def close(self) -> None:
-        """Close the store; closing twice is harmless (the window and its owner may both)."""
-        if self._lock.is_locked:
-            self.engine.dispose()
-            self._lock.release()
+        """Close the store once the unit of work in progress (a sync's, say) has finished;
+        later units are refused. Closing twice is harmless (window and owner may both)."""
+        with self.gate.closing():
+            if self._lock.is_locked:
+                self.engine.dispose()
+                self._lock.release()
 
     def use_engine(self, engine: Engine, keys: Keys) -> None:
-        """After a re-key: the new engine and keys replace the old (the old is disposed)."""
+        """After a re-key (holding the gate): the new engine and keys replace the old (already
+        disposed); the gate and the change listeners stay."""
         self.engine, self.keys, self.key = engine, keys, keys.db_key
-        self.__post_init__()
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        changes.track(self._sessions, self._publish)
 
     # --- workers -----------------------------------------------------------------------------
 
@@ -236,6 +269,7 @@ __all__ = [
     "KeySlotError",
     "NotAllowed",
     "Store",
+    "StoreClosed",
     "StoreDamaged",
     "StoreError",
     "StoreInUse",

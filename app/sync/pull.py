@@ -94,7 +94,14 @@ def replace_conflicts(s: Session, conflicts: list[dict[str, Any]]) -> int:
     """4.5: the pull carries the complete open set; a local 'seen' mark survives until the
     push that closes the conflict has been acknowledged."""
     wanted = {str(c["id"]): c for c in conflicts}
-    s.execute(delete(SyncConflict).where(SyncConflict.id.not_in(list(wanted))))
+    s.execute(
+        delete(SyncConflict).where(
+            SyncConflict.id.not_in(list(wanted)),
+            # conflicts found on this workstation (episodes.LOCAL_CONFLICT) are not the
+            # central store's to replace
+            SyncConflict.id.not_like("local-%"),
+        )
+    )
     for key, c in wanted.items():
         row = s.get(SyncConflict, key) or SyncConflict(id=key)
         row.record_type, row.record_id, row.field = c["record_type"], c["record_id"], c["field"]

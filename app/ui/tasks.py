@@ -1,7 +1,8 @@
-"""Run slow work off the UI thread (Anki's CollectionOp pattern).
+"""Run slow work that is not store work off the UI thread: key derivation before a store is
+open, HTTP calls, rendering. Store work goes through ``app.ui.ops.StoreOp`` instead.
 
 ``run(parent, fn, on_done, on_error)``: ``fn`` runs on the thread pool and never touches
-widgets; its result or exception comes back to the UI thread through queued signals. A
+widgets; its result or exception comes back to the UI thread through a queued signal. A
 ``UserFacingError`` is shown by ``on_error`` (default: a message box with its text); anything else
 is logged with its traceback and shown as an apology, never as a traceback.
 """
@@ -12,22 +13,38 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.errors import UserFacingError
 
 log = logging.getLogger(__name__)
-_live: set[_Relay] = set()  # keeps relays alive until their signal has been delivered
+_live: set[Relay] = set()  # keeps relays alive until their signal has been delivered
 
 
-class _Relay(QObject):
+class Relay(QObject):
+    """Created on the UI thread, so its slots run there whichever thread emits (queued)."""
+
     done = Signal(object)
     failed = Signal(object)
 
+    def __init__(self, on_done: Callable[[Any], None], on_failed: Callable[[Any], None]):
+        super().__init__()
+        self._on_done, self._on_failed = on_done, on_failed
+        self.done.connect(self._deliver_done)
+        self.failed.connect(self._deliver_failed)
+
+    @Slot(object)
+    def _deliver_done(self, value: Any) -> None:
+        self._on_done(value)
+
+    @Slot(object)
+    def _deliver_failed(self, value: Any) -> None:
+        self._on_failed(value)
+
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay):
+    def __init__(self, fn: Callable[[], Any], relay: Relay):
         super().__init__()
         self.fn, self.relay = fn, relay
 
@@ -62,16 +79,20 @@ def run(
     fn: Callable[[], Any],
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
-) -> _Relay:
-    relay = _Relay()
-    _live.add(relay)
-
-    def finished(handler, value):  # noqa: ANN001
+) -> Relay:
+    def finished(handler: Callable[[Any], None] | None, value: Any) -> None:
         _live.discard(relay)
         if handler:
             handler(value)
 
-    relay.done.connect(lambda r: finished(on_done, r))
-    relay.failed.connect(lambda e: finished(on_error or (lambda exc: show_error(parent, exc)), e))
+    relay = Relay(
+        lambda r: finished(on_done, r),
+        lambda e: finished(on_error or (lambda exc: show_error(parent, exc)), e),
+    )
+    _live.add(relay)
     QThreadPool.globalInstance().start(_Job(fn, relay))
     return relay
+
+
+def in_flight() -> int:
+    return len(_live)
