@@ -213,7 +213,11 @@ def write_file(path: Path, doc: dict) -> None:
     atomic_write(path, json.dumps(doc, indent=1).encode("utf-8"))
 
 
-# The slot file itself (load, save, roster, operations) is in slotfile.py.
-from app.storage.slotfile import KeySlotFile  # noqa: E402
+def __getattr__(name: str):  # noqa: ANN202 - PEP 562
+    # The slot file itself (load, save, roster, operations) is in slotfile.py, which imports
+    # this module; ``keyslots.KeySlotFile`` still works.
+    if name == "KeySlotFile":
+        from app.storage.slotfile import KeySlotFile
 
-__all__ += ["KeySlotFile"]
+        return KeySlotFile
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -22,10 +22,16 @@ from pathlib import Path
 
 from app.storage import audit, damage, wal
 from app.storage.engine import WrongKeyError, make_engine
-from app.storage.folder import DB_FILES, DB_NAME, SLOTS_NAME, THROTTLE_NAME, load_slots
+from app.storage.folder import (
+    DB_FILES,
+    DB_NAME,
+    SLOTS_NAME,
+    THROTTLE_NAME,
+    load_slots,
+    make_durable,
+)
 from app.storage.fsutil import fsync_dir, remove_durably
 from app.storage.keyslots import TEAM_LEADER
-from app.storage.setup import make_durable
 from app.storage.store import (
     NotAllowed,
     Store,

@@ -12,8 +12,6 @@ import logging
 import os
 from pathlib import Path
 
-from sqlalchemy import Engine
-
 from app.storage import audit, damage, migrate
 from app.storage.engine import make_engine
 from app.storage.folder import (
@@ -21,6 +19,7 @@ from app.storage.folder import (
     SETUP_MARKER,
     SLOTS_NAME,
     clear_interrupted_setup,
+    make_durable,
     setup_state,
     slots_missing,
 )
@@ -100,17 +99,3 @@ def _create(
     store.worker = audit.Actor(worker.id, username)
     log.info("store created")
     return store, recovery_key
-
-
-def make_durable(engine: Engine) -> None:
-    """Every committed transaction written into the database file and synced.
-
-    With synchronous=NORMAL a WAL commit is not yet fsynced; a TRUNCATE checkpoint copies the
-    committed pages into the database file, syncs it and empties the journal."""
-    raw = engine.raw_connection()  # outside any transaction (engine.py begins IMMEDIATE)
-    try:
-        busy, _, _ = raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    finally:
-        raw.close()
-    if busy:  # another connection is reading: nothing may be assumed durable
-        raise RuntimeError("the checkpoint could not complete")

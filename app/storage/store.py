@@ -256,14 +256,26 @@ def active_worker(session: Session, username: str) -> Worker:
     return worker
 
 
-# Opening and set-up live in their own modules; they are part of this module's interface.
-from app.storage.setup import initialise, is_initialised, setup_state  # noqa: E402
-from app.storage.unlock import (  # noqa: E402
-    open_engine,
-    open_store,
-    open_with_recovery_key,
-    unwrap_throttled,
-)
+# Opening and set-up live in their own modules; they are part of this module's interface,
+# loaded on first use (each of those modules imports this one).
+_ELSEWHERE = {
+    "initialise": "setup",
+    "is_initialised": "setup",
+    "setup_state": "setup",
+    "open_engine": "unlock",
+    "open_store": "unlock",
+    "open_with_recovery_key": "unlock",
+    "unwrap_throttled": "unlock",
+}
+
+
+def __getattr__(name: str):  # noqa: ANN202 - PEP 562
+    if name in _ELSEWHERE:
+        import importlib
+
+        return getattr(importlib.import_module(f"app.storage.{_ELSEWHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "KeySlotError",
@@ -274,11 +286,5 @@ __all__ = [
     "StoreError",
     "StoreInUse",
     "WrongPassphrase",
-    "initialise",
-    "is_initialised",
-    "open_engine",
-    "open_store",
-    "open_with_recovery_key",
-    "setup_state",
-    "unwrap_throttled",
+    *_ELSEWHERE,
 ]
