@@ -104,24 +104,32 @@ def cmd_reset_passphrase(settings: Settings, args) -> int:  # noqa: ANN001
 
 
 def cmd_verify_audit(settings: Settings, args) -> int:  # noqa: ANN001
-    from app.storage import audit, damage
+    """The chain, the central store's last receipt of it (anchor), and every page."""
+    from app.storage import anchor, audit, damage
 
     opened = _open_as(settings, args.as_worker)
     try:
         with opened.session() as s:
-            result = audit.verify(s)
-        with opened.engine.connect() as conn:
-            pages = damage.pages_problem(conn)
+            chain = audit.verify(s)
+            anchored = anchor.verify(opened, s)
+            pages = damage.pages_problem(s.connection())
     finally:
         opened.close()
     if pages:
         print(str(damage.database_damaged(settings.database_path, pages)), file=sys.stderr)
         return 4
-    if result.ok:
-        print(f"The audit log is intact: {result.events} events, chain verified.")
-        return 0
-    print(f"THE AUDIT LOG HAS BEEN TAMPERED WITH: {result.problem}.", file=sys.stderr)
-    return 3
+    if not chain.ok:
+        print(f"THE AUDIT LOG HAS BEEN TAMPERED WITH: {chain.problem}.", file=sys.stderr)
+        return 3
+    if not anchored.ok:
+        print(
+            f"THE AUDIT LOG HAS BEEN TAMPERED WITH, OR SAVED WORK WAS LOST: {anchored.message} "
+            "Tell your team leader; the central store keeps the events it received.",
+            file=sys.stderr,
+        )
+        return 3
+    print(f"The audit log is intact: {chain.events} events, chain verified. {anchored.message}")
+    return 0
 
 
 def cmd_new_recovery_key(settings: Settings, args) -> int:  # noqa: ANN001

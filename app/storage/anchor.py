@@ -137,10 +137,11 @@ class AnchorCheck:
             f"({self.anchored_length} events); {since} events since are not yet anchored.",
             "not_anchored": "No receipt from the central store yet: the log is anchored at the "
             "next sync.",
-            "cut": f"{self.anchored_length - self.local_length} of the {self.anchored_length} "
-            f"events the central store acknowledged on {self.issued_at} are missing here.",
+            "cut": f"At least {self.anchored_length - self.local_length} of the "
+            f"{self.anchored_length} events the central store acknowledged on {self.issued_at} "
+            "are missing here.",
             "changed": f"Events the central store acknowledged on {self.issued_at} (the first "
-            f"{self.anchored_length}) were changed since.",
+            f"{self.anchored_length}) were changed or removed since.",
             "forged": "The stored receipt from the central store is not genuine.",
         }[self.status]
 
