@@ -41,6 +41,7 @@ from app.storage.store import (
     open_engine,
     unwrap_throttled,
 )
+from app.storage.unlock import key_opens
 
 log = logging.getLogger(__name__)
 
@@ -93,15 +94,17 @@ def recover(data_dir: Path, username: str, passphrase: str, start_again: bool = 
     opened, _ = unwrap_throttled(data_dir, slots, username, passphrase)
     if slots.role_of(opened)[0] != TEAM_LEADER:  # before anything is touched
         raise NotAllowed("Only a team leader can recover a damaged store.")
-    keys = opened.keys[0]
     lock = acquire_lock(data_dir)
     try:
         folder = _aside_folder(data_dir)
         _copy_aside(data_dir, folder)  # before SQLite reads (and checkpoints) anything
         journal = wal.check(data_dir / DB_NAME).problem
-        if not (data_dir / DB_NAME).exists():
+        # After a re-key a kill interrupted, the database may still hold the older key.
+        db_path, keys = data_dir / DB_NAME, opened.keys[0]
+        if not db_path.exists():  # checked first: opening would create an empty one
             problem = "the database file cjit.db is missing"
         else:
+            keys = next((k for k in opened.keys if key_opens(db_path, k.db_key)), keys)
             problem = database_problem(data_dir, keys.db_key)
         if problem is None:
             return _go_on(data_dir, keys, slots, lock, opened, journal, folder)

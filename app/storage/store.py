@@ -270,10 +270,15 @@ _ELSEWHERE = {
 
 
 def __getattr__(name: str):  # noqa: ANN202 - PEP 562
-    if name in _ELSEWHERE:
-        import importlib
+    # Plain import statements, so that PyInstaller's analysis finds both modules.
+    if _ELSEWHERE.get(name) == "setup":
+        from app.storage import setup
 
-        return getattr(importlib.import_module(f"app.storage.{_ELSEWHERE[name]}"), name)
+        return getattr(setup, name)
+    if _ELSEWHERE.get(name) == "unlock":
+        from app.storage import unlock
+
+        return getattr(unlock, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

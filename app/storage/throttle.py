@@ -1,8 +1,10 @@
-"""Increasing delay after wrong passphrases.
+"""Increasing delay after wrong passphrases (and wrong recovery keys, as ``__recovery__``).
 
-The state file holds usernames and counts only. Deleting it resets the delay, which is
-acceptable: the delay is for people at the keyboard; an attacker with a copy of the files is held
-back by Argon2id, not by this.
+A speed bump for people at the keyboard, said plainly (docs/security.md): the state file holds
+usernames and counts only, and whoever can delete it resets the wait; whoever can copy
+keyslots.json can guess offline with no wait at all. What protects a passphrase is Argon2id's
+cost per guess and the strength rule (passphrase.py). The wrong tries before a sign-in are
+written to the audit log at that sign-in.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ def unwrap_throttled(
     return opened, throttle.succeeded(username)
 
 
-def _key_opens(db_path: Path, key: bytes) -> bool:
+def key_opens(db_path: Path, key: bytes) -> bool:
     try:
         probe = make_engine(db_path, key)
         with probe.connect():
@@ -63,7 +63,7 @@ def open_engine(
     db_key = keys if isinstance(keys, bytes) else keys.db_key
     db_path = data_dir / DB_NAME
     check_files(data_dir, check_journal)
-    if not _key_opens(db_path, db_key):
+    if not key_opens(db_path, db_key):
         raise damage.classify_unreadable(db_path, slots.db_salt)
     engine = make_engine(db_path, db_key)
     try:
@@ -85,9 +85,9 @@ def _open_current(data_dir: Path, slots: KeySlotFile, opened: Opened) -> tuple[E
     if slots.rekey_unfinished:
         from app.storage import rekey
 
-        older = [k for k in opened.keys[1:] if _key_opens(data_dir / DB_NAME, k.db_key)]
-        if older and not _key_opens(data_dir / DB_NAME, newest.db_key):
-            check_files(data_dir)
+        check_files(data_dir)  # before SQLite reads anything (a missing file, a damaged journal)
+        older = [k for k in opened.keys[1:] if key_opens(data_dir / DB_NAME, k.db_key)]
+        if older and not key_opens(data_dir / DB_NAME, newest.db_key):
             rekey.reencrypt(data_dir, older[0], newest)
         slots.finish_rekey()
         slots.save()

@@ -270,3 +270,15 @@ def test_a_damaged_recovery_slot_is_not_a_wrong_recovery_key(data_dir, recovery_
     path.write_text(json.dumps(doc))
     with pytest.raises(SlotDamaged, match="recovery key's slot .* is damaged"):
         store.open_with_recovery_key(data_dir, recovery_key)
+
+
+def test_the_sign_in_window_opens_on_a_damaged_slot_file_and_signing_in_says_why(data_dir):
+    from app.config import Settings
+    from app.services import workspace
+
+    path = data_dir / "keyslots.json"
+    path.write_bytes(path.read_bytes()[:100])
+    settings = Settings(data_dir=data_dir)
+    assert workspace.known_workers(settings) == []
+    with pytest.raises(store.StoreDamaged, match="keyslots.json is damaged"):
+        workspace.unlock(settings, "ann", WORKER_PASS)
