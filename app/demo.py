@@ -212,7 +212,6 @@ def _episode(
             )
             or None,
             "court_file_indicator": positive,
-            "ra_at": _initial_appointment(tested, resident) if positive else None,
         },
     )
     if stage < 3:
@@ -234,13 +233,21 @@ def _episode(
 
 
 def _initial_appointment(tested: datetime, resident: bool) -> datetime:
-    from app.forms.rules import initial_assessment_window
+    """A slot at the assessing CJIT's office (09:00-17:00 on a working day) in the window."""
+    from app.forms.rules import initial_assessment_window, is_working_day
 
-    earliest, _latest = initial_assessment_window(tested, resident_in_area=resident, disputed=False)
-    appointment = datetime.combine(earliest, time(14, 0), tzinfo=LONDON)
-    if appointment < tested + timedelta(hours=2):  # same day: a slot later in the duty day
-        appointment = (tested + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
-    return appointment
+    earliest, latest = initial_assessment_window(tested, resident_in_area=resident, disputed=False)
+    day = earliest
+    while day <= latest:
+        if is_working_day(day):
+            slot = datetime.combine(day, time(14, 0), tzinfo=LONDON)
+            later = (tested + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+            slot = max(slot, later)
+            local = slot.astimezone(LONDON)
+            if local.time() < time(17, 0) and local.date() == day:
+                return slot
+        day += timedelta(days=1)
+    return datetime.combine(latest, time(14, 0), tzinfo=LONDON)
 
 
 def _ra1(

@@ -2,13 +2,18 @@
 
 Counting rules (docs/sync-protocol.md, "Reports"):
 - successful test: a ``dt1`` whose ``test_outcome`` is ``completed``; month of ``tested_at``;
-- positive test: a successful test with any result ``positive`` (a disputed result still
-  counts: the requirement stands, Drugs Act 2005 s.16);
+- positive test: `app.forms.facts.is_positive_test`, the definition the workstation uses (a
+  successful test with any result ``positive``; a disputed result still counts: the
+  requirement stands, Drugs Act 2005 s.16);
 - inspector's-authority test: a successful test with ``authority`` ``inspector``;
 - required assessment made: an ``ra1`` with ``requirement_made`` true; month of ``given_at``;
-- attended / failed to attend: an ``ra3`` with ``outcome`` ``attended_and_remained`` /
-  ``failed_to_attend`` or ``failed_to_remain``; month of ``recorded_at``.
-Months are UK local months (Europe/London). Deleted (tombstoned) forms never count.
+- attended / failed to attend: each assessment's RA3 (``ra3`` for the initial assessment,
+  ``ra3_follow_up`` for the follow-up: 004 §4.1.2, a failure at either is reported) with
+  ``outcome`` ``attended_and_remained`` / ``failed_to_attend`` or ``failed_to_remain``; month
+  of ``recorded_at``.
+Months are UK local months (Europe/London). Deleted (tombstoned) forms never count. A date
+that cannot be read or placed in a UK month (not text, not ISO 8601, year 1 or 9999 with an
+offset) counts in no month: the report never fails on a stored value (issue 11.5).
 """
 
 from __future__ import annotations
@@ -21,12 +26,11 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from app.forms.facts import ATTENDANCE_FORMS, attendance_outcome, is_failure, is_positive_test
 from central.db import read_session
 from central.models import Record
-from central.record_types import FORM_DT1, FORM_RA1, FORM_RA3
+from central.record_types import FORM_DT1, FORM_RA1
 from central.timefmt import month_range, uk_month
-
-FAILED_OUTCOMES = frozenset({"failed_to_attend", "failed_to_remain"})
 
 
 @dataclass
@@ -55,38 +59,44 @@ def _forms(engine: Engine, suite: str | None) -> list[tuple[str, dict[str, Any]]
     query = select(Record.form_key, Record.fields).where(
         Record.type == "form",
         Record.deleted.is_(False),
-        Record.form_key.in_((FORM_DT1, FORM_RA1, FORM_RA3)),
+        Record.form_key.in_((FORM_DT1, FORM_RA1, *ATTENDANCE_FORMS)),
     )
     if suite is not None:
         query = query.where(Record.suite == suite)
     with read_session(engine) as session:
         found = session.execute(query).all()
-    return [
-        (key, f.get("answers") if isinstance(f.get("answers"), dict) else {}) for key, f in found
-    ]
+    out = []
+    for key, f in found:
+        answers = f.get("answers") if isinstance(f, dict) else None
+        out.append((key, answers if isinstance(answers, dict) else {}))
+    return out
+
+
+def _month(value: Any) -> str:
+    try:
+        return uk_month(value) or ""
+    except (OverflowError, ValueError):
+        return ""
 
 
 def _count(rows: dict[str, MonthRow], form_key: str, answers: dict[str, Any]) -> None:
     if form_key == FORM_DT1 and answers.get("test_outcome") == "completed":
-        row = rows.get(uk_month(answers.get("tested_at")) or "")
+        row = rows.get(_month(answers.get("tested_at")))
         if row is None:
             return
         row.successful_tests += 1
-        results = answers.get("results")
-        if isinstance(results, dict) and "positive" in results.values():
-            row.positive_tests += 1
+        row.positive_tests += is_positive_test(answers)
         if answers.get("authority") == "inspector":
             row.inspector_authority_tests += 1
     elif form_key == FORM_RA1 and answers.get("requirement_made") is True:
-        row = rows.get(uk_month(answers.get("given_at")) or "")
+        row = rows.get(_month(answers.get("given_at")))
         if row is not None:
             row.required_assessments_made += 1
-    elif form_key == FORM_RA3:
-        row = rows.get(uk_month(answers.get("recorded_at")) or "")
-        outcome = answers.get("outcome")
-        if row is not None and outcome == "attended_and_remained":
+    elif form_key in ATTENDANCE_FORMS:
+        row = rows.get(_month(answers.get("recorded_at")))
+        if row is not None and attendance_outcome(answers) == "attended_and_remained":
             row.attended += 1
-        elif row is not None and outcome in FAILED_OUTCOMES:
+        elif row is not None and is_failure(answers):
             row.failed_to_attend += 1
 
 

@@ -3,17 +3,26 @@
 Used when the test is negative or no test was possible. Criteria in decreasing reliability:
 1 information volunteered; 2 inferred evidence; 3 indirect evidence, which needs to be
 supported by inferred evidence, so criterion 3 alone does not identify. There is no legal
-sanction for missing the appointment this leads to (004 §4.8): the notice carries no warning.
+sanction for missing the appointment this leads to (004 §4.8): the letter given to the person
+says so and carries no warning.
+
+The appointment is checked like every other (booking.py): 004 §4.1.1 and §4.9.2 (IPAE2) give
+this route its window, "within 24 hours or 1 working day" with the local CJIT, or within 48
+hours (or the next working day) with the CJIT of residence for someone living elsewhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
+from app.forms.booking import Booking, booking_problems
 from app.forms.context import FormContext
 from app.forms.definition import FormDefinition
+from app.forms.facts import identity_problems, is_positive_test
 from app.forms.fields import Answers, Decision, Field, Problem, Section, answered, error, warning
-from app.forms.validation import any_positive, not_before
+from app.forms.notices import cjit_problems, expected_cjit, out_of_window_reason
 
 CRITERIA: dict[int, tuple[tuple[str, str], ...]] = {
     1: (("volunteered", "Information volunteered by the individual"),),
@@ -76,29 +85,65 @@ def decide(answers: Answers, _ctx: FormContext) -> Decision:
 
 def check_annex_e(answers: Answers, ctx: FormContext) -> list[Problem]:
     problems: list[Problem] = []
-    if any_positive(ctx.form("dt1").get("results")):
+    if is_positive_test(ctx.form("dt1")):
         problems.append(
             warning(
                 "volunteered",
                 "The DT1 shows a positive test: the required assessment (RA1) applies, not Annex E.",
+                "annex_e.positive_test",
             )
         )
-    identified = decide(answers, ctx).outcome == "identified"
-    if answered(answers, "appointment_at"):
-        if not identified:
-            problems.append(
-                warning(
-                    "appointment_at",
-                    "An appointment is set but the checklist does not identify the person.",
-                )
+    if not answered(answers, "appointment_at"):
+        return problems
+    if decide(answers, ctx).outcome != "identified":
+        problems.append(
+            warning(
+                "appointment_at",
+                "An appointment is set but the checklist does not identify the person.",
+                "annex_e.not_identified",
             )
-        if not answered(answers, "place"):
-            problems.append(error("place", "Give the place of the appointment."))
-        arrived = ctx.form("custody_episode").get("arrived_at")
-        problems += not_before(
-            answers, "appointment_at", "The appointment", arrived, "arrival in custody"
+        )
+    for key, what in (("place", "the place"), ("assessing_cjit", "the CJIT")):
+        if not answered(answers, key):
+            problems.append(error(key, f"Give {what} of the appointment.", "required"))
+    problems += cjit_problems(answers, ctx, expected=expected_cjit(ctx))
+    booking = Booking(
+        "annex_e", "appointment_at", "place", answers.get("assessing_cjit"), identified_at(ctx)
+    )
+    return problems + booking_problems(answers, ctx, booking)
+
+
+def identified_at(ctx: FormContext) -> datetime | None:
+    """When the person was identified: at the test (or attempt), else on arrival."""
+    for moment in (ctx.form("dt1").get("tested_at"), ctx.form("custody_episode").get("arrived_at")):
+        if isinstance(moment, datetime):
+            return moment
+    return None
+
+
+def check_letter(answers: Answers, ctx: FormContext) -> list[Problem]:
+    """The appointment letter names the person and gives an appointment to someone the
+    checklist identifies."""
+    problems = identity_problems(ctx.form("custody_episode"), "appointment letter")
+    if decide(answers, ctx).outcome != "identified":
+        problems.append(
+            error(
+                "volunteered",
+                "The checklist does not identify the person (004 Annex E): there is no "
+                "appointment letter to give.",
+                "annex_e.not_identified",
+            )
+        )
+    if not answered(answers, "appointment_at"):
+        problems.append(
+            error("appointment_at", "Set the appointment before printing the letter.", "required")
         )
     return problems
+
+
+def defaults(ctx: FormContext) -> dict[str, Any]:
+    cjit = expected_cjit(ctx)
+    return {"assessing_cjit": cjit, "place": ctx.reference.spoc_address(cjit)}
 
 
 def _item_fields(n: int) -> tuple[Field, ...]:
@@ -120,17 +165,36 @@ FORM = FormDefinition(
             "outcome",
             "Notes and appointment",
             (
-                Field("notes", "multiline", "Notes", help="What was seen or said, and by whom."),
+                Field(
+                    "notes",
+                    "multiline",
+                    "Notes",
+                    help="What was seen or said, and by whom.",
+                    printed=False,
+                ),
                 Field(
                     "appointment_at",
                     "datetime",
                     "Appointment with CJIT (date and time)",
+                    print_label="Date and time",
                     help="Voluntary: there is no legal sanction for not attending.",
                 ),
-                Field("place", "multiline", "Place of the appointment"),
+                Field(
+                    "assessing_cjit",
+                    "choice",
+                    "CJIT",
+                    choices_source="spoc_directory",
+                    help="The local CJIT, or the CJIT of residence for someone living elsewhere "
+                    "(004 §4.1.1).",
+                ),
+                Field("place", "multiline", "Place of the appointment", max_length=300),
+                out_of_window_reason(),
             ),
         ),
     ),
+    printable=True,
     checks=(check_annex_e,),
+    issue_checks=(check_letter,),
     decider=decide,
+    defaults_for=defaults,
 )

@@ -14,9 +14,24 @@ from app.forms.working_days import DEFAULT_CALENDAR, WorkingDayCalendar
 
 
 @dataclass(frozen=True)
+class IssuedNotice:
+    """A notice (or a printed record) already issued in this episode, as frozen: its kind,
+    number, when, and its typed answers; `content` holds anything else frozen with it (e.g.
+    the appointment a DT1 print stated)."""
+
+    kind: str
+    reference: str
+    issued_at: datetime
+    answers: Mapping[str, Any]
+    content: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class FormContext:
     """`today` and `now` (aware) pinned by the caller; `episode` holds the answers of the
-    episode's other forms keyed by form key (e.g. ctx.episode["dt1"]["tested_at"])."""
+    episode's other forms keyed by form key (e.g. ctx.episode["dt1"]["tested_at"]): the
+    latest record of each, a draft before the issued one; `notices` are the episode's issued
+    notices in the order they were issued (what the person was told in writing)."""
 
     today: date
     now: datetime
@@ -24,6 +39,7 @@ class FormContext:
     reference: ReferenceData
     episode: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     calendar: WorkingDayCalendar = DEFAULT_CALENDAR
+    notices: tuple[IssuedNotice, ...] = ()
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:
@@ -37,6 +53,7 @@ class FormContext:
         reference: ReferenceData | None = None,
         policy: LocalPolicy | None = None,
         episode: Mapping[str, Mapping[str, Any]] | None = None,
+        notices: tuple[IssuedNotice, ...] = (),
     ) -> FormContext:
         """A context for the instant `now` (naive = UK local), with the bundled reference data
         and the policy it carries unless others are given. The caller reads the clock."""
@@ -47,6 +64,7 @@ class FormContext:
             policy=policy or reference.policy(),
             reference=reference,
             episode=episode or {},
+            notices=tuple(sorted(notices, key=lambda n: n.issued_at)),
         )
 
     def form(self, form_key: str) -> Mapping[str, Any]:
@@ -57,3 +75,7 @@ class FormContext:
         from dataclasses import replace
 
         return replace(self, episode=episode)
+
+    def issued(self, *kinds: str) -> list[IssuedNotice]:
+        """The issued notices of these kinds, oldest first."""
+        return [n for n in self.notices if n.kind in kinds]

@@ -23,6 +23,7 @@ def check_offences(answers: Answers, ctx: FormContext) -> list[Problem]:
             error(
                 "arrest_offences",
                 "Choose the arrest offence(s), or describe an offence that is not on the trigger list.",
+                "episode.no_offence",
             )
         ]
     arrived = answers.get("arrived_at")
@@ -36,6 +37,7 @@ def check_offences(answers: Answers, ctx: FormContext) -> list[Problem]:
                 error(
                     "arrest_offences",
                     f"{title} was repealed on {describe_date(repealed)}; choose the offence that replaced it.",
+                    "episode.repealed_offence",
                 )
             )
     return problems
@@ -52,24 +54,34 @@ def check_person(answers: Answers, ctx: FormContext) -> list[Problem]:
                 warning(
                     "date_of_birth",
                     f"The detainee is {age}: testing on arrest and the required assessment apply to adults aged 18 or over.",
+                    "age.under_18",
                 )
             )
         elif age > 110:
             problems.append(
-                error("date_of_birth", f"The date of birth gives an age of {age}: check it.")
+                error(
+                    "date_of_birth",
+                    f"The date of birth gives an age of {age}: check it.",
+                    "age.implausible",
+                )
             )
     pnc = answers.get("pnc_id")
     if pnc and (why := pnc_problem(pnc)):
-        problems.append(error("pnc_id", why))
+        problems.append(error("pnc_id", why, "episode.pnc_id"))
     if answered(answers, "postcode") and not postcode_ok(answers["postcode"]):
         problems.append(
-            error("postcode", "The postcode does not look like a UK postcode (e.g. NG1 7AT).")
+            error(
+                "postcode",
+                "The postcode does not look like a UK postcode (e.g. NG1 7AT).",
+                "episode.postcode",
+            )
         )
     if answered(answers, "phone") and not phone_ok(answers["phone"]):
         problems.append(
             warning(
                 "phone",
                 "The phone number does not look like a UK number (e.g. 07700 900123): check it.",
+                "episode.phone",
             )
         )
     return problems
@@ -84,6 +96,7 @@ def check_residence(answers: Answers, ctx: FormContext) -> list[Problem]:
             error(
                 "cjit_of_residence",
                 "The person lives outside the area: choose the CJIT of the area where they live, not the local CJIT.",
+                "episode.cjit_of_residence",
             )
         ]
     return []

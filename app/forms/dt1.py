@@ -1,8 +1,13 @@
 """DT1: the police record of the drug test, which goes to court with the file.
 
-It records the date and time of the required assessment (004 IE1 vi) and, as Nottingham
+It records the date and time of the required assessment (004 IE1 (vi)) and, as Nottingham
 recommends (000 §2.4), other substances used or admitted and an indicator on the front of the
 court file that a DT1 is included.
+
+Version 2 (issue 12, "one appointment, entered once"): the DT1 no longer has its own typed
+assessment time (`ra_at`, which could contradict the RA1). A printed DT1 states the current
+appointment of the RA1 (after any RA2), or why there is none (`appointments.dt1_statement`):
+so it is printed for court once the RA1 is issued, or for any outcome that needs no RA1.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from datetime import datetime
 
 from app.forms.context import FormContext
 from app.forms.definition import FormDefinition
+from app.forms.facts import identity_problems, is_positive_test, test_state
 from app.forms.fields import (
     Answers,
     Decision,
@@ -24,13 +30,7 @@ from app.forms.fields import (
 )
 from app.forms.target_testing import inspector_fields
 from app.forms.times import describe_datetime, to_local
-from app.forms.validation import (
-    any_positive,
-    arrest_is_trigger_offence,
-    detainee_age,
-    not_before,
-    not_in_future,
-)
+from app.forms.validation import arrest_is_trigger_offence, detainee_age, not_before, not_in_future
 
 OUTCOMES = (
     ("completed", "Test completed"),
@@ -48,13 +48,20 @@ def _completed(answers: Answers) -> bool:
 
 
 def _positive(answers: Answers) -> bool:
-    return _completed(answers) and any_positive(answers.get("results"))
+    return is_positive_test(answers)
 
 
-def decide(answers: Answers, _ctx: FormContext) -> Decision:
+def _tested(ctx: FormContext) -> list[str]:
+    return [str(s["id"]) for s in ctx.reference.tested_substances]
+
+
+def decide(answers: Answers, ctx: FormContext) -> Decision:
     outcome = answers.get("test_outcome")
     if outcome is None:
         return Decision("incomplete", ["Record whether the test was completed."])
+    if test_state(answers, _tested(ctx)) == "incomplete":
+        # No "Negative" before every tested substance has its result.
+        return Decision("incomplete", ["Record the result for each tested substance."])
     if outcome == "refused":
         return Decision(
             "refused",
@@ -65,9 +72,12 @@ def decide(answers: Answers, _ctx: FormContext) -> Decision:
     results = answers.get("results") or {}
     positives = sorted(k for k, v in results.items() if v == "positive")
     if positives:
-        reasons = [
-            f"Positive for {', '.join(positives)}: the required assessment applies (RA1, 004 IE1)."
-        ]
+        age = detainee_age(ctx)
+        if age is not None and age < 18:
+            applies = f"the detainee is {age}, so the required assessment does not apply (18+)"
+        else:
+            applies = "the required assessment applies (RA1, 004 IE1)"
+        reasons = [f"Positive for {', '.join(positives)}: {applies}."]
         if answers.get("disputed"):
             reasons.append(
                 "The result is disputed: the requirement still stands; the appointment is set later."
@@ -91,6 +101,7 @@ def check_test(answers: Answers, ctx: FormContext) -> list[Problem]:
                 error(
                     "results",
                     f"Record a result for each tested substance (missing: {', '.join(missing)}).",
+                    "dt1.results_missing",
                 )
             )
     age = detainee_age(ctx)
@@ -99,6 +110,7 @@ def check_test(answers: Answers, ctx: FormContext) -> list[Problem]:
             warning(
                 "test_outcome",
                 f"The detainee is {age}: testing on arrest applies from 18 (14 after charge where notified).",
+                "age.under_18",
             )
         )
     return problems
@@ -110,7 +122,9 @@ def check_authority(answers: Answers, ctx: FormContext) -> list[Problem]:
         return [
             error(
                 "authority",
-                "None of the arrest offences is a trigger offence: the test needs an inspector's authority.",
+                "None of the arrest offences is a trigger offence: the test needs an inspector's "
+                'authority. Choose "Inspector\'s authority" and record it.',
+                "dt1.not_a_trigger_offence",
             )
         ]
     if authority != "inspector":
@@ -126,30 +140,35 @@ def check_authority(answers: Answers, ctx: FormContext) -> list[Problem]:
             error(
                 "inspector_authorised_at",
                 f"The authority ({describe_datetime(authorised)}) must come before the test ({describe_datetime(tested)}).",
+                "dt1.authority_after_test",
             )
         )
     return problems
 
 
-def check_assessment(answers: Answers, ctx: FormContext) -> list[Problem]:
-    problems = not_before(
-        answers, "ra_at", "The required assessment", answers.get("tested_at"), "the test"
-    )
-    ra1 = ctx.form("ra1")
-    appointment = ra1.get("appointment_at") if ra1.get("requirement_made") else None
-    ra_at = answers.get("ra_at")
-    if (
-        isinstance(appointment, datetime)
-        and isinstance(ra_at, datetime)
-        and to_local(appointment) != to_local(ra_at)
-    ):
+def check_printable(answers: Answers, ctx: FormContext) -> list[Problem]:
+    """A DT1 printed for court names the person and states the required assessment it led
+    to: so after a positive test of an adult, the RA1 (made, or not made on an inspector's
+    authority) is issued first (004 IE1 (i), (vi))."""
+    from app.forms.appointments import dt1_statement
+
+    problems = identity_problems(ctx.form("custody_episode"), "DT1")
+    if dt1_statement(ctx.with_episode({**ctx.episode, "dt1": answers}))["status"] == "not_arranged":
         problems.append(
-            warning(
-                "ra_at",
-                f"The RA1 gives the appointment as {describe_datetime(appointment)}: the DT1 should record the same.",
+            error(
+                "test_outcome",
+                "The DT1 records the time and place of the required assessment (004 IE1 (vi)): "
+                "issue the RA1 first (or the RA1 recording the inspector's authority not to "
+                "make the requirement).",
+                "dt1.ra1_not_issued",
             )
         )
     return problems
+
+
+def _drop_assessment_time(raw: dict) -> dict:
+    """v1 -> v2: the assessment time is the RA1's (after any RA2), not typed on the DT1."""
+    return {k: v for k, v in raw.items() if k != "ra_at"}
 
 
 def _inspector_field(f: Field) -> Field:
@@ -164,7 +183,9 @@ FORM = FormDefinition(
     key="dt1",
     title="DT1 drug test record",
     short_title="DT1",
-    version=1,
+    version=2,
+    description="The police record of the test. Printed for the court file with a cover "
+    "sheet (000 §2.4), stating the required assessment the RA1 set.",
     # Printed for the court file with its cover sheet (000 §2.4), but stays a record: the
     # police can still correct it, and each print is its own frozen snapshot.
     printable=True,
@@ -207,20 +228,6 @@ FORM = FormDefinition(
             ),
         ),
         Section(
-            "assessment",
-            "Required assessment",
-            (
-                Field(
-                    "ra_at",
-                    "datetime",
-                    "Date and time of the required assessment",
-                    required=_positive,
-                    visible_when=_positive,
-                    help="004 IE1 (vi): record the date and time on the DT1.",
-                ),
-            ),
-        ),
-        Section(
             "court",
             "For the court",
             (
@@ -248,6 +255,8 @@ FORM = FormDefinition(
             ),
         ),
     ),
-    checks=(check_test, check_authority, check_assessment),
+    checks=(check_test, check_authority),
+    issue_checks=(check_printable,),
     decider=decide,
+    migrations={1: _drop_assessment_time},
 )

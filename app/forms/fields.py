@@ -42,8 +42,12 @@ class Field:
     `required` is a bool or a predicate over the form's answers ("required when"); a field
     that is not visible is never required. `choices_source` names a reference-data list
     (see `ReferenceData.choices`) when the choices are data rather than code. `prefill`
-    names where a pre-filled answer comes from (e.g. "history:positive_test_last_12_months")
-    so the UI can mark it as pre-filled. `printed` says whether a notice shows the field.
+    names where a pre-filled answer comes from (e.g. "history:positive_test_last_12_months",
+    "appointment:initial.at"): `app.forms.prefill` and the services resolve it and the UI
+    marks the answer as pre-filled. `printed` says which copies of a printed document show
+    the field: True (every copy), False (none: internal notes, or what the wording already
+    says) or a tuple of copy keys (e.g. ("custody_record", "cjit") for a reason the police
+    and the CJIT need but the person's copy does not).
     """
 
     key: str
@@ -56,7 +60,7 @@ class Field:
     choices_source: str | None = None
     placeholder: str = ""
     max_length: int | None = None
-    printed: bool = True
+    printed: bool | tuple[str, ...] = True
     print_label: str | None = None
     prefill: str | None = None
 
@@ -80,6 +84,12 @@ class Field:
     def printed_label(self) -> str:
         return self.print_label or self.label
 
+    def printed_on(self, copy: str | None = None) -> bool:
+        """Whether this field is printed on `copy` (None: a document with a single copy)."""
+        if isinstance(self.printed, tuple):
+            return copy is None or copy in self.printed
+        return bool(self.printed)
+
 
 @dataclass(frozen=True)
 class Section:
@@ -93,23 +103,30 @@ class Section:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a form's answers. An "error" blocks issuing; a "warning" does not."""
+    """One thing wrong with a form's answers. An "error" blocks issuing; a "warning" does not.
+
+    `code` says what kind of problem it is ("required", "window.outside", ...; listed in
+    docs/forms.md), so the UI and the services act on codes, never on the wording of
+    `message`. `field` is a key of this form, or "form_key.field_key" for an answer on
+    another form of the episode (e.g. "custody_episode.family_name").
+    """
 
     field: str
     severity: Severity
     message: str
+    code: str = ""
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
 
 
-def error(field_key: str, message: str) -> Problem:
-    return Problem(field_key, "error", message)
+def error(field_key: str, message: str, code: str = "") -> Problem:
+    return Problem(field_key, "error", message, code)
 
 
-def warning(field_key: str, message: str) -> Problem:
-    return Problem(field_key, "warning", message)
+def warning(field_key: str, message: str, code: str = "") -> Problem:
+    return Problem(field_key, "warning", message, code)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Pieces shared by the written notices (RA1, RA2, RA4): copies, who gave it, the place."""
+"""Pieces shared by the written notices (RA1, RA2, RA4, RA5): copies, who gave it, the CJIT."""
 
 from __future__ import annotations
 
@@ -6,8 +6,15 @@ from datetime import datetime
 
 from app.forms.context import FormContext
 from app.forms.fields import Answers, Field, Predicate, Problem, Section, error, warning
-from app.forms.times import describe_date, local_date, to_local
-from app.forms.working_days import is_working_day
+from app.forms.times import to_local
+
+# The first part of a notice's number ("RA1-261124-3F9A0C"); the Annex E letter is "AE".
+NUMBER_PREFIX = {"annex_e": "AE"}
+
+
+def number_prefix(kind: str) -> str:
+    return NUMBER_PREFIX.get(kind, kind.upper())
+
 
 COPIES = (
     ("detainee", "Detainee"),
@@ -22,9 +29,13 @@ def out_of_window_reason(visible_when: Predicate | None = None) -> Field:
     return Field(
         "out_of_window_reason",
         "multiline",
-        "Reason the appointment is outside the usual window",
+        "Reason the appointment is outside the usual window or place",
         visible_when=visible_when,
         max_length=500,
+        # For the police and the CJIT: the person's copy says where and when, not why.
+        printed=("custody_record", "cjit"),
+        help="Only when the appointment cannot be in its window or at the AOT; printed on the "
+        "custody record and CJIT copies only when it applies.",
     )
 
 
@@ -48,6 +59,7 @@ def given_fields(
             "given_by",
             "text",
             "Given by (name and number)",
+            print_label="Given by",
             required=required,
             visible_when=visible_when,
             max_length=80,
@@ -56,6 +68,7 @@ def given_fields(
             "given_at",
             "datetime",
             "Given at (date and time)",
+            print_label="Given at",
             required=required,
             visible_when=visible_when,
         ),
@@ -70,6 +83,7 @@ def missing_copies(answers: Answers, needed: tuple[str, ...], why: str) -> list[
             error(
                 "copies",
                 f"{why}: add the {' and '.join(missing).lower()} cop{'ies' if len(missing) > 1 else 'y'}.",
+                "copies.missing",
             )
         ]
     return []
@@ -82,41 +96,29 @@ def given_before_appointment(answers: Answers, appointment_key: str) -> list[Pro
         and isinstance(appointment, datetime)
         and to_local(appointment) <= to_local(given)
     ):
-        return [error(appointment_key, "The appointment must be after the notice is given.")]
+        return [
+            error(
+                appointment_key,
+                "The appointment must be after the notice is given.",
+                "appointment.before_notice",
+            )
+        ]
     return []
 
 
-def place_and_cjit(
-    answers: Answers, ctx: FormContext, appointment_key: str, *, expected: str | None
-) -> list[Problem]:
-    """Warnings when the assessing CJIT is not the one the residence rule expects (004 IE4a),
-    or the appointment falls on a day that CJIT is not open."""
-    problems: list[Problem] = []
+def cjit_problems(answers: Answers, ctx: FormContext, *, expected: str | None) -> list[Problem]:
+    """A warning when the assessing CJIT is not the one the residence rule expects (004 IE4a)."""
     cjit_id = answers.get("assessing_cjit")
     if expected and cjit_id and cjit_id != expected:
         name = (ctx.reference.spoc(expected) or {}).get("name", expected)
-        problems.append(
+        return [
             warning(
-                "assessing_cjit", f"The residence rule points to {name}: check the assessing CJIT."
+                "assessing_cjit",
+                f"The residence rule points to {name} (004 IE4a): check the assessing CJIT.",
+                "cjit.not_expected",
             )
-        )
-    appointment = answers.get(appointment_key)
-    cjit = ctx.reference.spoc(cjit_id) if cjit_id else None
-    if cjit and isinstance(appointment, datetime):
-        day = local_date(to_local(appointment))
-        weekday = day.strftime("%a").lower()
-        closed = weekday not in cjit.get("open_days", ()) or (
-            set(cjit.get("open_days", ())) <= {"mon", "tue", "wed", "thu", "fri"}
-            and not is_working_day(day, ctx.calendar)
-        )
-        if closed:
-            problems.append(
-                warning(
-                    appointment_key,
-                    f"{cjit['name']} is not usually open on {describe_date(day)} ({cjit.get('hours', '')}).",
-                )
-            )
-    return problems
+        ]
+    return []
 
 
 def expected_cjit(ctx: FormContext) -> str:

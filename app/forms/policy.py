@@ -30,6 +30,16 @@ class LocalPolicy:
     out_of_area_hours: int = 48
     # The SPOC directory id of the CJIT that works in this custody suite.
     local_cjit: str = "nottingham"
+    # 000 §2.3: an in-hours initial assessment may take place in the custody suite during
+    # detention, within duty hours. A place naming any of these words is the custody suite.
+    custody_suite_place: str = "Custody suite, the Bridewell, Nottingham"
+    custody_suite_words: tuple[str, ...] = ("bridewell", "custody suite")
+    # 000 §2.3: all out-of-hours initial assessments, disputes and follow-ups are at the AOT
+    # (the local CJIT's office). False lets them be booked anywhere the CJIT is open.
+    office_for_later_assessments: bool = True
+    # An appointment outside its window (or away from the AOT when policy wants the AOT) may
+    # still be issued once a reason is recorded. False makes the window absolute.
+    window_override_allowed: bool = True
 
     def __post_init__(self) -> None:
         if not self.duty_start < self.duty_end:
@@ -61,14 +71,20 @@ class LocalPolicy:
         for key, raw in data.items():
             if key not in known:
                 continue
-            values[key] = time.fromisoformat(raw) if key in ("duty_start", "duty_end") else raw
+            if key in ("duty_start", "duty_end"):
+                raw = time.fromisoformat(raw)
+            elif key == "custody_suite_words":
+                raw = tuple(str(w) for w in raw)
+            values[key] = raw
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            out[f.name] = value.strftime("%H:%M") if isinstance(value, time) else value
+            if isinstance(value, time):
+                value = value.strftime("%H:%M")
+            out[f.name] = list(value) if isinstance(value, tuple) else value
         return out
 
 

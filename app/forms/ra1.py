@@ -10,30 +10,52 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from app.forms.booking import Booking, booking_problems
 from app.forms.context import FormContext
 from app.forms.definition import FormDefinition
-from app.forms.fields import Answers, Field, Problem, Section, equals, error, warning
+from app.forms.facts import identity_problems, is_positive_test
+from app.forms.fields import Answers, Field, Problem, Section, equals, error
 from app.forms.notices import (
     COPIES,
+    cjit_problems,
     expected_cjit,
     given_before_appointment,
     given_fields,
     missing_copies,
     out_of_window_reason,
-    place_and_cjit,
 )
 from app.forms.target_testing import RANKS
-from app.forms.validation import (
-    any_positive,
-    detainee_age,
-    not_before,
-    not_in_future,
-    window_problems,
-)
-from app.forms.windows import initial_assessment_window, window_rule
+from app.forms.validation import detainee_age, not_before, not_in_future
 
 _made = equals("requirement_made", True)
 _not_made = equals("requirement_made", False)
+
+
+def check_grounds(answers: Answers, ctx: FormContext) -> list[Problem]:
+    """Made or not, an RA1 decision follows a positive test of an adult and names the person
+    (004 IE1; 000 §2.1, §2.3). No DT1 at all is no positive test."""
+    if answers.get("requirement_made") is None:
+        return []
+    problems = identity_problems(ctx.form("custody_episode"), "RA1")
+    if not is_positive_test(ctx.form("dt1")):
+        problems.append(
+            error(
+                "requirement_made",
+                "An RA1 follows a positive test (004 IE1), and no positive result is recorded: "
+                "complete the DT1 (outcome and results) first.",
+                "ra1.no_positive_test",
+            )
+        )
+    age = detainee_age(ctx)
+    if age is not None and age < 18 and answers.get("requirement_made") is True:
+        problems.append(
+            error(
+                "requirement_made",
+                f"The detainee is {age}: the required assessment applies from 18.",
+                "ra1.under_18",
+            )
+        )
+    return problems
 
 
 def check_made(answers: Answers, ctx: FormContext) -> list[Problem]:
@@ -41,26 +63,12 @@ def check_made(answers: Answers, ctx: FormContext) -> list[Problem]:
         return []
     problems: list[Problem] = []
     dt1 = ctx.form("dt1")
-    if dt1 and not any_positive(dt1.get("results")):
-        problems.append(
-            error(
-                "requirement_made",
-                "An RA1 follows a positive test, and the DT1 shows no positive result.",
-            )
-        )
-    age = detainee_age(ctx)
-    if age is not None and age < 18:
-        problems.append(
-            error(
-                "requirement_made",
-                f"The detainee is {age}: the required assessment applies from 18.",
-            )
-        )
     if answers.get("follow_up_required_if_assessor_requires") is not True:
         problems.append(
             error(
                 "follow_up_required_if_assessor_requires",
                 "The notice must also require the follow-up assessment if the drug worker requires it (004 IE1 (i)).",
+                "ra1.follow_up_element",
             )
         )
     problems += missing_copies(
@@ -73,36 +81,20 @@ def check_made(answers: Answers, ctx: FormContext) -> list[Problem]:
         answers, "given_at", "The time the notice was given", dt1.get("tested_at"), "the test"
     )
     problems += given_before_appointment(answers, "appointment_at")
-    problems += place_and_cjit(answers, ctx, "appointment_at", expected=expected_cjit(ctx))
+    problems += cjit_problems(answers, ctx, expected=expected_cjit(ctx))
     return problems + check_window(answers, ctx)
 
 
 def check_window(answers: Answers, ctx: FormContext) -> list[Problem]:
-    appointment = answers.get("appointment_at")
-    if not isinstance(appointment, datetime):
-        return []
-    dt1, episode = ctx.form("dt1"), ctx.form("custody_episode")
-    tested_at = dt1.get("tested_at")
-    if not isinstance(tested_at, datetime):
-        return [
-            warning(
-                "appointment_at",
-                "Record the time of the test on the DT1 so the appointment window can be checked.",
-            )
-        ]
-    problems = not_before(answers, "appointment_at", "The appointment", tested_at, "the test")
-    facts: dict[str, Any] = {
-        "resident_in_area": episode.get("resident_in_area") is not False,
-        "disputed": bool(dt1.get("disputed")),
-    }
-    window = initial_assessment_window(tested_at, policy=ctx.policy, calendar=ctx.calendar, **facts)
-    return problems + window_problems(
+    tested_at = ctx.form("dt1").get("tested_at")
+    booking = Booking(
+        "initial",
         "appointment_at",
-        appointment,
-        window,
-        window_rule(tested_at, policy=ctx.policy, **facts),
-        answers,
+        "place",
+        answers.get("assessing_cjit"),
+        tested_at if isinstance(tested_at, datetime) else None,
     )
+    return booking_problems(answers, ctx, booking)
 
 
 def check_not_made(answers: Answers, ctx: FormContext) -> list[Problem]:
@@ -178,6 +170,8 @@ FORM = FormDefinition(
                     required=_made,
                     visible_when=_made,
                     help="The statutory follow-up element (Drugs Act 2005 s.9).",
+                    # The notice's wording says it in words: printing "Yes" would add nothing.
+                    printed=False,
                 ),
                 out_of_window_reason(visible_when=_made),
             ),
@@ -234,6 +228,6 @@ FORM = FormDefinition(
             ),
         ),
     ),
-    checks=(check_made, check_not_made),
+    checks=(check_grounds, check_made, check_not_made),
     defaults_for=defaults,
 )

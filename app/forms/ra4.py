@@ -10,20 +10,47 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from app.forms.booking import Booking, booking_problems
 from app.forms.context import FormContext
 from app.forms.definition import FormDefinition
-from app.forms.fields import Answers, Field, Problem, Section, error, warning
+from app.forms.facts import identity_problems
+from app.forms.fields import Answers, Field, Problem, Section, error
 from app.forms.notices import (
+    cjit_problems,
     expected_cjit,
     given_before_appointment,
     given_section,
     missing_copies,
     out_of_window_reason,
-    place_and_cjit,
 )
 from app.forms.times import describe_date, local_date, to_local
-from app.forms.validation import not_before, not_in_future, window_problems
-from app.forms.windows import follow_up_deadline
+from app.forms.validation import not_before, not_in_future
+
+
+def check_requirement(answers: Answers, ctx: FormContext) -> list[Problem]:
+    """The follow-up requirement is made with the RA1 (004 IE1 (i)) and ends with an RA5
+    (004 IE2): an RA4 needs the first and contradicts the second."""
+    problems = identity_problems(ctx.form("custody_episode"), "RA4")
+    made = [n for n in ctx.issued("ra1") if n.answers.get("requirement_made") is True]
+    if not made:
+        problems.append(
+            error(
+                "initial_assessment_at",
+                "The follow-up requirement is made with the RA1 (004 IE1 (i)): issue the RA1 "
+                "before the RA4.",
+                "ra4.no_ra1",
+            )
+        )
+    if ctx.issued("ra5"):
+        problems.append(
+            error(
+                "appointment_at",
+                f"RA5 {ctx.issued('ra5')[-1].reference} says the follow-up requirement has "
+                "ended (004 IE2): an RA4 cannot require it again.",
+                "ra4.requirement_ended",
+            )
+        )
+    return problems
 
 
 def check_given(answers: Answers, ctx: FormContext) -> list[Problem]:
@@ -46,15 +73,10 @@ def check_given(answers: Answers, ctx: FormContext) -> list[Problem]:
                 "given_at",
                 f"The notice must be given before the initial assessment ends (Drugs Act 2005 s.13(7)); "
                 f"the initial assessment was on {describe_date(local_date(initial))}.",
+                "ra4.given_after_assessment",
             )
         )
-    if ctx.form("ra5"):
-        problems.append(
-            warning(
-                "appointment_at", "An RA5 in this episode says the follow-up requirement has ended."
-            )
-        )
-    return problems + place_and_cjit(answers, ctx, "appointment_at", expected=expected_cjit(ctx))
+    return problems + cjit_problems(answers, ctx, expected=expected_cjit(ctx))
 
 
 def check_window(answers: Answers, ctx: FormContext) -> list[Problem]:
@@ -62,25 +84,27 @@ def check_window(answers: Answers, ctx: FormContext) -> list[Problem]:
     if not (isinstance(initial, datetime) and isinstance(appointment, datetime)):
         return []
     if to_local(appointment) <= to_local(initial):
-        return [error("appointment_at", "The follow-up must be after the initial assessment.")]
-    start = local_date(initial)
-    deadline = follow_up_deadline(start, ctx.policy, ctx.calendar)
-    rule = f"within {ctx.policy.follow_up_working_days} working days of the initial assessment"
-    return window_problems("appointment_at", appointment, (start, deadline), rule, answers)
+        return [
+            error(
+                "appointment_at",
+                "The follow-up must be after the initial assessment.",
+                "appointment.too_early",
+            )
+        ]
+    booking = Booking(
+        "follow_up", "appointment_at", "place", answers.get("assessing_cjit"), initial
+    )
+    return booking_problems(answers, ctx, booking)
 
 
 def defaults(ctx: FormContext) -> dict[str, Any]:
     cjit = expected_cjit(ctx)
-    initial = ctx.form("ra1").get("appointment_at")
-    varied = ctx.form("ra2")
-    if varied.get("varies_kind") == "ra1" and varied.get("new_appointment_at"):
-        initial = varied["new_appointment_at"]
-    out = {
+    return {
         "assessing_cjit": cjit,
         "place": ctx.reference.spoc_address(cjit),
+        # The CJIT gives the RA4 and keeps a copy signed by the person (a receipt).
         "copies": ["detainee", "cjit"],
     }
-    return {**out, "initial_assessment_at": initial} if initial else out
 
 
 FORM = FormDefinition(
@@ -100,8 +124,10 @@ FORM = FormDefinition(
                     "initial_assessment_at",
                     "datetime",
                     "Initial assessment began (date and time)",
+                    print_label="Initial assessment began",
                     required=True,
                     help="The follow-up window is counted from this day.",
+                    prefill="assessment:initial.began",
                 ),
             ),
         ),
@@ -129,6 +155,6 @@ FORM = FormDefinition(
         ),
         given_section(),
     ),
-    checks=(check_given, check_window),
+    checks=(check_requirement, check_given, check_window),
     defaults_for=defaults,
 )

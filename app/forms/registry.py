@@ -16,6 +16,7 @@ FORMS: dict[str, FormDefinition] = {
         ra3.FORM,
         ra4.FORM,
         ra5.FORM,
+        ra3.FOLLOW_UP_FORM,
         annex_e.FORM,
     )
 }

@@ -206,7 +206,11 @@ def check_inspector_authority(answers: Answers, ctx: FormContext) -> list[Proble
     if decide(answers, ctx).outcome != "test_with_inspector_authority":
         return []
     problems = [
-        error(f.key, f"Not a trigger offence, so the inspector's authority is needed: {f.label}.")
+        error(
+            f.key,
+            f"Not a trigger offence, so the inspector's authority is needed: {f.label}.",
+            "inspector.missing",
+        )
         for f in inspector_fields()
         if not answered(answers, f.key)
     ]

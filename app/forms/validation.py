@@ -1,4 +1,4 @@
-"""Checks shared by several forms: identifiers, ages, times, appointment windows."""
+"""Checks shared by several forms: identifiers, ages, times (appointments: booking.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.forms.context import FormContext
-from app.forms.fields import Answers, Problem, answered, error, warning
+from app.forms.fields import Answers, Problem, answered, error
 from app.forms.times import describe_date, describe_datetime, local_date, to_local
 
 # A few minutes' grace for a workstation clock a little behind the custody clock.
@@ -61,9 +61,11 @@ def age_on(date_of_birth: date, day: date) -> int:
 def not_in_future(answers: Answers, key: str, label: str, ctx: FormContext) -> list[Problem]:
     value = answers.get(key)
     if isinstance(value, datetime) and to_local(value) > ctx.now + CLOCK_GRACE:
-        return [error(key, f"{label} is in the future ({describe_datetime(value)}).")]
+        return [
+            error(key, f"{label} is in the future ({describe_datetime(value)}).", "time.future")
+        ]
     if isinstance(value, date) and not isinstance(value, datetime) and value > ctx.today:
-        return [error(key, f"{label} is in the future ({describe_date(value)}).")]
+        return [error(key, f"{label} is in the future ({describe_date(value)}).", "time.future")]
     return []
 
 
@@ -78,39 +80,10 @@ def not_before(answers: Answers, key: str, label: str, earlier: Any, what: str) 
             error(
                 key,
                 f"{label} ({describe_datetime(value)}) is before {what} ({describe_datetime(earlier)}).",
+                "time.too_early",
             )
         ]
     return []
-
-
-def window_problems(
-    key: str,
-    appointment: datetime,
-    window: tuple[date, date],
-    rule: str,
-    answers: Answers,
-    reason_key: str = "out_of_window_reason",
-) -> list[Problem]:
-    """An appointment outside its window is an error until a reason is recorded, then a
-    warning: the unusual case can be handled and the record shows it."""
-    earliest, latest = window
-    day = local_date(appointment)
-    if earliest <= day <= latest:
-        return []
-    if day > latest:
-        text = f"The appointment is on {describe_date(day)}; the latest allowed day is {describe_date(latest)}"
-    else:
-        text = f"The appointment is on {describe_date(day)}; the earliest allowed day is {describe_date(earliest)}"
-    text += f" ({rule})."
-    if answered(answers, reason_key):
-        return [warning(key, text + " A reason is recorded.")]
-    return [
-        error(key, text),
-        error(
-            reason_key,
-            "The appointment is outside the allowed window: record the reason before issuing.",
-        ),
-    ]
 
 
 def episode_value(ctx: FormContext, form_key: str, key: str) -> Any:
@@ -138,7 +111,3 @@ def arrest_is_trigger_offence(ctx: FormContext) -> bool | None:
     arrived = episode.get("arrived_at")
     day = local_date(arrived) if isinstance(arrived, datetime) else ctx.today
     return any(ctx.reference.is_trigger_offence(o, on=day) for o in offences)
-
-
-def any_positive(results: Any) -> bool:
-    return isinstance(results, Mapping) and "positive" in results.values()

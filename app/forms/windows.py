@@ -26,11 +26,25 @@ not a working day, the next working day instead (004 §4.1.1).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from app.forms.policy import DEFAULT_POLICY, LocalPolicy
 from app.forms.times import local_date, local_time, to_local
 from app.forms.working_days import DEFAULT_CALENDAR, WorkingDayCalendar
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days an appointment may fall on, the rule that set them (in words, from the
+    policy's own numbers) and whether local policy sends this assessment to the CJIT's office
+    (the AOT, 000 §2.3) rather than the custody suite."""
+
+    earliest: date
+    latest: date
+    rule: str
+    code: str  # in_hours | out_of_hours | disputed | resident_elsewhere | follow_up | annex_e
+    at_office: bool
 
 
 def initial_assessment_window(
@@ -42,21 +56,114 @@ def initial_assessment_window(
     calendar: WorkingDayCalendar | None = None,
 ) -> tuple[date, date]:
     """Earliest and latest allowed dates for the initial assessment (naive = UK local time)."""
+    w = initial_window(
+        tested_at,
+        resident_in_area=resident_in_area,
+        disputed=disputed,
+        policy=policy,
+        calendar=calendar,
+    )
+    return w.earliest, w.latest
+
+
+def initial_window(
+    tested_at: datetime,
+    *,
+    resident_in_area: bool,
+    disputed: bool,
+    policy: LocalPolicy | None = None,
+    calendar: WorkingDayCalendar | None = None,
+) -> Window:
+    """The initial assessment's window (precedence: disputed, resident elsewhere, hours)."""
     policy = policy or DEFAULT_POLICY
     cal = calendar or DEFAULT_CALENDAR
     day = local_date(tested_at)
     if disputed:
-        target = cal.add_working_days(day, policy.disputed_working_days)
-        return target, target
+        # 000 §2.3: a disputed result -> 10 working days, at the AOT.
+        n = policy.disputed_working_days
+        target = cal.add_working_days(day, n)
+        rule = f"the result is disputed: the {_ordinal(n)} working day after the test"
+        return Window(target, target, rule, "disputed", True)
     if not resident_in_area:
-        deadline = local_date(to_local(tested_at) + timedelta(hours=policy.out_of_area_hours))
-        return day, cal.next_working_day_on_or_after(deadline)
+        # 004 §4.1.1: the CJIT of residence within 48 hours, or the next working day.
+        return _elsewhere(tested_at, policy, cal, "the test")
     if policy.in_duty_hours(local_time(tested_at)):
-        return day, cal.add_working_days(day, policy.in_hours_latest_working_days)
-    return (
-        cal.add_working_days(day, policy.out_of_hours_earliest_working_days),
-        cal.add_working_days(day, policy.out_of_hours_latest_working_days),
+        # 004 §4.1.1 "within 24 hours or 1 working day"; 000 §2.3 duty 08:00-20:00.
+        latest = cal.add_working_days(day, policy.in_hours_latest_working_days)
+        rule = f"the test was in duty hours: {_same_day_to(policy.in_hours_latest_working_days)}"
+        return Window(day, latest, rule, "in_hours", False)
+    # 000 §2.3: out of hours -> the police book the CJIT diary 5-8 working days ahead, at the AOT.
+    first, last = policy.out_of_hours_earliest_working_days, policy.out_of_hours_latest_working_days
+    rule = (
+        f"the test was out of hours: the {_ordinal(first)} to the {_ordinal(last)} "
+        "working day after"
     )
+    return Window(
+        cal.add_working_days(day, first),
+        cal.add_working_days(day, last),
+        rule,
+        "out_of_hours",
+        True,
+    )
+
+
+def follow_up_window(
+    initial_at: datetime,
+    policy: LocalPolicy | None = None,
+    calendar: WorkingDayCalendar | None = None,
+) -> Window:
+    """004 IE3: the follow-up within five working days of the initial assessment; 000 §2.3:
+    follow-ups take place at the AOT."""
+    policy = policy or DEFAULT_POLICY
+    start = local_date(initial_at)
+    n = policy.follow_up_working_days
+    rule = (
+        f"the follow-up is within {n} working day{'s' if n > 1 else ''} of the initial assessment"
+    )
+    return Window(start, follow_up_deadline(start, policy, calendar), rule, "follow_up", True)
+
+
+def identification_window(
+    identified_at: datetime,
+    *,
+    resident_in_area: bool,
+    policy: LocalPolicy | None = None,
+    calendar: WorkingDayCalendar | None = None,
+) -> Window:
+    """Annex E (004 §4.1.1, §4.9.2 IPAE2): resident in the area -> the local CJIT "as soon as
+    possible within 24 hours or 1 working day"; resident elsewhere -> the CJIT of residence
+    within 48 hours, or the next working day. Counted from the test (or the arrival)."""
+    policy = policy or DEFAULT_POLICY
+    cal = calendar or DEFAULT_CALENDAR
+    if not resident_in_area:
+        return _elsewhere(identified_at, policy, cal, "identification", code="annex_e")
+    day = local_date(identified_at)
+    latest = cal.add_working_days(day, policy.in_hours_latest_working_days)
+    rule = f"an Annex E appointment is {_same_day_to(policy.in_hours_latest_working_days)}"
+    return Window(day, latest, rule, "annex_e", False)
+
+
+def _elsewhere(
+    since: datetime, policy: LocalPolicy, cal: WorkingDayCalendar, what: str, code: str = ""
+) -> Window:
+    deadline = local_date(to_local(since) + timedelta(hours=policy.out_of_area_hours))
+    rule = (
+        f"the person lives outside the area: the CJIT of residence within "
+        f"{policy.out_of_area_hours} hours of {what}, or the next working day"
+    )
+    return Window(
+        local_date(since),
+        cal.next_working_day_on_or_after(deadline),
+        rule,
+        code or "resident_elsewhere",
+        True,
+    )
+
+
+def _same_day_to(n: int) -> str:
+    if n == 1:
+        return "from the same day up to the next working day"
+    return f"from the same day up to the {_ordinal(n)} working day after"
 
 
 def window_rule(
@@ -66,21 +173,10 @@ def window_rule(
     disputed: bool,
     policy: LocalPolicy | None = None,
 ) -> str:
-    """Which rule set the window, in words for a message or a notice."""
-    policy = policy or DEFAULT_POLICY
-    if disputed:
-        return f"the result is disputed: the {_ordinal(policy.disputed_working_days)} working day after the test"
-    if not resident_in_area:
-        return (
-            f"the person lives outside the area: the CJIT of residence within "
-            f"{policy.out_of_area_hours} hours, or the next working day"
-        )
-    if policy.in_duty_hours(local_time(tested_at)):
-        return "the test was in duty hours: the same day up to the next working day"
-    return (
-        f"the test was out of hours: the {_ordinal(policy.out_of_hours_earliest_working_days)} "
-        f"to the {_ordinal(policy.out_of_hours_latest_working_days)} working day after"
-    )
+    """Which rule set the initial window, in words for a message or a notice."""
+    return initial_window(
+        tested_at, resident_in_area=resident_in_area, disputed=disputed, policy=policy
+    ).rule
 
 
 def follow_up_deadline(

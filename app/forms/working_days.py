@@ -31,6 +31,26 @@ class WorkingDayCalendar:
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self._holidays
 
+    def bank_holiday(self, day: date) -> str | None:
+        """The bank holiday's name ("Boxing Day (substitute day)") when `day` is one, else
+        None; an injected calendar without names says "a bank holiday"."""
+        if day not in self._holidays:
+            return None
+        getter = getattr(self._holidays, "get", None)
+        name = getter(day) if callable(getter) else None
+        return str(name) if name else "a bank holiday"
+
+    def describe(self, day: date) -> str:
+        """'Monday 28 December 2026 (a bank holiday: Boxing Day (substitute day))': a day in a
+        message, named as a bank holiday when it is one."""
+        from app.forms.times import describe_date
+
+        name = self.bank_holiday(day)
+        text = describe_date(day)
+        if name is None:
+            return text
+        return f"{text} (a bank holiday{'' if name == 'a bank holiday' else ': ' + name})"
+
     def add_working_days(self, day: date, n: int) -> date:
         """The n-th working day strictly after `day` (n >= 1)."""
         if n < 1:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # importing the package must stay cheap: the CLI registers its command at start
     from app.forms.reference import ReferenceData
 
-KINDS = ("ra1", "ra2", "ra4", "ra5", "dt1")
+KINDS = ("ra1", "ra2", "ra4", "ra5", "dt1", "annex_e")
 
 
 class UnprintableNotice(ValueError):
@@ -20,12 +20,15 @@ class UnprintableNotice(ValueError):
 
 
 def render_notice(content: Mapping[str, Any], reference: ReferenceData | None = None) -> bytes:
-    """The PDF of a notice (RA1, RA2, RA4, RA5) or of a DT1 record with its cover sheet.
+    """The PDF of a notice (RA1, RA2, RA4, RA5), of a DT1 record with its cover sheet, or of
+    an Annex E appointment letter.
 
     `content`: {"kind", "form": {"form", "version", "answers"}, "episode": custody_episode
     answers, "dt1": dt1 answers, "reference_versions", "issued_at", "issued_by", "reference",
     optional "reprint_at" (every page then says REPRINT with its date) and optional
-    "reference_documents" (the wording and SPOC list frozen at issue)}. `reference` is the
+    "reference_documents" (the wording and SPOC list frozen at issue), and "assessment" (a
+    DT1's statement of the required assessment) or "replaces" (an RA2's replaced
+    arrangement)}. `reference` is the
     workstation's reference data; the bundled files when None.
     """
     from app.printing.content import decode
@@ -35,6 +38,10 @@ def render_notice(content: Mapping[str, Any], reference: ReferenceData | None = 
         from app.printing.dt1 import render_dt1 as _render
 
         return _render(data)
+    if data.kind == "annex_e":
+        from app.printing.annex_e import render_annex_e
+
+        return render_annex_e(data)
     if data.kind not in KINDS:
         raise UnprintableNotice(f"CJIT Desk cannot print a {data.kind!r} notice.")
     from app.printing.ra import render_ra

@@ -1,7 +1,8 @@
 """The generic pieces every document is built from.
 
-``field_block`` walks a form definition's sections and fields (skipping fields marked
-``printed=False`` and fields not visible for these answers) and prints each answer beside its
+``field_block`` walks a form definition's sections and fields (skipping fields whose
+``printed`` leaves out this copy, and fields not visible for these answers) and prints each
+answer beside its
 ``printed_label``: no field is laid out by hand in any document, so a question added to a form
 appears on its notice without touching this package. Everything wraps (Paragraphs inside
 Tables), so a long name or address grows the page downwards instead of being clipped.
@@ -38,15 +39,16 @@ def field_rows(
     sections: Collection[str] | None = None,
     keys: Collection[str] | None = None,
     omit: Collection[str] = (),
+    copy: str | None = None,
 ) -> list[Row]:
-    """(label, lines) for each printed, visible field, in the form's own order (or in the
-    order of `keys` when a sequence is given)."""
+    """(label, lines) for each field printed on `copy` and visible, in the form's own order
+    (or in the order of `keys` when a sequence is given)."""
     rows: list[tuple[str, Row]] = []
     for section in form.sections:
         if sections is not None and section.key not in sections:
             continue
         for f in section.fields:
-            if not f.printed or f.key in omit or (keys is not None and f.key not in keys):
+            if not f.printed_on(copy) or f.key in omit or (keys is not None and f.key not in keys):
                 continue
             if not f.is_visible(answers):
                 continue
@@ -75,7 +77,10 @@ def rows_table(
 
     if columns > 1:
         # Where a half-row line must not wrap (the day and time to attend) it takes the row.
-        data, spans = _grid(rows, value, value_style, columns, max_lines=1 if strong else 2)
+        measured = [(label, [", ".join(lines)]) for label, lines in rows] if compact else rows
+        data, spans = _grid(
+            rows, value, value_style, columns, max_lines=1 if strong else 2, measured=measured
+        )
         widths: tuple[float, ...] = (WIDTH / columns,) * columns
     else:
         data = [[Paragraph(escape(label), s.label), value(lines)] for label, lines in rows]
@@ -86,8 +91,8 @@ def rows_table(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.1 * mm),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5 * mm),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.9 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2 * mm),
                 ("LEFTPADDING", (0, 0), (0, -1), 0),
                 *(("SPAN", (0, r), (-1, r)) for r in spans),
             ]
@@ -102,6 +107,7 @@ def _grid(
     style: ParagraphStyle,
     columns: int,
     max_lines: int,
+    measured: Sequence[Row] | None = None,
 ) -> tuple[list[list[Any]], list[int]]:
     """Answers `columns` to a row in form order, except that an answer which would wrap to
     more than `max_lines` in its column (a long reason) takes a whole row, and answers waiting
@@ -110,9 +116,9 @@ def _grid(
     data: list[list[Any]] = []
     spans: list[int] = []
     pending: list[Any] = []
-    for label, lines in rows:
+    for (label, lines), (_, as_printed) in zip(rows, measured or rows, strict=True):
         cell = [Paragraph(escape(label), styles().label), value(lines)]
-        if any(stringWidth(line, style.fontName, style.fontSize) > room for line in lines):
+        if any(stringWidth(line, style.fontName, style.fontSize) > room for line in as_printed):
             spans.append(len(data))
             data.append([cell] + [""] * (columns - 1))
             continue
@@ -180,7 +186,7 @@ def signature_lines(labels: Sequence[str]) -> KeepTogether:
         row += [Paragraph(escape(label), s.label), ""]
         widths += [width, gap]
     table = Table(
-        [[""] * (len(row) - 1), row[:-1]], colWidths=widths[:-1], rowHeights=[11 * mm, None]
+        [[""] * (len(row) - 1), row[:-1]], colWidths=widths[:-1], rowHeights=[10 * mm, None]
     )
     table.setStyle(
         TableStyle(
@@ -191,4 +197,4 @@ def signature_lines(labels: Sequence[str]) -> KeepTogether:
             ]
         )
     )
-    return KeepTogether([Spacer(1, 3 * mm), table])
+    return KeepTogether([Spacer(1, 1 * mm), table])

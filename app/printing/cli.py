@@ -1,6 +1,7 @@
-"""``python -m app sample-notice {ra1,ra2,ra4,ra5,dt1} --out FILE.pdf``: a notice filled with
-fictional data, so a partnership can check the layout with its own wording before go-live.
-Needs no data directory and writes only the file named."""
+"""``python -m app sample-notice {ra1,ra2,ra4,ra5,dt1,annex_e} --out FILE.pdf``: a notice
+filled with fictional data, so a partnership can check the layout with its own wording before
+go-live. Each sample goes through the same validation as a real notice and is refused if it
+would not be issuable. Needs no data directory and writes only the file named."""
 
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ from app.printing import KINDS
 
 
 def cmd_sample_notice(_settings: object, args: argparse.Namespace) -> int:
-    from app.printing.samples import render_sample
+    from app.printing.samples import SampleNotIssuable, render_sample
 
     out = Path(args.out)
     try:
-        out.write_bytes(render_sample(args.kind))
+        pdf = render_sample(args.kind)
+    except SampleNotIssuable as exc:
+        raise UserFacingError(str(exc)) from None
+    try:
+        out.write_bytes(pdf)
     except OSError as exc:
         raise UserFacingError(f"Cannot write {out}: {exc.strerror or exc}") from None
     print(f"Sample {args.kind.upper()} (fictional data) written to {out}")

@@ -8,7 +8,7 @@ document written by an older form version is migrated before it is printed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -39,13 +39,19 @@ class NoticeData:
     issued_by: str
     reprint_at: datetime | None
     issued_wording_version: str | None
+    # What the services froze beside the answers: "assessment" (a DT1's statement of the
+    # required assessment), "replaces" (the arrangement an RA2 replaces).
+    frozen: Mapping[str, Any] = field(default_factory=dict)
 
-    def text(self, path: str) -> str:
+    def text(self, path: str, fallback: str | None = None) -> str:
         """Notice wording from resources; a built-in default only for keys a partnership's
-        wording file does not have yet (so an older wording.json never stops printing)."""
+        wording file does not have yet (so an older wording.json never stops printing);
+        `fallback` names another wording path to use before the built-in default."""
         try:
             return str(self.reference.wording(path))
         except KeyError:
+            if fallback is not None:
+                return self.text(fallback)
             return DEFAULTS[path]
 
     @property
@@ -73,6 +79,9 @@ def decode(content: Mapping[str, Any], reference: ReferenceData | None = None) -
         issued_by=str(content.get("issued_by") or ""),
         reprint_at=_moment(content.get("reprint_at")),
         issued_wording_version=(content.get("reference_versions") or {}).get("wording"),
+        frozen={
+            k: content[k] for k in ("assessment", "replaces") if isinstance(content.get(k), dict)
+        },
     )
 
 

@@ -2,8 +2,12 @@
 
 Nottingham's needs assessment (000 §2.4) asks for a simple indicator on the front of the file
 so the court clerk and magistrate see that a DT1 is included, and for the other substances
-used or admitted so the court is informed: the cover sheet says both in large type. The DT1
-record follows, every section printed from the DT1 form definition.
+used or admitted so the court is informed: the cover sheet says both in large type. It also
+names the arrest offence or the inspector's authority the test relied on, and states the
+required assessment (004 IE1 (vi)) as the services froze it at print time: the current
+appointment after any RA2 (time, place and, once recorded, attendance), or why there is none
+(the requirement was not made on an inspector's authority; under 18; no positive result).
+The DT1 record follows, every section printed from the DT1 form definition.
 """
 
 from __future__ import annotations
@@ -17,8 +21,17 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
 
 from app.forms.registry import FORMS
 from app.printing import parts
-from app.printing.blocks import WIDTH, boxed, field_block, heading, lines_markup, para
+from app.printing.blocks import (
+    WIDTH,
+    boxed,
+    field_block,
+    heading,
+    lines_markup,
+    para,
+    rows_table,
+)
 from app.printing.content import NoticeData
+from app.printing.dt1_statement import arrest_rows, assessment_block
 from app.printing.page import CopyLabel, build
 from app.printing.styles import styles
 from app.printing.values import choice_label, positives
@@ -39,7 +52,7 @@ def render_dt1(data: NoticeData) -> bytes:
 def cover_sheet(data: NoticeData) -> list[Flowable]:
     s = styles()
     dt1 = data.answers
-    found = positives(dt1.get("results"), data.reference)
+    found = positives(dt1, data.reference)
     result_line = data.text("dt1.cover_positive" if found else "dt1.cover_other_result")
     story: list[Flowable] = [
         CopyLabel(COVER_LABEL),
@@ -52,7 +65,10 @@ def cover_sheet(data: NoticeData) -> list[Flowable]:
             data.episode,
             data.reference,
             keys=(*parts.PERSON_KEYS, "pnc_id"),
+            columns=3,
         ),
+        heading(data.text("dt1.arrest_heading")),
+        rows_table(arrest_rows(data)),
         heading("Test result"),
         *field_block(data.form, dt1, data.reference, keys=("tested_at", "results"), strong=True),
     ]
@@ -60,10 +76,8 @@ def cover_sheet(data: NoticeData) -> list[Flowable]:
         disputed = "dt1.disputed" if dt1.get("disputed") else "dt1.not_disputed"
         story += [parts.spacer(2), para(data.text(disputed), "warning")]
     story += [heading(data.text("dt1.other_substances_heading")), _other_substances(data)]
-    assessment = field_block(data.form, dt1, data.reference, keys=("ra_at",), strong=True)
-    if assessment:
-        story += [heading(_section_title(data, "assessment")), *assessment]
-    story += [parts.spacer(4), para(data.text("dt1.cover_note"))]
+    story += assessment_block(data, strong=True)
+    story += [parts.spacer(2), para(data.text("dt1.cover_note"))]
     return story
 
 
@@ -76,7 +90,10 @@ def record(data: NoticeData) -> list[Flowable]:
     ]
     for section in data.form.sections:
         block = field_block(data.form, data.answers, data.reference, sections=(section.key,))
+        if section.key == "authority":
+            block = [rows_table(arrest_rows(data, offences_only=True)), *block]
         story += [heading(section.title), *block] if block else []
+    story += assessment_block(data)
     story += [parts.spacer(), para(parts.issued_line(data), "small")]
     return story
 
@@ -94,10 +111,6 @@ def _other_substances(data: NoticeData) -> Flowable:
     return Paragraph(lines_markup(lines), styles().value_strong)
 
 
-def _section_title(data: NoticeData, key: str) -> str:
-    return next(section.title for section in data.form.sections if section.key == key)
-
-
 def _banner(text: str, style: ParagraphStyle) -> Table:
     white = ParagraphStyle("banner", parent=style, textColor=colors.white)
     table = Table([[Paragraph(escape(text), white)]], colWidths=(WIDTH,))
@@ -105,8 +118,8 @@ def _banner(text: str, style: ParagraphStyle) -> Table:
         TableStyle(
             [
                 ("BACKGROUND", (0, 0), (-1, -1), colors.black),
-                ("TOPPADDING", (0, 0), (-1, -1), 9 * mm),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 10 * mm),
+                ("TOPPADDING", (0, 0), (-1, -1), 7 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8 * mm),
             ]
         )
     )

@@ -22,6 +22,10 @@ from app.printing import fonts
 from app.printing.styles import BOTTOM_MARGIN, GREY, MARGIN, TOP_MARGIN, styles
 
 PAGE_W, PAGE_H = A4
+# The REPRINT band sits below the header's notice number (never over it): its top edge is
+# 9 mm below the header line, 3 mm clear of the number's descenders.
+REPRINT_BAND = 12 * mm
+REPRINT_TOP = 9 * mm
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ def build(story: list[Flowable], furniture: Furniture) -> bytes:
         pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=TOP_MARGIN + (13 * mm if furniture.reprint else 0),
+        topMargin=TOP_MARGIN + (REPRINT_BAND + 4 * mm if furniture.reprint else 0),
         bottomMargin=BOTTOM_MARGIN,
         title=furniture.title,
         author="CJIT Desk",
@@ -100,7 +104,7 @@ def _draw_furniture(c: Canvas, f: Furniture, number: int, total: int) -> None:
     if label:
         _copy_label(c, label, top)
     if f.reprint:
-        _reprint(c, f.reprint, top - 16 * mm)
+        _reprint(c, f.reprint, top - REPRINT_TOP - REPRINT_BAND)
     _footer(c, f, number, total)
     c.restoreState()
 
@@ -119,7 +123,7 @@ def _copy_label(c: Canvas, label: str, top: float) -> None:
 def _reprint(c: Canvas, text: tuple[str, str], y: float) -> None:
     c.setStrokeColor(colors.black)
     c.setLineWidth(1.5)
-    c.rect(MARGIN, y, PAGE_W - 2 * MARGIN, 12 * mm, stroke=1, fill=0)
+    c.rect(MARGIN, y, PAGE_W - 2 * MARGIN, REPRINT_BAND, stroke=1, fill=0)
     c.setFillColor(colors.black)
     c.setFont(fonts.BOLD, 12)
     c.drawCentredString(PAGE_W / 2, y + 6.8 * mm, text[0])
@@ -144,8 +148,9 @@ def _footer(c: Canvas, f: Furniture, number: int, total: int) -> None:
     c.setFont(fonts.BOLD, 10)
     c.drawString(MARGIN, y, f"Notice {f.number}")
     c.drawRightString(PAGE_W - MARGIN, y, f"Page {number} of {total}")
-    c.setFont(fonts.REGULAR, 9)
-    c.drawCentredString(PAGE_W / 2, y, f"CJIT Desk · wording {f.wording_version}")
-    note = Paragraph(escape(f.not_official), styles().small)
+    # The wording version goes on the small line below, so a long version never runs into
+    # the notice number.
+    text = f"CJIT Desk · wording {f.wording_version}. {f.not_official}"
+    note = Paragraph(escape(text), styles().small)
     _, height = note.wrap(PAGE_W - 2 * MARGIN, 20 * mm)
     note.drawOn(c, MARGIN, y - 1.5 * mm - height)

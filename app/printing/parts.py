@@ -40,16 +40,24 @@ def person(data: NoticeData, *, contact: bool = False) -> list[Flowable]:
     )
 
 
-def statutory_warning(data: NoticeData) -> Flowable:
+def statutory_warning(data: NoticeData, kind: str | None = None) -> Flowable:
+    """The warning of this notice (wording "warnings.<kind>": the RA1's covers the follow-up
+    too, 004 IE1 (v)), else the general statutory warning."""
+    text = data.text(f"warnings.{kind}", fallback="statutory_warning") if kind else None
     return KeepTogether(
-        [Spacer(1, 3 * mm), boxed([para(data.text("statutory_warning"), "warning")], pad=3 * mm)]
+        [
+            Spacer(1, 3 * mm),
+            boxed([para(text or data.text("statutory_warning"), "warning")], pad=3 * mm),
+        ]
     )
 
 
-def given(data: NoticeData) -> list[Flowable]:
+def given(data: NoticeData, copy: str | None = None) -> list[Flowable]:
     """Who gave the notice and when (the form's "given" section), then who issued it here."""
     parts: list[Flowable] = [spacer(2)]
-    parts += field_block(data.form, data.answers, data.reference, sections=("given",), columns=3)
+    parts += field_block(
+        data.form, data.answers, data.reference, sections=("given",), columns=3, copy=copy
+    )
     parts.append(Spacer(1, 2 * mm))
     parts.append(para(issued_line(data), "small"))
     return [KeepTogether(parts)]

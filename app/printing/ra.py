@@ -2,17 +2,22 @@
 
 One layout for all four, one page per copy (004 IE1 (vi)-(vii)): copy label, the notice's
 title and number, the person, what they must do (the notice's wording), the time, date and
-place from the form, the statutory warning, who gave it and when. The custody record copy adds
-signature lines; the CJIT copy adds the person's contact details.
+place from the form, the warning of that notice (the RA1's covers the follow-up, 004 IE1 (v)),
+who gave it and when. The copy kept by whoever gave the notice (the custody record copy when
+there is one, else the CJIT copy) carries the receipt: the person signs for their copy and the
+giver signs. The CJIT copy adds the person's contact details. An RA2 first says which
+arrangement it replaces. What each copy shows of the form is each field's `printed`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from reportlab.platypus import Flowable, PageBreak
 
 from app.forms.notices import COPIES
+from app.forms.times import describe_datetime
 from app.printing import parts
 from app.printing.blocks import (
     Row,
@@ -42,12 +47,6 @@ LAYOUTS = {
     # one and the CJIT files one (decision recorded in the printing report).
     "ra5": Layout(("ended",), warning=False, fixed_copies=("detainee", "cjit")),
 }
-# Internal notes for the custody record and the CJIT, not the person's copy.
-INTERNAL_FIELDS = ("out_of_window_reason",)
-# Answers the notice's wording already states: an issued RA1 always has this "Yes" (its
-# check_made requires it) and the body says it in words, so printing it costs a copy its
-# single page. Better as `printed=False` on the field in app/forms/ra1.py (forms issue).
-STATED_BY_WORDING = ("follow_up_required_if_assessor_requires",)
 # Sections whose answers are what the person must act on: printed larger and bold.
 ACTION_SECTIONS = ("appointment",)
 
@@ -78,21 +77,57 @@ def copy_story(data: NoticeData, layout: Layout, copy: str) -> list[Flowable]:
         para(data.text(f"{data.kind}.body")),
     ]
     if data.kind == "ra5" and data.answers.get("reason"):
+        # The reason is said once, in the notice's words (the field is printed=False).
         story.append(para(data.text(f"ra5.reasons.{data.answers['reason']}")))
-    omit = STATED_BY_WORDING + (INTERNAL_FIELDS if copy == "detainee" else ())
     for section in data.form.sections:
         if section.key in layout.sections:
-            story += _section(data, section.key, section.title, omit)
+            story += _section(data, section.key, section.title, copy)
     if layout.warning:
-        story.append(parts.statutory_warning(data))
-    story += parts.given(data) if _has_given(data) else [parts.spacer(), _issued(data)]
-    if copy == "custody_record":
+        story.append(parts.statutory_warning(data, data.kind))
+    story += parts.given(data, copy) if _has_given(data) else [parts.spacer(), _issued(data)]
+    if copy == receipt_copy(data, layout):
         story.append(
-            signature_lines([data.text("signatures.person"), data.text("signatures.officer")])
+            signature_lines(
+                [
+                    data.text("signatures.person"),
+                    data.text("signatures.officer"),
+                    data.text("signatures.when"),
+                ]
+            )
         )
     if copy == "cjit":
         story.append(para(data.text("ra1.cjit_copy_note"), "small"))
     return story
+
+
+def receipt_copy(data: NoticeData, layout: Layout) -> str | None:
+    """The copy the giver keeps, signed by the person as a receipt: the custody record's
+    when the police keep one, else the CJIT's (a CJIT variation, the RA4, the RA5)."""
+    chosen = copies(data, layout)
+    for copy in ("custody_record", "cjit"):
+        if copy in chosen:
+            return copy
+    return None
+
+
+def _replaces(data: NoticeData) -> list[Flowable]:
+    """004 IE1: the RA2 says which arrangement it replaces, so nobody goes to the old one."""
+    replaced = data.frozen.get("replaces")
+    if not isinstance(replaced, dict):  # frozen before the RA2 recorded what it replaced
+        notice = str(data.answers.get("varies_notice") or "")
+        return [para(data.text("ra2.varies_line").format(notice=notice))] if notice else []
+    try:
+        was = describe_datetime(datetime.fromisoformat(str(replaced.get("at"))))
+    except ValueError:
+        was = "the time given"
+    place = [line for line in str(replaced.get("place") or "").splitlines() if line.strip()]
+    new_place = [line for line in str(data.answers.get("new_place") or "").splitlines()]
+    if place and [p.strip() for p in place] == [p.strip() for p in new_place if p.strip()]:
+        was += ", at the same place"
+    elif place:
+        was += ", at " + ", ".join(p.strip() for p in place)
+    notice = str(replaced.get("notice") or data.answers.get("varies_notice") or "")
+    return [para(data.text("ra2.replaces_line").format(notice=notice, was=was))]
 
 
 def ra1_not_made(data: NoticeData) -> list[Flowable]:
@@ -111,14 +146,19 @@ def ra1_not_made(data: NoticeData) -> list[Flowable]:
     ]
 
 
-def _section(data: NoticeData, key: str, title: str, omit: tuple[str, ...]) -> list[Flowable]:
-    rows = field_rows(data.form, data.answers, data.reference, sections=(key,), omit=omit)
+def _section(data: NoticeData, key: str, title: str, copy: str) -> list[Flowable]:
+    rows = field_rows(data.form, data.answers, data.reference, sections=(key,), copy=copy)
     if data.kind == "ra2" and key == "appointment":
         rows += _contact_for_place(data, str(data.answers.get("new_place") or ""))
+    if data.kind == "ra2" and key == "varies":
+        # 004 IE1: the RA2 first says which arrangement it replaces.
+        return [heading(title), *_replaces(data), rows_table(rows, columns=2)]
     if not rows:
         return []
     strong = key in ACTION_SECTIONS
-    return [heading(title), rows_table(rows, strong=strong, columns=2 if strong else 3)]
+    # The place a person must go to is written on one wrapped line: a copy stays one page.
+    table = rows_table(rows, strong=strong, columns=2 if strong else 3, compact=strong)
+    return [heading(title), table]
 
 
 def _contact_for_place(data: NoticeData, place: str) -> list[Row]:

@@ -1,5 +1,5 @@
 """Type and spacing: large and plain, because people read these notices in distress and some
-read with difficulty. Body text is 12.5 pt, answers 12.5-13.5 pt, labels 11 pt, the warning 14 pt bold in a box."""
+read with difficulty. Body text is 12.5 pt, answers 12.5-13.5 pt, labels 11 pt, the warning 13.5 pt bold in a box."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def styles() -> Styles:
         label=style("label", 11, textColor=GREY),
         value=style("value", 12.5, leading=15.5),
         value_strong=style("value_strong", 13.5, bold, leading=17),
-        warning=style("warning", 14, bold, leading=18),
+        warning=style("warning", 13.5, bold, leading=17),
         small=style("small", 9, textColor=GREY),
         cover=style("cover", 28, bold, alignment=TA_CENTER, leading=34),
         cover_sub=style("cover_sub", 20, bold, alignment=TA_CENTER, leading=26),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
+from app.forms.facts import positive_substances
 from app.forms.fields import SUBSTANCE_RESULTS, Field
 from app.forms.reference import ReferenceData
 from app.forms.times import describe_datetime
@@ -59,6 +60,8 @@ def substance_lines(results: dict[str, str], reference: ReferenceData) -> list[s
     return [f"{labels.get(k, k)}: {outcomes.get(v, v)}" for k, v in results.items()]
 
 
-def positives(results: dict[str, str] | None, reference: ReferenceData) -> list[str]:
+def positives(dt1: Any, reference: ReferenceData) -> list[str]:
+    """The labels of the substances a DT1 is positive for (`facts.positive_substances`: none
+    unless the test was completed)."""
     labels = dict(reference.choices("tested_substances"))
-    return [labels.get(k, k) for k, v in (results or {}).items() if v == "positive"]
+    return [labels.get(k, k) for k in positive_substances(dt1)]

@@ -1,4 +1,4 @@
-"""Fallback texts for wording keys that resources/wording.json (version 2026.1) lacks.
+"""Fallback texts for wording keys that an older wording file (version 2026.1) lacks.
 
 Only used when the partnership's file has no text at that path: add these keys to
 ``resources/wording.json`` to change them without a release.
@@ -23,4 +23,17 @@ DEFAULTS: dict[str, str] = {
     "signatures.person": "Signature of the person receiving this notice",
     "signatures.officer": "Signature of the person giving this notice",
     "issued_line": "Issued on CJIT Desk by {by} on {at}.",
+    # Added in wording 2026.2 (resources/wording.json has them): a reprint of a notice issued
+    # with 2026.1 wording still prints.
+    "signatures.when": "Date and time",
+    "ra2.replaces_line": "This replaces the arrangement in notice {notice} ({was}), which no longer applies.",
+    "dt1.arrest_heading": "Arrest offence and authority for the test",
+    "dt1.assessment_heading": "Required assessment",
+    "dt1.assessment_booked": "The person was required to attend an initial assessment and remain for its duration (notice {notice}):",
+    "dt1.assessment_not_made": "The requirement to attend an initial assessment was not made, on an inspector's authority (notice {notice}).",
+    "dt1.assessment_under_18": "The person is under 18: the required assessment does not apply.",
+    "dt1.assessment_none": "No positive result: no required assessment.",
+    "dt1.attendance_unknown": "Not yet known",
+    "annex_e.no_sanction": "This appointment is voluntary. There is no legal penalty if you do not go. If you cannot go at this time, please ring the CJIT on the number above to arrange another.",
+    "annex_e.copy_label": "FOR THE PERSON",
 }

@@ -11,10 +11,24 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, or_, select
 
+from app.forms.appointments import current_appointment
+from app.forms.context import FormContext
+from app.forms.facts import (
+    ATTENDANCE_FORMS,
+    attendance_assessment,
+    attendance_outcome,
+    is_positive_test,
+    positive_substances,
+    test_state,
+)
 from app.forms.registry import FORMS
+from app.forms.validation import detainee_age
 from app.services import forms_context
+
+# The waiting list lives in its own module; the UI calls it as board.waiting.
+from app.services.waiting import WaitingItem, waiting
 from app.services.workspace import UK, Workspace
-from app.storage.models import Appointment, CustodyEpisode, FormRecord, Notice, NoticePrint
+from app.storage.models import CustodyEpisode, FormRecord, Notice
 
 
 @dataclass
@@ -28,12 +42,7 @@ class EpisodeRow:
     steps: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class WaitingItem:
-    episode_id: str
-    kind: str  # print | appointment | follow_up | report_failure | ra1_needed
-    text: str
-
+__all__ = ["STEPS", "STEP_TITLES", "EpisodeRow", "WaitingItem", "shift_board", "waiting"]
 
 STEPS = ("profile", "test", "ra1", "assessment")
 STEP_TITLES = {
@@ -49,7 +58,9 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def _step_states(typed: dict[str, dict], statuses: dict[str, str], ctx) -> dict[str, str]:  # noqa: ANN001
+def _step_states(
+    typed: dict[str, dict], statuses: dict[str, str], ctx: FormContext
+) -> dict[str, str]:
     states = {s: "—" for s in STEPS}
     if "target_testing" in typed:
         decision = FORMS["target_testing"].decide(typed["target_testing"], ctx)
@@ -57,31 +68,49 @@ def _step_states(typed: dict[str, dict], statuses: dict[str, str], ctx) -> dict[
             decision.outcome.replace("_", " ").capitalize() if decision else "Started"
         )
     dt1 = typed.get("dt1") or {}
-    if dt1:
-        outcome = dt1.get("test_outcome")
-        positives = [k for k, v in (dt1.get("results") or {}).items() if v == "positive"]
-        if outcome == "completed":
-            states["test"] = ("Positive: " + ", ".join(positives)) if positives else "Negative"
-            if dt1.get("disputed"):
-                states["test"] += " (disputed)"
-        else:
-            states["test"] = {"refused": "Refused", "not_possible": "Not possible"}.get(
-                outcome, "Started"
-            )
-    if "ra1" in typed:
-        states["ra1"] = "Issued" if statuses.get("ra1") == "issued" else "Draft"
-    elif states["test"].startswith("Positive"):
-        states["ra1"] = "Needed"
-    if "ra3" in typed:
-        states["assessment"] = (
-            (typed["ra3"].get("outcome") or "started").replace("_", " ").capitalize()
-        )
-    elif "annex_e" in typed:
-        decision = FORMS["annex_e"].decide(typed["annex_e"], ctx)
-        states["assessment"] = "Annex E: " + (
-            decision.outcome.replace("_", " ") if decision else "started"
-        )
+    state = test_state(dt1, [str(s["id"]) for s in ctx.reference.tested_substances])
+    if state == "positive":
+        states["test"] = "Positive: " + ", ".join(positive_substances(dt1))
+        states["test"] += " (disputed)" if dt1.get("disputed") is True else ""
+    elif state != "none":
+        states["test"] = state.replace("_", " ").capitalize()
+    states["ra1"] = _ra1_state(typed, statuses, ctx)
+    states["assessment"] = _assessment_state(typed, ctx)
     return states
+
+
+def _ra1_state(typed: dict[str, dict], statuses: dict[str, str], ctx: FormContext) -> str:
+    """The RA1 step, with the current appointment (after any RA2) once issued."""
+    if "ra1" not in typed:
+        age = detainee_age(ctx)
+        adult = age is None or age >= 18
+        return "Needed" if is_positive_test(typed.get("dt1")) and adult else "—"
+    issued = ctx.issued("ra1")
+    if not issued and statuses.get("ra1") != "issued":
+        return "Draft"
+    if issued and issued[-1].answers.get("requirement_made") is False:
+        return "Not made (inspector)"
+    current = current_appointment(ctx, "initial")
+    if current is None or not current.issued:
+        return "Issued"
+    word = "Varied" if current.set_by == "ra2" else "Issued"
+    return f"{word} · {current.at.astimezone(UK):%a %d/%m %H:%M}"
+
+
+def _assessment_state(typed: dict[str, dict], ctx: FormContext) -> str:
+    parts = []
+    for key in ATTENDANCE_FORMS:
+        if key in typed:
+            which = attendance_assessment(key, typed[key]) or "initial"
+            outcome = attendance_outcome(typed[key]) or "started"
+            label = "Initial" if which == "initial" else "Follow-up"
+            parts.append(f"{label}: {outcome.replace('_', ' ')}")
+    if parts:
+        return "; ".join(parts)
+    if "annex_e" in typed:
+        decision = FORMS["annex_e"].decide(typed["annex_e"], ctx)
+        return "Annex E: " + (decision.outcome.replace("_", " ") if decision else "started")
+    return "—"
 
 
 def shift_board(ws: Workspace, day: date | None = None) -> list[EpisodeRow]:
@@ -108,16 +137,32 @@ def shift_board(ws: Workspace, day: date | None = None) -> list[EpisodeRow]:
         )
         ids = [e.id for e in episodes]
         stored: dict[str, dict[str, dict]] = {i: {} for i in ids}
+        versions: dict[str, dict[str, int]] = {i: {} for i in ids}
         statuses: dict[str, dict[str, str]] = {i: {} for i in ids}
+        issued: dict[str, list[dict]] = {i: [] for i in ids}
         for record in s.scalars(
             select(FormRecord).where(FormRecord.episode_id.in_(ids)).order_by(FormRecord.updated_at)
         ):
-            stored[record.episode_id][record.form_key] = record.answers
-            statuses[record.episode_id][record.form_key] = record.status
+            if statuses[record.episode_id].get(record.form_key, "issued") == "issued":
+                stored[record.episode_id][record.form_key] = record.answers
+                versions[record.episode_id][record.form_key] = record.form_version
+                statuses[record.episode_id][record.form_key] = record.status
+        for n in s.scalars(
+            select(Notice).where(Notice.episode_id.in_(ids), Notice.kind.in_(("ra1", "ra2")))
+        ):
+            issued[n.episode_id].append(
+                {
+                    "kind": n.kind,
+                    "reference": n.reference,
+                    "issued_at": n.issued_at,
+                    "content": n.content,
+                }
+            )
         rows = []
         for e in episodes:
-            typed = forms_context.typed_episode(stored[e.id])
-            ctx = forms_context.context(ws, typed)
+            forms = forms_context.decode_episode(stored[e.id], versions[e.id], issued[e.id])
+            typed = forms.answers
+            ctx = forms_context.context(ws, typed, forms.notices)
             name = (
                 f"{e.person.family_name.upper()}, {e.person.given_names}".strip(", ")
                 or "(name not yet recorded)"
@@ -134,85 +179,3 @@ def shift_board(ws: Workspace, day: date | None = None) -> list[EpisodeRow]:
                 )
             )
     return rows
-
-
-def waiting(ws: Workspace, day: date | None = None) -> list[WaitingItem]:
-    day = day or ws.now().date()
-    start, end = _day_bounds(day)
-    items: list[WaitingItem] = []
-    with ws.store.session() as s:
-        printed = select(NoticePrint.notice_id)
-        for notice in s.scalars(select(Notice).where(Notice.id.not_in(printed))):
-            items.append(
-                WaitingItem(
-                    notice.episode_id,
-                    "print",
-                    f"{notice.kind.upper()} {notice.reference} not yet printed",
-                )
-            )
-        for appt in s.scalars(
-            select(Appointment)
-            .where(Appointment.status == "booked", Appointment.at.between(start, end))
-            .order_by(Appointment.at)
-        ):
-            kind = {
-                "initial": "Initial assessment",
-                "follow_up": "Follow-up assessment",
-                "annex_e": "Annex E appointment",
-            }.get(appt.kind, "Appointment")
-            items.append(
-                WaitingItem(
-                    appt.episode_id,
-                    "appointment",
-                    f"{kind} due today at {appt.at.astimezone(UK):%H:%M}",
-                )
-            )
-        items += _ra1_needed(s)
-        ra3s = s.scalars(select(FormRecord).where(FormRecord.form_key == "ra3"))
-        forms_by_episode: dict[str, set[str]] = {}
-        for record in s.scalars(select(FormRecord).where(FormRecord.form_key.in_(("ra4", "ra5")))):
-            forms_by_episode.setdefault(record.episode_id, set()).add(record.form_key)
-        for record in ra3s:
-            outcome = record.answers.get("outcome")
-            if outcome in ("failed_to_attend", "failed_to_remain") and not record.answers.get(
-                "reported_to_police_at"
-            ):
-                items.append(
-                    WaitingItem(
-                        record.episode_id,
-                        "report_failure",
-                        f"{outcome.replace('_', ' ').capitalize()}: report to the police",
-                    )
-                )
-            if (
-                outcome == "attended_and_remained"
-                and record.answers.get("assessment") == "initial"
-                and not forms_by_episode.get(record.episode_id)
-            ):
-                items.append(
-                    WaitingItem(
-                        record.episode_id, "follow_up", "Follow-up to arrange (RA4) or end (RA5)"
-                    )
-                )
-    return items
-
-
-def _ra1_needed(s) -> list[WaitingItem]:  # noqa: ANN001
-    """Open episodes with a positive DT1 and no RA1 yet (004 IE1: the notice before release)."""
-    open_ids = select(CustodyEpisode.id).where(CustodyEpisode.status == "open")
-    with_ra1 = select(FormRecord.episode_id).where(FormRecord.form_key == "ra1")
-    items = []
-    for record in s.scalars(
-        select(FormRecord).where(
-            FormRecord.form_key == "dt1",
-            FormRecord.episode_id.in_(open_ids),
-            FormRecord.episode_id.not_in(with_ra1),
-        )
-    ):
-        if "positive" in (record.answers.get("results") or {}).values():
-            items.append(
-                WaitingItem(
-                    record.episode_id, "ra1_needed", "positive test: RA1 to give before release"
-                )
-            )
-    return items

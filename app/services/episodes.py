@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.errors import UserFacingError
+from app.services import forms_context
 from app.services.text_keys import name_key
 from app.services.workspace import Workspace
 from app.storage import audit
@@ -52,6 +53,8 @@ class EpisodeData:
     answers: dict[str, dict] = field(default_factory=dict)  # form_key -> JSON answers
     form_status: dict[str, str] = field(default_factory=dict)
     notices: list[dict] = field(default_factory=list)
+    # form_key -> the version its answers were saved at (forms_context migrates older ones).
+    form_versions: dict[str, int] = field(default_factory=dict)
 
 
 def new_episode(ws: Workspace) -> str:
@@ -101,6 +104,7 @@ def load_episode(
             if data.form_status.get(record.form_key, "issued") == "issued":
                 data.answers[record.form_key] = dict(record.answers)
                 data.form_status[record.form_key] = record.status
+                data.form_versions[record.form_key] = record.form_version
         for notice in s.scalars(
             select(Notice).where(Notice.episode_id == episode_id).order_by(Notice.issued_at)
         ):
@@ -111,6 +115,8 @@ def load_episode(
                     "reference": notice.reference,
                     "issued_at": notice.issued_at,
                     "varies_notice_id": notice.varies_notice_id,
+                    # What the rules read of an issued notice (forms_context.issued_notices).
+                    "content": notice.content,
                 }
             )
         if consultation:
@@ -195,6 +201,10 @@ def save_answers(
     screen saves with ``save_changes`` instead, field by field."""
     with ws.store.session() as s:
         record = _draft(s, episode_id, form_key)
+        if record:  # a stored value this version cannot read is kept, not erased (11.10)
+            answers = forms_context.keep_unreadable(
+                form_key, record.answers, record.form_version, answers
+            )
         edits = {key: (CURRENT, None) for key in (record.answers if record else {})}
         edits.update({key: (CURRENT, value) for key, value in answers.items()})
         return _write(ws, s, episode_id, form_key, record, edits, form_version, status).record_id
@@ -222,6 +232,15 @@ def save_changes(
 
 
 CURRENT = object()  # "whatever is stored": a whole-form write overrides without comparing
+
+
+def set_answer(ws: Workspace, record: FormRecord, key: str, value: Any) -> None:
+    """Set one answer a person has decided (a conflict settled), whatever is stored now."""
+    with ws.store.session() as s:
+        _write(
+            ws, s, record.episode_id, record.form_key, record, {key: (CURRENT, value)},
+            record.form_version, record.status,
+        )  # fmt: skip
 
 
 def _draft(s, episode_id: str, form_key: str) -> FormRecord | None:  # noqa: ANN001

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 
+from app.forms.facts import is_positive_test, positive_substances
 from app.forms.times import describe_date
 from app.services.workspace import UK, Workspace
 from app.storage.models import CustodyEpisode, FormRecord, Person, TestHistory
@@ -58,17 +59,24 @@ def prior_positives(ws: Workspace, episode_id: str) -> list[PriorPositive]:
         )
         found = []
         for record in records:
-            results = record.answers.get("results") or {}
-            positive = tuple(k for k, v in results.items() if v == "positive")
-            if positive and record.answers.get("tested_at"):
-                found.append(
-                    PriorPositive(
-                        datetime.fromisoformat(record.answers["tested_at"]), positive, "local"
-                    )
-                )
+            tested_at = _instant(record.answers.get("tested_at"))
+            if is_positive_test(record.answers) and tested_at is not None:
+                substances = tuple(positive_substances(record.answers))
+                found.append(PriorPositive(tested_at, substances, "local"))
         for row in s.scalars(select(TestHistory).where(_match(TestHistory, person))):
             found.append(PriorPositive(row.tested_at, tuple(row.substances), row.source))
     return sorted(set(found), key=lambda p: p.tested_at, reverse=True)
+
+
+def _instant(value: object) -> datetime | None:
+    """A stored test time, or None when it cannot be read (never a crash on odd data)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
 
 
 def target_testing_prefill(ws: Workspace, episode_id: str) -> dict[str, tuple[object, str]]:

@@ -1,13 +1,19 @@
 """Issuing a notice: the moment it becomes a legal document.
 
-Issuing validates the form as a gate (the same validation the page shows live), freezes the
-content (answers, the episode's person details, the wording and reference-data versions used,
-the rendered PDF) in an append-only ``notice`` row, books the appointment it sets, and records
-the issue in the audit log. A change after issue is only possible through a variation (RA2).
+Issuing is one store transaction (issue 11.9): the episode is read, the form validated as a
+gate (the same rules the page shows live, plus its issue checks), the content frozen, the PDF
+rendered, and the append-only ``notice`` row, the issued status, the appointment it books and
+the audit event written together. If any step fails (a rule refuses, printing is missing from
+the build, the renderer fails) nothing is written: a notice is never issued without its PDF.
+A change after issue is only possible through a variation (RA2).
+
+Printing a DT1 for the court file, or an Annex E appointment letter, freezes a snapshot the
+same way (kind "dt1" / "annex_e"); the form itself stays a correctable record.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,30 +22,39 @@ from typing import Any
 from sqlalchemy import select
 
 from app.errors import UserFacingError
+from app.forms.appointments import appointment_replaced
+from app.forms.booking import reason_applies
+from app.forms.context import FormContext
+from app.forms.fields import Problem
+from app.forms.notices import number_prefix
 from app.forms.registry import FORMS
-from app.services import forms_context, reference
+from app.services import reference
+from app.services.episode_state import EpisodeState, load_state, touch
 from app.services.workspace import UK, Workspace
 from app.storage import audit
-from app.storage.models import (
-    Appointment,
-    CustodyEpisode,
-    FormRecord,
-    Notice,
-    NoticePrint,
-    Worker,
-)
+from app.storage.models import Appointment, Notice, NoticePrint, Worker
+
+log = logging.getLogger(__name__)
 
 # Which answer of each notice holds the appointment it sets, and what kind it is.
 APPOINTMENTS = {
     "ra1": ("appointment_at", "place", "assessing_cjit", "initial"),
     "ra4": ("appointment_at", "place", "assessing_cjit", "follow_up"),
     "ra2": ("new_appointment_at", "new_place", None, None),
-    "annex_e": ("appointment_at", "place", None, "annex_e"),
 }
+PRINTED_RECORDS = ("dt1", "annex_e")
 
 
 class NotReadyToIssue(UserFacingError):
     pass
+
+
+class PrintingUnavailable(UserFacingError):
+    pass
+
+
+class AppointmentChanged(UserFacingError):
+    """The DT1 was printed before with another appointment: ask before printing again."""
 
 
 @dataclass(frozen=True)
@@ -51,31 +66,55 @@ class IssuedNotice:
 
 
 def _reference_number(kind: str, now: datetime) -> str:
-    return f"{kind.upper()}-{now.astimezone(UK):%y%m%d}-{secrets.token_hex(3).upper()}"
+    return f"{number_prefix(kind)}-{now.astimezone(UK):%y%m%d}-{secrets.token_hex(3).upper()}"
 
 
-def _render(content: dict[str, Any], ws: Workspace | None = None) -> bytes | None:
+def _render(content: dict[str, Any], ws: Workspace) -> bytes:
     try:
         from app.printing import render_notice
-    except ImportError:  # printing not installed in this build: the notice is still issued
-        return None
-    return render_notice(content, reference.reference_data(ws) if ws else None)
+    except ImportError:
+        raise PrintingUnavailable(
+            "Printing is not part of this installation of CJIT Desk, so nothing can be "
+            "issued or printed. Ask IT to reinstall CJIT Desk."
+        ) from None
+    try:
+        return render_notice(content, reference.reference_data(ws))
+    except Exception as exc:  # a renderer failure must never leave a notice without its PDF
+        log.exception("rendering a %s failed", content.get("kind"))
+        raise PrintingUnavailable(
+            f"The {str(content.get('kind')).upper()} could not be printed ({type(exc).__name__}). "
+            "Try again; if it happens again, tell IT."
+        ) from None
 
 
-def _content(ws: Workspace, s, data, form_key: str, now: datetime) -> dict[str, Any]:  # noqa: ANN001
+def _refusal(what: str, problems: list[Problem]) -> NotReadyToIssue:
+    errors = [p.message for p in problems if p.is_error]
+    return NotReadyToIssue(f"{what}:\n" + "\n".join(f"• {m}" for m in errors))
+
+
+def _context(ws: Workspace, state: EpisodeState, now: datetime) -> FormContext:
+    ref = reference.reference_data(ws)
+    return FormContext.at(
+        now,
+        reference=ref,
+        policy=ref.policy(),
+        episode=state.forms.answers,
+        notices=state.forms.notices,
+    )
+
+
+def _content(
+    ws: Workspace, s, state: EpisodeState, kind: str, form_key: str, answers: dict, now: datetime
+) -> dict[str, Any]:  # noqa: ANN001
     """What is frozen with a notice; the wording document too, so a reprint says exactly what
     the issued notice said even after the partnership edits its wording."""
     issuer = s.get(Worker, ws.worker.id) if ws.worker.id else None
     ref = reference.reference_data(ws)
     return {
-        "kind": form_key,
-        "form": {
-            "form": form_key,
-            "version": FORMS[form_key].version,
-            "answers": data.answers[form_key],
-        },
-        "episode": data.answers.get("custody_episode", {}),
-        "dt1": data.answers.get("dt1", {}),
+        "kind": kind,
+        "form": {"form": form_key, "version": FORMS[form_key].version, "answers": answers},
+        "episode": state.stored.get("custody_episode", {}),
+        "dt1": state.stored.get("dt1", {}),
         "reference_versions": ref.versions(),
         "reference_documents": {"wording": dict(ref.documents["wording"])},
         "issued_at": now.isoformat(),
@@ -84,38 +123,32 @@ def _content(ws: Workspace, s, data, form_key: str, now: datetime) -> dict[str, 
 
 
 def issue_notice(ws: Workspace, episode_id: str, form_key: str) -> IssuedNotice:
-    from app.services.episodes import load_episode
-
     definition = FORMS[form_key]
-    data = load_episode(ws, episode_id)
-    if data.form_status.get(form_key) == "issued" or form_key not in data.answers:
-        raise NotReadyToIssue(f"There is no {definition.short_title} draft to issue.")
-    episode_typed = forms_context.typed_episode(data.answers)
-    ctx = forms_context.context(ws, episode_typed)
-    ok, problems = definition.issuable(episode_typed[form_key], ctx)
-    if not ok:
-        raise NotReadyToIssue(
-            f"The {definition.short_title} cannot be issued yet:\n"
-            + "\n".join(f"• {p.message}" for p in problems if p.is_error)
-        )
     now = ws.clock()
+    reference.reference_data(ws)  # loaded (and cached) before the write transaction
     with ws.store.session() as s:
-        content = _content(ws, s, data, form_key, now)
-        record = s.scalars(
-            select(FormRecord).where(
-                FormRecord.episode_id == episode_id,
-                FormRecord.form_key == form_key,
-                FormRecord.status != "issued",
-            )
-        ).one()
-        varies = _varied_notice_id(s, episode_id, data.answers[form_key], form_key)
+        state = load_state(s, episode_id)
+        record = state.drafts.get(form_key)
+        if record is None:
+            raise NotReadyToIssue(f"There is no {definition.short_title} draft to issue.")
+        ctx = _context(ws, state, now)
+        ok, problems = definition.issuable(state.forms.answers.get(form_key, {}), ctx)
+        problems = state.forms.problems.get(form_key, []) + problems
+        if not ok or state.forms.problems.get(form_key):
+            raise _refusal(f"The {definition.short_title} cannot be issued yet", problems)
+        answers = dict(record.answers)
+        if "out_of_window_reason" in answers and not reason_applies(problems):
+            del answers["out_of_window_reason"]  # only a reason that applies is printed
+        content = _content(ws, s, state, form_key, form_key, answers, now)
+        if form_key == "ra2":
+            replaced = appointment_replaced(ctx, answers.get("varies_kind"))
+            content["replaces"] = replaced.to_json() if replaced else None
         notice = Notice(
             episode_id=episode_id,
             kind=form_key,
             form_record_id=record.id,
             reference=_reference_number(form_key, now),
-            content=content,
-            varies_notice_id=varies,
+            varies_notice_id=_varied_notice_id(s, episode_id, answers, form_key),
             issued_at=now,
             issued_by=ws.worker.id,
         )
@@ -123,10 +156,10 @@ def issue_notice(ws: Workspace, episode_id: str, form_key: str) -> IssuedNotice:
         notice.pdf = _render(notice.content, ws)
         s.add(notice)
         record.status = "issued"
+        touch(record)
         s.flush()
-        _book_appointment(s, notice, data.answers[form_key])
-        episode = s.get(CustodyEpisode, episode_id)
-        episode.updated_at = now
+        _book_appointment(s, notice, answers)
+        state.episode.updated_at = now
         audit.record(
             s,
             ws.worker,
@@ -140,13 +173,14 @@ def issue_notice(ws: Workspace, episode_id: str, form_key: str) -> IssuedNotice:
 
 def _varied_notice_id(s, episode_id: str, answers: dict, form_key: str) -> str | None:  # noqa: ANN001
     """The notice an RA2 varies, found by the reference the worker gave (as printed on it)."""
-    reference = (answers.get("varies_notice") or "").strip().upper() if form_key == "ra2" else ""
-    if not reference:
+    wanted = answers.get("varies_notice") if form_key == "ra2" else None
+    number = wanted.strip().upper() if isinstance(wanted, str) else ""
+    if not number:
         return None
-    varied = s.scalars(select(Notice).where(Notice.reference == reference)).first()
+    varied = s.scalars(select(Notice).where(Notice.reference == number)).first()
     if varied is None or varied.episode_id != episode_id:
         raise NotReadyToIssue(
-            f"No notice {reference} was issued in this episode. Check the "
+            f"No notice {number} was issued in this episode. Check the "
             "reference printed on the notice being varied."
         )
     return varied.id
@@ -154,24 +188,32 @@ def _varied_notice_id(s, episode_id: str, answers: dict, form_key: str) -> str |
 
 def _book_appointment(s, notice: Notice, answers: dict) -> None:  # noqa: ANN001
     spec = APPOINTMENTS.get(notice.kind)
-    if not spec or not answers.get(spec[0]):
+    if not spec or not isinstance(answers.get(spec[0]), str):
         return
     at_key, place_key, cjit_key, kind = spec
-    if notice.kind == "ra2" and notice.varies_notice_id:
-        varied = s.scalars(
-            select(Appointment).where(Appointment.notice_id == notice.varies_notice_id)
-        ).first()
-        kind = varied.kind if varied else "initial"
-        if varied:
-            varied.status = "varied"
+    cjit = answers.get(cjit_key) if cjit_key else None
+    if notice.kind == "ra2":
+        kind = "follow_up" if answers.get("varies_kind") == "ra4" else "initial"
+        # The variation replaces whatever is booked for that assessment now (after any
+        # earlier RA2), so exactly one appointment of each assessment stays booked.
+        for booked in s.scalars(
+            select(Appointment).where(
+                Appointment.episode_id == notice.episode_id,
+                Appointment.kind == kind,
+                Appointment.status == "booked",
+            )
+        ):
+            booked.status = "varied"
+            cjit = cjit or booked.cjit_id
+            touch(booked)
     s.add(
         Appointment(
             episode_id=notice.episode_id,
-            kind=kind or "initial",
+            kind=kind,
             at=datetime.fromisoformat(answers[at_key]),
             place=answers.get(place_key) or "",
             notice_id=notice.id,
-            cjit_id=answers.get(cjit_key) if cjit_key else None,
+            cjit_id=cjit,
         )
     )
 
@@ -209,48 +251,10 @@ def notice_pdf(ws: Workspace, notice_id: str, reprint: bool = False) -> bytes | 
     return _render(content, ws)
 
 
-def issue_dt1_record(ws: Workspace, episode_id: str) -> IssuedNotice:
-    """Freeze the DT1 as printed for the court file (the record behind its court-file cover
-    sheet, 000 §2.4) as a notice of kind "dt1", so its prints are recorded like any notice's.
-    The DT1 form stays a correctable police record: each print is its own frozen snapshot."""
-    from app.services.episodes import load_episode
+def issue_dt1_record(
+    ws: Workspace, episode_id: str, *, confirm_changed: bool = False
+) -> IssuedNotice:
+    """The DT1 as printed for the court file (see `printed_records.print_record`)."""
+    from app.services.printed_records import print_record
 
-    data = load_episode(ws, episode_id)
-    if not data.answers.get("dt1"):
-        raise NotReadyToIssue("There is no DT1 to print.")
-    typed = forms_context.typed_episode(data.answers)
-    ok, problems = FORMS["dt1"].issuable(typed["dt1"], forms_context.context(ws, typed))
-    if not ok:
-        raise NotReadyToIssue(
-            "The DT1 cannot be printed yet:\n"
-            + "\n".join(f"• {p.message}" for p in problems if p.is_error)
-        )
-    now = ws.clock()
-    with ws.store.session() as s:
-        record = s.scalars(
-            select(FormRecord)
-            .where(FormRecord.episode_id == episode_id, FormRecord.form_key == "dt1")
-            .order_by(FormRecord.updated_at.desc())
-        ).first()
-        notice = Notice(
-            episode_id=episode_id,
-            kind="dt1",
-            reference=_reference_number("dt1", now),
-            form_record_id=record.id if record else None,
-            content={},
-            issued_at=now,
-            issued_by=ws.worker.id,
-        )
-        notice.content = {**_content(ws, s, data, "dt1", now), "reference": notice.reference}
-        notice.pdf = _render(notice.content, ws)
-        s.add(notice)
-        s.flush()
-        audit.record(
-            s,
-            ws.worker,
-            "collection",
-            "notice",
-            notice.id,
-            detail={"event": "notice_issued", "kind": "dt1"},
-        )
-        return IssuedNotice(notice.id, "dt1", notice.reference, notice.pdf)
+    return print_record(ws, episode_id, "dt1", confirm_changed=confirm_changed)

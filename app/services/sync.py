@@ -19,11 +19,11 @@ from sqlalchemy import select
 
 from app import __version__
 from app.errors import UserFacingError
-from app.services import reference
+from app.services import episodes, reference
 from app.services.episodes import LOCAL_CONFLICT
 from app.services.workspace import Workspace
 from app.storage import anchor, audit
-from app.storage.models import SyncConflict, SyncProblem
+from app.storage.models import FormRecord, SyncConflict, SyncProblem
 from app.sync import engine, errors, minimise, state
 from app.sync.records import SPECS, apply_fields, to_fields
 from app.sync.transport import Transport, check_address
@@ -120,6 +120,10 @@ def _transport(ws: Workspace) -> tuple[Transport, str]:
 def erase_after_days(ws: Workspace) -> int:
     value = reference.reference_data(ws).documents["policy"].get(ERASE_POLICY_KEY)
     return value if isinstance(value, int) and value >= 1 else minimise.DEFAULT_DAYS
+
+
+def is_running() -> bool:
+    return _running.locked()
 
 
 def sync_now(ws: Workspace, progress: engine.Progress | None = None) -> SyncSummary:
@@ -248,7 +252,12 @@ def resolve_conflict(ws: Workspace, conflict_id: str, keep_value: Any) -> None:
         spec = SPECS.get(conflict.record_type)
         row = s.get(spec.model, conflict.record_id) if spec else None
         if row is not None and hasattr(row, "local_rev"):
-            if conflict.field != "_deleted":
+            answer = conflict.field.removeprefix("answers.")
+            if isinstance(row, FormRecord) and answer != conflict.field:
+                # through the autosave's own path, so what derives from the answers (the
+                # person's name and postcode, an Annex E booking) follows the decision
+                episodes.set_answer(ws, row, answer, keep_value)
+            elif conflict.field != "_deleted":
                 fields = to_fields(spec, row)
                 _set_path(fields, conflict.field, keep_value)
                 apply_fields(spec, row, fields)

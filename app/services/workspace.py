@@ -56,7 +56,14 @@ class Workspace:
             with changes.origin(origin):
                 return fn()
 
-        return self.executor.submit(job)
+        try:
+            return self.executor.submit(job)
+        except RuntimeError:  # shut down: the window is closing
+            from app.storage.gate import StoreClosed
+
+            closed: Future[T] = Future()
+            closed.set_exception(StoreClosed("CJIT Desk is closing."))
+            return closed
 
     def close(self) -> None:
         """Finish the queued store work, then close the store (which waits for a sync's unit

@@ -4,7 +4,7 @@ A lock *file* (``cjit.lock`` via filelock) is lifted on Linux and macOS by delet
 process creates a new file and locks that. So on POSIX the lock is taken on the data folder
 itself (``flock`` on an open descriptor of the directory), which cannot be deleted while it
 holds the store. On Windows a file that is open cannot be deleted, so the lock file is kept
-there (filelock's ``msvcrt`` lock on ``cjit.lock``).
+there (filelock's ``msvcrt`` lock on ``cjit.lock``). Neither is tied to the thread that took it.
 """
 
 from __future__ import annotations
@@ -35,7 +35,10 @@ class FolderLock:
         if os.name == "nt":
             import filelock
 
-            self._windows_lock = filelock.FileLock(str(self.folder / LOCK_NAME), timeout=0)
+            # Not thread-local: opened on one thread, closed on another (store.acquire_lock).
+            self._windows_lock = filelock.FileLock(
+                str(self.folder / LOCK_NAME), timeout=0, thread_local=False
+            )
             try:
                 self._windows_lock.acquire()
             except filelock.Timeout:

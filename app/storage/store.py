@@ -51,6 +51,8 @@ class NotAllowed(StoreError):
 
 
 def acquire_lock(data_dir: Path) -> FolderLock:
+    # Not tied to a thread: the store is opened on a worker thread (unlock never runs on the UI
+    # thread) and closed on whichever thread closes the window.
     lock = FolderLock(data_dir)
     try:
         lock.acquire()

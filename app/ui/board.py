@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from app.services import board, search
 from app.services.workspace import UK
-from app.ui import tasks
+from app.storage.changes import Changes
+from app.ui.ops import StoreOp
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -113,13 +114,38 @@ class ShiftBoard(QWidget):
         layout.addWidget(self.hits)
         layout.addWidget(split, 1)
         self._rows: list[board.EpisodeRow] = []
+        self._wants_focus = False
+        self._refresh_timer = QTimer(self, singleShot=True, interval=200)
+        self._refresh_timer.timeout.connect(self.refresh)
+        window.hub.store_changed.connect(self._store_changed)
+
+    def _store_changed(self, changes: Changes) -> None:
+        # Hidden behind an episode, the board is refreshed when it is shown again.
+        if self.isVisible() and (
+            changes.episodes or changes.people or changes.touches("appointment", "notice_print")
+        ):
+            self.refresh_soon()
 
     # --- data ----------------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        """Re-read the board on the store executor; the table fills when it arrives."""
         ws = self.window_.workspace
-        self._rows = board.shift_board(ws)
-        self.day_heading.setText(ws.now().strftime("Today — %A %d %B %Y"))
+
+        def read() -> tuple[list[board.EpisodeRow], list[board.WaitingItem]]:
+            with ws.store.session():
+                return board.shift_board(ws), board.waiting(ws)
+
+        StoreOp(self, ws, read).success(lambda found: self._show(*found)).run()
+
+    def refresh_soon(self) -> None:
+        """Many commits arrive together during a sync: refresh once they have settled."""
+        self._refresh_timer.start()
+
+    def _show(self, rows: list[board.EpisodeRow], items: list[board.WaitingItem]) -> None:
+        self._rows = rows
+        self.day_heading.setText(self.window_.workspace.now().strftime("Today — %A %d %B %Y"))
+        current = self.table.currentRow()
         self.table.setRowCount(len(self._rows))
         for r, row in enumerate(self._rows):
             values = [
@@ -132,15 +158,19 @@ class ShiftBoard(QWidget):
                 item = QTableWidgetItem(value)
                 item.setData(ID_ROLE, row.id)
                 self.table.setItem(r, c, item)
+        if 0 <= current < len(self._rows):
+            self.table.selectRow(current)
         self.empty.setVisible(not self._rows)
         self.waiting.clear()
-        items = board.waiting(ws)
         for w in items:
             item = QListWidgetItem(f"{self._name_of(w.episode_id)}: {w.text}")
             item.setData(ID_ROLE, w.episode_id)
             self.waiting.addItem(item)
         if not items:
             self.waiting.addItem(QListWidgetItem("Nothing waiting."))
+        if self.isVisible() and not self.table.hasFocus() and self._wants_focus:
+            self._wants_focus = False
+            self.focus_default()
 
     def _name_of(self, episode_id: str) -> str:
         return next((r.name for r in self._rows if r.id == episode_id), "Earlier episode")
@@ -150,9 +180,9 @@ class ShiftBoard(QWidget):
     def _run_search(self) -> None:
         text = self.search.text()
         ws = self.window_.workspace
-        tasks.run(
-            self, lambda: search.search_people(ws, text), lambda hits: self._show_hits(text, hits)
-        )
+        StoreOp(self, ws, lambda: search.search_people(ws, text)).success(
+            lambda hits: self._show_hits(text, hits)
+        ).run()
 
     def _show_hits(self, text: str, hits: list[search.PersonHit]) -> None:
         if text != self.search.text():
@@ -200,6 +230,7 @@ class ShiftBoard(QWidget):
         self.search.selectAll()
 
     def focus_default(self) -> None:
+        self._wants_focus = not self._rows  # the rows may be on their way: focus them then
         if self._rows:
             self.table.setFocus()
             if self.table.currentRow() < 0:

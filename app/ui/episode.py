@@ -1,13 +1,22 @@
 """One detainee's custody episode: the forms as steps, autosaved, with live rules.
 
 Autosave: every change restarts a short timer; when it fires (or when the worker leaves the
-episode, locks the window or closes the app) the page's answers are saved as a draft. A crash
-therefore loses at most ``AUTOSAVE_MS`` of typing.
+episode, locks the window or closes the app) the fields the worker changed are saved, each
+against the value the page was loaded with (``FormPage.edits``). A crash therefore loses at most
+``AUTOSAVE_MS`` of typing, and a stale screen never overwrites a colleague's synced change.
+
+Nothing here touches the store on the UI thread: loading, saving, issuing and printing are
+``StoreOp``s on the store executor, in the order they were asked for. When the store changes
+under an open episode (a sync brought a colleague's edit), the change hook re-reads it and each
+page takes the new values of the fields the worker is not editing (``FormPage.merge_in``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -24,15 +33,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserFacingError
+from app.forms.context import FormContext
 from app.forms.registry import FORMS
-from app.services import episodes, forms_context, history, notices, reference
+from app.services import episode_screen, episodes, notices, reference
 from app.services.workspace import UK
+from app.storage.changes import Changes
 from app.ui import tasks
 from app.ui.form_page import FormPage
+from app.ui.ops import StoreOp
 
 log = logging.getLogger(__name__)
 AUTOSAVE_MS = 700
+RELOAD_MS = 150  # a sync commits in several steps: re-read once they have settled
 
 
 class EpisodeView(QWidget):
@@ -42,10 +54,18 @@ class EpisodeView(QWidget):
         self.setObjectName("episodeView")
         self.episode_id: str | None = None
         self.data: episodes.EpisodeData | None = None
+        self.reference = reference.bundled()
         self._dirty: set[str] = set()
+        self._loading: str | None = None
+        self._notices: tuple = ()
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._timer.timeout.connect(self.flush)
+        self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_MS)
+        self._reload_timer.timeout.connect(self._reload)
+        self._build()
+        window.hub.store_changed.connect(self._store_changed)
 
+    def _build(self) -> None:
         self.title = QLabel("", objectName="episodeTitle")
         self.title.setProperty("role", "heading")
         self.subtitle = QLabel("", objectName="episodeSubtitle")
@@ -53,7 +73,7 @@ class EpisodeView(QWidget):
         self.saved = QLabel("", objectName="savedIndicator")
         self.saved.setProperty("role", "muted")
         back = QPushButton("← Shift board  (Ctrl+B)", objectName="backToBoard")
-        back.clicked.connect(window.show_board)
+        back.clicked.connect(self.window_.show_board)
         self.close_button = QPushButton("Close episode", objectName="closeEpisode")
         self.close_button.clicked.connect(self._toggle_closed)
         head = QHBoxLayout()
@@ -68,10 +88,9 @@ class EpisodeView(QWidget):
         self.steps = QListWidget(objectName="stepList")
         self.steps.setAccessibleName("Steps of this episode")
         self.pages = QStackedWidget(objectName="formPages")
-        ref = reference.bundled()
         self.form_pages: dict[str, FormPage] = {}
         for key, definition in FORMS.items():
-            page = FormPage(definition, ref, self)
+            page = FormPage(definition, self.reference, self)
             page.changed.connect(lambda k=key: self._changed(k))
             page.issue_requested.connect(self.print_notice)
             self.pages.addWidget(page)
@@ -108,21 +127,54 @@ class EpisodeView(QWidget):
         QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self._move(-1))
         self.installEventFilter(self)
 
+    @property
+    def ws(self):  # noqa: ANN201
+        return self.window_.workspace
+
+    def _op(self, fn: Callable[[], Any]) -> StoreOp:
+        return StoreOp(self, self.ws, fn)
+
     # --- loading -------------------------------------------------------------------------------
 
-    def load(self, episode_id: str) -> None:
-        self.flush()
-        ws = self.window_.workspace
-        self.episode_id = episode_id
-        self.data = episodes.load_episode(ws, episode_id)
-        typed = forms_context.typed_episode(self.data.answers)
-        ctx = forms_context.context(ws, typed)
+    def load(self, episode_id: str, then: Callable[[], None] | None = None) -> None:
+        """Open an episode (a consultation); ``then`` runs once it is on screen."""
+        self.flush()  # queued first: the episode being left is saved before anything else
+        ws, self._loading = self.ws, episode_id
+
+        def shown(screen: episode_screen.EpisodeScreen) -> None:
+            if self._loading != episode_id:
+                return  # the worker has moved on to another episode meanwhile
+            self._loading = None
+            self._show(episode_id, screen)
+            if then:
+                then()
+
+        def failed(exc: BaseException) -> None:
+            self._loading = None
+            tasks.show_error(self, exc)
+
+        self._op(lambda: episode_screen.open_episode(ws, episode_id)).success(shown).failure(
+            failed
+        ).run()
+
+    def _show(self, episode_id: str, screen: episode_screen.EpisodeScreen) -> None:
+        self.episode_id, self.data, self.reference = episode_id, screen.data, screen.reference
+        self._dirty.clear()
+        forms = screen.forms
+        self._notices = forms.notices
+        ctx = self._context(forms.answers)
         for key, page in self.form_pages.items():
-            page.set_answers(typed.get(key) or FORMS[key].defaults(ctx.with_episode(typed)))
-        self._suggest_variation(typed)
-        if not typed.get("target_testing"):
-            for field_key, (value, note) in history.target_testing_prefill(ws, episode_id).items():
-                self.form_pages["target_testing"].mark_prefilled(field_key, value, note)
+            problems = forms.problems.get(key, [])
+            page.read_only_reason = _read_only_reason(problems)
+            page.load(
+                self.data.answers.get(key) or {},
+                forms.answers.get(key) or FORMS[key].defaults(ctx),
+                problems,
+            )
+        # What each form's Field.prefill names, from this episode and the person's history.
+        for key, found in screen.prefills.items():
+            for field_key, (value, note) in found.items():
+                self.form_pages[key].mark_prefilled(field_key, value, note)
         self._fill_notices()
         self._update_header()
         self.refresh_rules()
@@ -132,21 +184,42 @@ class EpisodeView(QWidget):
         )
         self.saved.setText("")
 
-    def _suggest_variation(self, typed: dict) -> None:
-        """An RA2 usually varies the latest RA1 or RA4 of the episode: suggest it, marked."""
-        if typed.get("ra2") or not self.data:
+    def _store_changed(self, changes: Changes) -> None:
+        """Another part of the app, or a sync, changed what this episode shows."""
+        if changes.origin is self or not self.episode_id or not self.data:
             return
-        varied = [n for n in self.data.notices if n["kind"] in ("ra1", "ra4")]
-        if varied:
-            latest = varied[-1]
-            page = self.form_pages["ra2"]
-            page.mark_prefilled("varies_kind", latest["kind"], "the latest notice of this episode.")
-            page.mark_prefilled(
-                "varies_notice",
-                latest["reference"],
-                f"the {latest['kind'].upper()} issued "
-                f"{latest['issued_at'].astimezone(UK):%d/%m/%Y %H:%M}.",
-            )
+        if changes.touches_episode(self.episode_id, self.data.person_id) or changes.touches(
+            "reference_document", "setting"
+        ):
+            self._reload_timer.start()
+
+    def _reload(self) -> None:
+        """Re-read the open episode and merge it into the pages without losing typing."""
+        if not self.episode_id or self._loading:
+            return
+        ws, episode_id = self.ws, self.episode_id
+
+        def merge(screen: episode_screen.EpisodeScreen) -> None:
+            if self.episode_id != episode_id:
+                return
+            self.data, self.reference = screen.data, screen.reference
+            self._notices = screen.forms.notices
+            for key, page in self.form_pages.items():
+                if page.merge_in(self.data.answers.get(key) or {}):
+                    log.info("open episode: %s updated from the store", key)
+            self._fill_notices()
+            self._update_header()
+            self.refresh_rules()
+
+        def gone(exc: BaseException) -> None:
+            if isinstance(exc, episodes.EpisodeNotFound) and self.episode_id == episode_id:
+                self.episode_id = self.data = None
+                self.window_.show_board()
+                self.window_.status.showMessage(str(exc), 10000)
+
+        self._op(lambda: episode_screen.open_episode(ws, episode_id, consultation=False)).success(
+            merge
+        ).failure(gone).run()
 
     def _fill_notices(self) -> None:
         self.notice_list.clear()
@@ -158,23 +231,19 @@ class EpisodeView(QWidget):
 
     def _update_header(self) -> None:
         person = self.form_pages["custody_episode"].answers()
-        name = (
-            f"{(person.get('family_name') or '').upper()}, {person.get('given_names') or ''}".strip(
-                ", "
-            )
-        )
+        family, given = (person.get("family_name") or "").upper(), person.get("given_names") or ""
+        name = f"{family}, {given}".strip(", ")
         self.title.setText(name or "New episode — name not yet recorded")
         dob = person.get("date_of_birth")
         bits = [
             f"Born {dob:%d/%m/%Y}" if dob else "Date of birth not recorded",
             f"Custody no. {person.get('custody_record_number') or '—'}",
         ]
-        if self.data and self.data.status == "closed":
+        closed = bool(self.data and self.data.status == "closed")
+        if closed:
             bits.append("CLOSED")
         self.subtitle.setText("   ·   ".join(bits))
-        self.close_button.setText(
-            "Reopen episode" if self.data and self.data.status == "closed" else "Close episode"
-        )
+        self.close_button.setText("Reopen episode" if closed else "Close episode")
 
     # --- editing -------------------------------------------------------------------------------
 
@@ -189,15 +258,21 @@ class EpisodeView(QWidget):
     def episode_answers(self) -> dict[str, dict]:
         return {k: p.answers() for k, p in self.form_pages.items()}
 
+    def _context(self, answers: dict[str, dict]) -> FormContext:
+        ref = self.reference
+        return FormContext.at(
+            self.ws.now(), reference=ref, policy=ref.policy(), episode=answers,
+            notices=self._notices,
+        )  # fmt: skip
+
     def refresh_rules(self) -> None:
         if not self.data:
             return
-        ctx = forms_context.context(self.window_.workspace, self.episode_answers())
+        ctx = self._context(self.episode_answers())
         for i, (key, page) in enumerate(self.form_pages.items()):
-            issued = self.data.form_status.get(key) == "issued"
+            issued = self.data.form_status.get(key) == "issued" or bool(page.read_only_reason)
             started = key in self.data.form_status or key in self._dirty
             problems = page.refresh(ctx, issued, started)
-            item = self.steps.item(i)
             if issued:
                 state = "issued"
             elif not started:
@@ -206,31 +281,83 @@ class EpisodeView(QWidget):
                 state = "to complete"
             else:
                 state = "complete"
-            item.setText(f"{FORMS[key].short_title} — {state}")
+            self.steps.item(i).setText(f"{FORMS[key].short_title} — {state}")
 
-    def flush(self) -> None:
-        """Save every form with unsaved changes now."""
+    def flush(self, then: Callable[[], None] | None = None) -> Future | None:
+        """Queue the save of every changed field now; ``then`` runs once it is saved (not if
+        the save fails: the worker sees why and the typing stays on screen)."""
         self._timer.stop()
         if not self.episode_id or not self._dirty:
+            if then:
+                then()
+            return None
+        issued = self.data.form_status if self.data else {}
+        sent = {
+            key: edits
+            for key in sorted(self._dirty)
+            if issued.get(key) != "issued"
+            and not self.form_pages[key].read_only_reason
+            and (edits := self.form_pages[key].edits())
+        }
+        self._dirty.clear()
+        if not sent:
+            self.saved.setText("")
+            if then:
+                then()
+            return None
+        ws, episode_id = self.ws, self.episode_id
+
+        def save() -> dict[str, episodes.Saved]:
+            with ws.store.session():  # the forms of one autosave commit together
+                return {
+                    key: episodes.save_changes(ws, episode_id, key, edits, FORMS[key].version)
+                    for key, edits in sent.items()
+                }
+
+        def failed(exc: BaseException) -> None:
+            if self.episode_id == episode_id:
+                self._dirty.update(sent)  # kept on screen; the next change or leave retries
+                self.saved.setText("Not saved")
+            tasks.show_error(self, exc, "Not saved")
+
+        def done(saved: dict[str, episodes.Saved]) -> None:
+            self._saved(episode_id, sent, saved)
+            if then:
+                then()
+
+        return self._op(save).success(done).failure(failed).run()
+
+    def _saved(self, episode_id: str, sent: dict, saved: dict[str, episodes.Saved]) -> None:
+        if self.episode_id != episode_id:
             return
-        ws = self.window_.workspace
-        for key in sorted(self._dirty):
-            if self.data and self.data.form_status.get(key) == "issued":
-                continue
-            answers, version = forms_context.stored(key, self.form_pages[key].answers())
-            episodes.save_answers(ws, self.episode_id, key, answers, version)
+        for key, outcome in saved.items():
+            self.form_pages[key].saved(sent[key], outcome.answers, outcome.conflicts)
             if self.data:
                 self.data.form_status.setdefault(key, "draft")
-        self._dirty.clear()
-        self.saved.setText(f"Saved {ws.now():%H:%M:%S}")
-        self.window_.hub.changed.emit("episode", self.episode_id)
+                self.data.answers[key] = outcome.answers
+        clashes = sum(len(o.conflicts) for o in saved.values())
+        self.saved.setText(
+            f"Saved {self.ws.now():%H:%M:%S}"
+            + (
+                f" — {clashes} answer(s) changed by a colleague meanwhile: see the notes"
+                if clashes
+                else ""
+            )
+        )
+        self.refresh_rules()
 
     # --- navigation ----------------------------------------------------------------------------
 
     def _step_changed(self, row: int) -> None:
         self.pages.setCurrentIndex(row)
         if self.episode_id and row >= 0 and self.data:
-            episodes.remember_place(self.window_.workspace, self.episode_id, self.current_form())
+            self.remember_place(self.current_form())
+
+    def remember_place(self, form_key: str | None) -> None:
+        ws, episode_id = self.ws, self.episode_id if form_key else None
+        self._op(lambda: episodes.remember_place(ws, episode_id, form_key)).failure(
+            lambda exc: log.warning("last place not kept: %s", type(exc).__name__)
+        ).run()
 
     def _move(self, delta: int) -> None:
         row = max(0, min(self.steps.count() - 1, self.steps.currentRow() + delta))
@@ -258,17 +385,17 @@ class EpisodeView(QWidget):
     # --- notices -------------------------------------------------------------------------------
 
     def print_notice(self) -> None:
-        if not self.episode_id:
+        if not self.episode_id or not self.data:
             return
         key = self.current_form()
-        if key == "dt1":
-            self._print_dt1()
+        if key in notices.PRINTED_RECORDS:
+            self._print_record(key)
             return
         if FORMS[key].kind != "notice":
             if self.notice_list.count():
                 self._reprint(self.notice_list.item(self.notice_list.count() - 1))
             return
-        if self.data and self.data.form_status.get(key) == "issued":
+        if self.data.form_status.get(key) == "issued":
             self.window_.status.showMessage(
                 "Already issued: reprint it from the notices list.", 5000
             )
@@ -282,35 +409,54 @@ class EpisodeView(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            issued = notices.issue_notice(self.window_.workspace, self.episode_id, key)
-        except UserFacingError as exc:
-            tasks.show_error(self, exc, "Not issued")
-            return
-        self.window_.hub.changed.emit("notice", issued.id)
-        self.load(self.episode_id)
-        self._print(issued.id, issued.pdf, reprint=False)
+        ws, episode_id = self.ws, self.episode_id
+        self._issue(lambda: notices.issue_notice(ws, episode_id, key), "Not issued", key)
 
-    def _print_dt1(self) -> None:
+    def _print_record(self, key: str, confirmed: bool = False) -> None:
+        """The DT1 for court or the Annex E letter; the services ask first when the DT1's
+        appointment changed since it was last printed (AppointmentChanged)."""
+        from app.services.printed_records import print_record
+
         self.flush()
-        try:
-            issued = notices.issue_dt1_record(self.window_.workspace, self.episode_id)
-        except UserFacingError as exc:
+        ws, episode_id = self.ws, self.episode_id
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, notices.AppointmentChanged):
+                answer = QMessageBox.question(self, "Print the DT1 again", str(exc))
+                if answer == QMessageBox.StandardButton.Yes:
+                    self._print_record(key, confirmed=True)
+                return
             tasks.show_error(self, exc, "Not printed")
-            return
-        self.window_.hub.changed.emit("notice", issued.id)
-        self.load(self.episode_id)
-        self.show_form("dt1")
-        self._print(issued.id, issued.pdf, reprint=False)
+
+        self._issue(
+            lambda: print_record(ws, episode_id, key, confirm_changed=confirmed), refused, key
+        )
+
+    def _issue(
+        self,
+        fn: Callable[[], notices.IssuedNotice],
+        refused: str | Callable[[BaseException], None],
+        form: str,
+    ) -> None:
+        """Issue (or freeze a printed record) on the executor, then show the episode as it now
+        is and open the print preview."""
+        episode_id = self.episode_id
+
+        def issued(notice: notices.IssuedNotice) -> None:
+            self.load(episode_id, then=lambda: self.show_form(form))
+            self._print(notice.id, notice.pdf, reprint=False)
+
+        on_refused = (
+            refused if callable(refused) else (lambda exc: tasks.show_error(self, exc, refused))
+        )
+        self._op(fn).success(issued).failure(on_refused).run()
 
     def _reprint(self, item: QListWidgetItem) -> None:
         notice_id = item.data(Qt.ItemDataRole.UserRole)
-        ws = self.window_.workspace
-
-        def done(pdf: bytes | None) -> None:
-            self._print(notice_id, pdf, reprint=True)
-
-        tasks.run(self, lambda: notices.notice_pdf(ws, notice_id, reprint=True), done)
+        ws = self.ws
+        self._op(lambda: notices.notice_pdf(ws, notice_id, reprint=True)).success(
+            lambda pdf: self._print(notice_id, pdf, reprint=True)
+        ).run()
 
     def _print(self, notice_id: str, pdf: bytes | None, reprint: bool) -> None:
         hook = self.window_.hooks.get("print")
@@ -325,10 +471,15 @@ class EpisodeView(QWidget):
         if not self.episode_id or not self.data:
             return
         self.flush()
-        ws = self.window_.workspace
-        if self.data.status == "closed":
-            episodes.reopen_episode(ws, self.episode_id)
-        else:
-            episodes.close_episode(ws, self.episode_id)
-        self.load(self.episode_id)
-        self.window_.hub.changed.emit("episode", self.episode_id)
+        ws, episode_id = self.ws, self.episode_id
+        change = episodes.reopen_episode if self.data.status == "closed" else episodes.close_episode
+        self._op(lambda: change(ws, episode_id)).success(lambda _: self.load(episode_id)).run()
+
+
+def _read_only_reason(problems: list) -> str | None:  # noqa: ANN001
+    """A form saved by a newer CJIT Desk cannot be shown faithfully here: it is shown, never
+    saved over (a save would write it back under this older version)."""
+    for p in problems:
+        if getattr(p, "code", None) == "form_unreadable":
+            return p.message
+    return None

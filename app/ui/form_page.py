@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.forms import codec
 from app.forms.context import FormContext
 from app.forms.definition import FormDefinition
 from app.forms.fields import Decision, Problem
 from app.forms.reference import ReferenceData
+from app.services.episodes import same_answer
 from app.ui.field_widgets import FieldEditor, make_editor
 
 
@@ -67,6 +69,12 @@ class FormPage(QScrollArea):
         self.editors: dict[str, FieldEditor] = {}
         self.problem_labels: dict[str, QLabel] = {}
         self.prefill_notes: dict[str, QLabel] = {}
+        self.conflict_notes: dict[str, QLabel] = {}
+        self._base: dict[str, Any] = {}
+        self._unreadable: set[str] = set()
+        self._stored_problems: list[Problem] = []
+        self._prefilled: dict[str, Any] = {}
+        self.read_only_reason: str | None = None  # shown, never saved (a newer version's form)
         self._rows: dict[str, list[QWidget]] = {}
         self._sections: dict[QGroupBox, list[str]] = {}
         for section in definition.sections:
@@ -119,30 +127,129 @@ class FormPage(QScrollArea):
             problem.hide()
             note = _label("", "warning", f"prefill_{field.key}")
             note.hide()
+            clash = _label("", "warning", f"conflict_{field.key}")
+            clash.hide()
             grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(editor, row, 1)
             grid.addWidget(note, row + 1, 1)
-            grid.addWidget(problem, row + 2, 1)
-            row += 3
+            grid.addWidget(clash, row + 2, 1)
+            grid.addWidget(problem, row + 3, 1)
+            row += 4
             self.editors[field.key] = editor
             self.problem_labels[field.key] = problem
             self.prefill_notes[field.key] = note
+            self.conflict_notes[field.key] = clash
             self._rows[field.key] = [label, editor]
         return box
 
     # --- answers -------------------------------------------------------------------------------
+    # The page keeps the stored answers it was loaded from (its *base*, as stored JSON). An
+    # autosave sends only the fields whose value now differs from the base, each with its base
+    # value, so a field changed elsewhere meanwhile is never overwritten by a stale screen
+    # (services/episodes.save_changes).
 
     def answers(self) -> dict[str, Any]:
         return {k: e.value() for k, e in self.editors.items() if e.value() is not None}
 
-    def set_answers(self, answers: dict[str, Any]) -> None:
-        for key, editor in self.editors.items():
-            editor.blockSignals(True)
-            editor.set_value(answers.get(key))
-            editor.blockSignals(False)
+    def set_answers(self, answers: dict[str, Any], stored_problems: list[Problem] = ()) -> None:
+        """Show ``answers`` as if they were stored (tests, previews)."""
+        self.load(self._encoded(answers), answers, stored_problems)
+
+    def load(
+        self, stored: dict[str, Any], shown: dict[str, Any], stored_problems: list[Problem] = ()
+    ) -> None:
+        """``stored``: the form's answers as stored (JSON, {} when none yet); ``shown``: the
+        typed answers to put in the editors (the stored ones, or suggested defaults);
+        ``stored_problems``: stored values that could not be read (forms_context), shown beside
+        their fields and kept as stored until the worker enters a new answer there."""
+        self._base = dict(stored)
+        self._stored_problems = list(stored_problems)
+        self._unreadable = {p.field for p in stored_problems if p.field in self.editors}
+        for key in self.editors:
+            self._set_editor(key, shown.get(key))
         self._prefilled: dict[str, Any] = {}
-        for note in self.prefill_notes.values():
+        for note in (*self.prefill_notes.values(), *self.conflict_notes.values()):
             note.hide()
+
+    def _set_editor(self, key: str, value: Any) -> None:
+        editor = self.editors[key]
+        editor.blockSignals(True)
+        editor.set_value(value)
+        editor.blockSignals(False)
+
+    def _encoded(self, answers: dict[str, Any]) -> dict[str, Any]:
+        out = {}
+        for key, value in answers.items():
+            if key in self.editors and value is not None:
+                try:
+                    out[key] = codec.encode(self.definition.field(key), value)
+                except codec.AnswerTypeError:
+                    continue
+        return out
+
+    def _current(self, key: str) -> Any:
+        try:
+            return codec.encode(self.definition.field(key), self.editors[key].value())
+        except codec.AnswerTypeError:
+            return None
+
+    def edits(self) -> dict[str, tuple[Any, Any]]:
+        """{field: (base, now)} as stored JSON, for every field the worker changed. A field
+        whose text cannot be read yet ("31/02/2026") is not saved until it can be."""
+        out = {}
+        for key, editor in self.editors.items():
+            if editor.parse_problem():
+                continue
+            now = self._current(key)
+            if key in self._unreadable and now is None:
+                continue
+            if not same_answer(now, self._base.get(key)):
+                out[key] = (self._base.get(key), now)
+        return out
+
+    def saved(self, sent: dict[str, tuple[Any, Any]], stored: dict[str, Any], conflicts) -> None:  # noqa: ANN001
+        """After an autosave: the base moves to what is stored now. A field that clashed with
+        a change made elsewhere shows the stored value and says where the worker's went."""
+        for key, (_base, value) in sent.items():
+            self._unreadable.discard(key)
+            unchanged_since = same_answer(self._current(key), value)
+            self._base[key] = stored.get(key)
+            if key in conflicts and unchanged_since:
+                self._set_editor(key, self._decoded(key, stored.get(key)))
+                self._set_note(
+                    self.conflict_notes[key],
+                    f"A colleague's change arrived while you were typing: it was kept. Yours "
+                    f"({_shown(value)}) is kept too, under Sync → Conflicts, to choose there.",
+                )
+
+    def merge_in(self, stored: dict[str, Any]) -> list[str]:
+        """A newer stored version arrived (a sync, another window): fields the worker has not
+        changed take it; fields they changed keep what they typed (their autosave will meet
+        the change and keep both values). Returns the fields whose shown value changed."""
+        updated = []
+        for key in self.editors:
+            now, base, new = self._current(key), self._base.get(key), stored.get(key)
+            if key in self._unreadable or self.editors[key].parse_problem():
+                continue
+            if same_answer(now, base):
+                if not same_answer(new, now):
+                    self._set_editor(key, self._decoded(key, new))
+                    updated.append(key)
+                self._base[key] = new
+            elif same_answer(new, now):
+                self._base[key] = new
+        return updated
+
+    def _decoded(self, key: str, raw: Any) -> Any:
+        try:
+            return codec.decode(self.definition.field(key), raw)
+        except codec.AnswerTypeError:
+            return None
+
+    @staticmethod
+    def _set_note(note: QLabel, text: str) -> None:
+        note.setText(text)
+        note.show()
 
     def mark_prefilled(self, key: str, value: Any, note: str) -> None:
         """Show that an answer came from history; it stays marked until the worker changes it."""
@@ -155,7 +262,7 @@ class FormPage(QScrollArea):
         self.prefill_notes[key].show()
 
     def _edited(self) -> None:
-        for key in list(getattr(self, "_prefilled", {})):
+        for key in list(self._prefilled):
             if self.editors[key].value() != self._prefilled[key]:
                 del self._prefilled[key]
                 self.editors[key].set_prefilled(False)
@@ -167,8 +274,11 @@ class FormPage(QScrollArea):
     def problems(self, ctx: FormContext) -> list[Problem]:
         answers = self.answers()
         problems = [
-            Problem(k, "error", msg) for k, e in self.editors.items() if (msg := e.parse_problem())
+            Problem(k, "error", msg, "parse")
+            for k, e in self.editors.items()
+            if (msg := e.parse_problem())
         ]
+        problems += [p for p in self._stored_problems if answers.get(p.field) is None]
         unreadable = {p.field for p in problems}
         problems += [p for p in self.definition.validate(answers, ctx) if p.field not in unreadable]
         return problems
@@ -207,7 +317,7 @@ class FormPage(QScrollArea):
         for key, label in self.problem_labels.items():
             mine = by_field.get(key, [])
             # An empty required field is not shouted at while the worker is still filling in.
-            shown = [p for p in mine if not p.message.startswith("An answer is needed")]
+            shown = [p for p in mine if p.code != "required"]
             label.setText("\n".join(p.message for p in shown))
             label.setProperty("role", "error" if any(p.is_error for p in shown) else "warning")
             label.style().polish(label)
@@ -223,8 +333,10 @@ class FormPage(QScrollArea):
         """An issued notice is a legal document: shown, never edited (a change is an RA2)."""
         self.issued_banner.setVisible(issued)
         self.issued_banner.setText(
-            f"This {self.definition.short_title} has been issued and cannot be changed. To change "
-            "the time or place, issue a variation (RA2). Reprint it from the notices list."
+            f"{self.read_only_reason} It is shown here but cannot be changed on this workstation."
+            if self.read_only_reason
+            else f"This {self.definition.short_title} has been issued and cannot be changed. To "
+            "change the time or place, issue a variation (RA2). Reprint it from the notices list."
         )
         for editor in self.editors.values():
             editor.setEnabled(not issued)
@@ -279,3 +391,8 @@ class FormPage(QScrollArea):
             if editor.isVisible() or not self.isVisible():
                 (editor.focusProxy() or editor).setFocus()
                 return
+
+
+def _shown(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return f"“{text[:60]}”"

@@ -4,15 +4,16 @@ the actions and their shortcuts, and the status bar. Features live in their own 
 from __future__ import annotations
 
 import logging
+import threading
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget
 
 from app.services import workspace as ws
-from app.ui import tasks
 from app.ui.hub import Hub
 from app.ui.idle import IdleWatcher
+from app.ui.ops import StoreOp
 from app.ui.status import StatusBar
 from app.ui.unlock import UnlockPanel
 
@@ -52,6 +53,12 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self._make_actions()
+        self._closing = False
+        # From here on the store is only reached through StoreOps: the UI thread never waits
+        # for the store (a sync may be holding it), and every commit reaches the views.
+        workspace.store.gate.forbid(threading.current_thread())
+        self.hub.connect_store(workspace.store)
+        self.hub.store_changed.connect(self.status.store_changed)
         from app.ui.sync_ui import install_sync
 
         install_sync(self)  # only when enrolled or a central store is configured
@@ -66,14 +73,18 @@ class MainWindow(QMainWindow):
         self.show_board()
         self._return_to_last_place()
 
+    def op(self, fn) -> StoreOp:  # noqa: ANN001
+        return StoreOp(self, self.workspace, fn)
+
     def _return_to_last_place(self) -> None:
         from app.services import episodes
 
-        episode_id, form_key = episodes.last_place(self.workspace)
-        if episode_id:
-            self.open_episode(episode_id)
-            if form_key:
-                self.episode.show_form(form_key)
+        def go(place: tuple[str | None, str | None]) -> None:
+            episode_id, form_key = place
+            if episode_id and not self._locked():
+                self.open_episode(episode_id, form_key)
+
+        self.op(lambda: episodes.last_place(self.workspace)).success(go).run()
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -125,18 +136,22 @@ class MainWindow(QMainWindow):
             return
         self.episode.flush()
         if self.pages.currentWidget() is self.episode:
-            from app.services import episodes
-
-            episodes.remember_place(self.workspace, None, None)
+            self.episode.remember_place(None)
         self.board.refresh()
         self.pages.setCurrentWidget(self.board)
         self.board.focus_default()
 
-    def open_episode(self, episode_id: str) -> None:
+    def open_episode(self, episode_id: str, form_key: str | None = None) -> None:
+        """Load the episode on the executor; the page switches once it is there."""
         if self._locked():
             return
-        self.episode.load(episode_id)
-        self.pages.setCurrentWidget(self.episode)
+
+        def shown() -> None:
+            self.pages.setCurrentWidget(self.episode)
+            if form_key:
+                self.episode.show_form(form_key)
+
+        self.episode.load(episode_id, then=shown)
 
     def new_episode(self) -> None:
         if self._locked():
@@ -144,8 +159,7 @@ class MainWindow(QMainWindow):
         from app.services import episodes
 
         self.episode.flush()
-        self.open_episode(episodes.new_episode(self.workspace))
-        self.hub.changed.emit("episode", "")
+        self.op(lambda: episodes.new_episode(self.workspace)).success(self.open_episode).run()
 
     def find(self) -> None:
         if self._locked():
@@ -171,7 +185,10 @@ class MainWindow(QMainWindow):
         log.info("window locked")
 
     def _switch_worker(self, username: str, passphrase: str) -> str:
-        self.workspace.store.switch_worker(username, passphrase)
+        """Runs on a pool thread (the unlock panel's); the store work itself is queued on the
+        store executor like every other unit of work."""
+        store = self.workspace.store
+        self.workspace.submit(lambda: store.switch_worker(username, passphrase)).result()
         return username
 
     def _unlocked(self, _username: object) -> None:
@@ -233,21 +250,34 @@ class MainWindow(QMainWindow):
         box.open()
 
     def _on_changed(self, what: str, record_id: str) -> None:
-        if what in ("episode", "notice", "sync") and self.pages.currentWidget() is self.board:
-            self.board.refresh()
-        self.status.refresh(self.workspace)
+        if what == "sync":
+            self.status.refresh(self.workspace)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        try:
-            self.episode.flush()
-        except Exception as exc:  # noqa: BLE001 - never lose the close because of a save error
-            tasks.show_error(self, exc)
-            event.ignore()
+        """Save what is typed, ask about unsynced records, let a running sync stop at a safe
+        point, then close the store. Each step runs without freezing the window."""
+        if self._closing:
+            event.accept()
             return
+        event.ignore()
+        self.episode.flush(then=self._close_after_save)  # a failed save keeps the window open
+
+    def _close_after_save(self) -> None:
         hook = self.hooks.get("before_close")
-        if callable(hook) and not hook(self):
-            event.ignore()
+        if callable(hook):
+            hook(self, self._close_now)
+        else:
+            self._close_now(True)
+
+    def _close_now(self, go_ahead: bool) -> None:
+        if not go_ahead or self._closing:
             return
+        self._closing = True
+        stop = self.hooks.get("stop_sync")
+        if callable(stop):
+            stop(self)  # waits for a running sync to reach a safe point (or its time limit)
         QApplication.instance().removeEventFilter(self.idle)
         self.workspace.close()
-        event.accept()
+        # Not close() here: this may run inside the closeEvent that started it, and Qt ignores
+        # a close() made while one is being handled.
+        QTimer.singleShot(0, self, self.close)

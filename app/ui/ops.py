@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.errors import UserFacingError
+from app.storage.gate import StoreClosed
 from app.ui import tasks
 from app.ui.tasks import Relay
 
@@ -58,6 +59,8 @@ class StoreOp:
         return future
 
     def _on_failure(self, exc: BaseException) -> None:
+        if isinstance(exc, StoreClosed):
+            return  # the app is closing: there is no one to tell
         if self._failure is not None:
             self._failure(exc)
         else:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.errors import UserFacingError
 from app.services import notices
 from app.ui import tasks
+from app.ui.ops import StoreOp
 
 UNAVAILABLE = (
     "Printing is not available for this notice: its PDF could not be made on this "
@@ -115,10 +116,10 @@ class PrintPreview(QDialog):
         self._record("pdf_export")
 
     def _record(self, kind: str) -> None:
-        try:
-            notices.record_print(self.window_.workspace, self.notice_id, kind)
-        except UserFacingError as exc:
-            tasks.show_error(self, exc, "Not recorded")
+        workspace, notice_id = self.window_.workspace, self.notice_id
+        StoreOp(self, workspace, lambda: notices.record_print(workspace, notice_id, kind)).failure(
+            lambda exc: tasks.show_error(self, exc, "Not recorded")
+        ).run()
 
     # --- the dialogs and the painting (replaceable in tests: no physical printer here) -------
 

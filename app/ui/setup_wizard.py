@@ -112,15 +112,14 @@ class WorkerPage(QWizardPage):
         settings = replace(
             wizard.settings, data_dir=Path(wizard.data_page.path.text()).expanduser()
         )
+        username, passphrase = self.username.text(), self.passphrase.text()
+        display_name = self.display_name.text().strip() or username.strip()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            # Runs on the UI thread: a one-off 0.3 s at set-up, and the wizard must not move on
-            # until the store exists.
-            wizard.workspace, wizard.recovery_key = ws.set_up(
-                settings,
-                self.username.text(),
-                self.display_name.text().strip() or self.username.text().strip(),
-                self.passphrase.text(),
+            # Key derivation and the first migration take ~0.3 s: off the UI thread, but the
+            # wizard must not move on until the store exists.
+            wizard.workspace, wizard.recovery_key = tasks.wait_for(
+                lambda: ws.set_up(settings, username, display_name, passphrase)
             )
         except UserFacingError as exc:
             self.error.setText(str(exc))
@@ -230,7 +229,8 @@ class CentralPage(QWizardPage):
         try:
             from app.services import sync as sync_service
 
-            sync_service.enrol(wizard.workspace, self.url.text().strip(), self.code.text().strip())
+            url, code = self.url.text().strip(), self.code.text().strip()
+            tasks.wait_for(lambda: sync_service.enrol(wizard.workspace, url, code))
         except UserFacingError as exc:
             self.error.setText(str(exc))
             return False

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from app.services import workspace as ws
+from app.storage.changes import Changes
 
 
 class StatusBar(QStatusBar):
@@ -18,6 +20,9 @@ class StatusBar(QStatusBar):
         for label in (self.connection, self.pending, self.last_sync, self.worker):
             label.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(label)
+        self._workspace: ws.Workspace | None = None
+        self._timer = QTimer(self, singleShot=True, interval=300)
+        self._timer.timeout.connect(lambda: self.refresh(self._workspace))
 
     def set_worker(self, username: str, team_leader: bool) -> None:
         self.worker.setText(f"Signed in: {username}{' (team leader)' if team_leader else ''}")
@@ -28,10 +33,19 @@ class StatusBar(QStatusBar):
         )
         self.connection.setAccessibleName(self.connection.text())
 
-    def refresh(self, workspace: ws.Workspace) -> None:
-        from app.services import sync_status
+    def store_changed(self, _changes: Changes) -> None:
+        self._timer.start()  # every commit may change the count; read it once they settle
 
-        state = sync_status.summary(workspace)
+    def refresh(self, workspace: ws.Workspace | None) -> None:
+        from app.services import sync_status
+        from app.ui.ops import StoreOp
+
+        if workspace is None:
+            return
+        self._workspace = workspace
+        StoreOp(self, workspace, lambda: sync_status.summary(workspace)).success(self._show).run()
+
+    def _show(self, state) -> None:  # noqa: ANN001
         self.pending.setText(
             "All records synced" if state.pending == 0 else f"{state.pending} not yet synced"
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,6 +29,7 @@ from app.services import sync as sync_service
 from app.services import sync_status
 from app.services.workspace import UK
 from app.ui import tasks
+from app.ui.ops import StoreOp
 
 log = logging.getLogger(__name__)
 BACKGROUND_EVERY_MS = 5 * 60 * 1000
@@ -53,6 +54,37 @@ class ProgressRelay(QObject):
         return self._cancel.is_set()
 
 
+_active: set[ProgressRelay] = set()  # syncs running now, so closing can stop them
+
+
+def _track(relay: ProgressRelay) -> ProgressRelay:
+    _active.add(relay)
+    return relay
+
+
+def stop_sync(window, limit_ms: int = 20_000) -> None:  # noqa: ANN001
+    """Closing during a sync: ask it to stop at its next safe point (every step of a sync is
+    its own transaction, so stopping between them loses nothing) and wait for it, keeping the
+    window painted. After ``limit_ms`` (a network call that will not end) the store is closed
+    anyway; the sync's next step then finds it closed and stops."""
+    if not sync_service.is_running():
+        return
+    for relay in list(_active):
+        relay.cancel()
+    window.status.showMessage("Stopping the sync at a safe point before closing…")
+    loop, waited = QEventLoop(), QElapsedTimer()
+    waited.start()
+    poll = QTimer(interval=50)
+    poll.timeout.connect(
+        lambda: (
+            loop.quit() if not sync_service.is_running() or waited.hasExpired(limit_ms) else None
+        )
+    )
+    poll.start()
+    loop.exec()
+    poll.stop()
+
+
 class SyncController(QObject):
     """Background sync: on a timer, after unlock, and on Sync now; never two at once."""
 
@@ -63,7 +95,7 @@ class SyncController(QObject):
         self.timer.timeout.connect(self.sync_in_background)
         self.timer.start()
         window.hub.changed.connect(self._on_changed)
-        QTimer.singleShot(3000, self.sync_in_background)
+        QTimer.singleShot(3000, self, self.sync_in_background)
 
     def _on_changed(self, what: str, _record_id: str) -> None:
         if what == "worker":  # just unlocked: a good moment to sync
@@ -73,15 +105,22 @@ class SyncController(QObject):
         if self.running or self.window.frame.currentWidget() is self.window.lock_panel:
             return
         self.running = True
-        workspace = self.window.workspace
-        tasks.run(self.window, lambda: sync_service.sync_now(workspace), self._done, self._failed)
+        workspace, relay = self.window.workspace, _track(ProgressRelay())
+        tasks.run(
+            self.window,
+            lambda: sync_service.sync_now(workspace, relay),
+            lambda summary: self._done(relay, summary),
+            lambda exc: self._failed(relay, exc),
+        )
 
-    def _done(self, summary: sync_service.SyncSummary) -> None:
+    def _done(self, relay: ProgressRelay, summary: sync_service.SyncSummary) -> None:
         self.running = False
+        _active.discard(relay)
         show_summary_in_status(self.window, summary)
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, relay: ProgressRelay, exc: BaseException) -> None:
         self.running = False
+        _active.discard(relay)
         log.warning("background sync failed: %s", type(exc).__name__)
         self.window.status.set_online(False, "sync failed: see End of shift")
 
@@ -120,7 +159,7 @@ class EndOfShiftDialog(QDialog):
         for button in (self.cancel_button, self.conflicts_button, self.close_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(buttons)
-        self.relay = ProgressRelay()
+        self.relay = _track(ProgressRelay())
         self.relay.stepped.connect(self._stepped)
         self.cancel_button.clicked.connect(self._cancel)
         self.close_button.clicked.connect(self.accept)
@@ -144,6 +183,7 @@ class EndOfShiftDialog(QDialog):
         self.stage.setText("Stopping after the current step…")
 
     def _done(self, summary: sync_service.SyncSummary) -> None:
+        _active.discard(self.relay)
         self.result_summary = summary
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
@@ -221,7 +261,13 @@ class ConflictsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.items = [c for c in sync_service.conflicts(self.workspace) if not c.seen]
+        workspace = self.workspace
+        StoreOp(self, workspace, lambda: sync_service.conflicts(workspace)).success(
+            self._show
+        ).run()
+
+    def _show(self, found: list[sync_service.ConflictView]) -> None:
+        self.items = [c for c in found if not c.seen]
         self.table.setRowCount(len(self.items))
         for row, c in enumerate(self.items):
             when = c.when.astimezone(UK).strftime("%d %b %H:%M") if c.when else ""
@@ -254,15 +300,25 @@ class ConflictsDialog(QDialog):
                 value = text
             else:
                 value = conflict.other
-        sync_service.resolve_conflict(self.workspace, conflict.id, value)
-        self.refresh()
+        workspace = self.workspace
+        StoreOp(
+            self, workspace, lambda: sync_service.resolve_conflict(workspace, conflict.id, value)
+        ).success(lambda _: self.refresh()).run()
 
 
-def before_close(window) -> bool:  # noqa: ANN001
-    """Closing with unsynced records asks first: Sync and quit / Quit without syncing / Cancel."""
-    pending = sync_status.summary(window.workspace).pending
+def before_close(window, proceed) -> None:  # noqa: ANN001
+    """Closing with unsynced records asks first: Sync and quit / Quit without syncing / Cancel.
+    ``proceed(True)`` closes, ``proceed(False)`` keeps the window open."""
+    workspace = window.workspace
+    StoreOp(window, workspace, lambda: sync_status.summary(workspace).pending).success(
+        lambda pending: _ask_before_close(window, pending, proceed)
+    ).failure(lambda _exc: proceed(True)).run()
+
+
+def _ask_before_close(window, pending: int, proceed) -> None:  # noqa: ANN001
     if pending == 0:
-        return True
+        proceed(True)
+        return
     box = QMessageBox(QMessageBox.Icon.Question, "Records not yet synced",
                       f"{pending} records on this workstation are not yet on the central store. "
                       "Sync before quitting?", parent=window)  # fmt: skip
@@ -282,19 +338,28 @@ def before_close(window) -> bool:  # noqa: ANN001
         dialog = EndOfShiftDialog(window)
         dialog.start()
         dialog.exec()
-        return True
-    return box.clickedButton() is quit_anyway
+        proceed(True)
+        return
+    proceed(box.clickedButton() is quit_anyway)
 
 
 def install_sync(window) -> SyncController | None:  # noqa: ANN001
     """Wire sync into the window, when this workstation is enrolled or a central store is set."""
     workspace = window.workspace
-    if not (sync_service.is_enrolled(workspace) or workspace.settings.central_url):
-        return None
+    if workspace.settings.central_url:
+        return _install(window)
+    StoreOp(window, workspace, lambda: sync_service.is_enrolled(workspace)).success(
+        lambda enrolled: _install(window) if enrolled else None
+    ).run()
+    return None
+
+
+def _install(window) -> SyncController:  # noqa: ANN001
     controller = SyncController(window)
     window.hooks["sync"] = lambda w: controller.sync_in_background()
     window.hooks["end_of_shift"] = end_of_shift
     window.hooks["before_close"] = before_close
+    window.hooks["stop_sync"] = stop_sync
 
     def reports(w) -> None:  # noqa: ANN001
         from app.ui.reports import ReportsDialog

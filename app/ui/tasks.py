@@ -13,7 +13,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.errors import UserFacingError
@@ -82,6 +83,8 @@ def run(
 ) -> Relay:
     def finished(handler: Callable[[Any], None] | None, value: Any) -> None:
         _live.discard(relay)
+        if parent is not None and not shiboken6.isValid(parent):
+            return  # the window that asked has gone (closed while the task ran)
         if handler:
             handler(value)
 
@@ -96,3 +99,22 @@ def run(
 
 def in_flight() -> int:
     return len(_live)
+
+
+def wait_for(fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` off the UI thread and wait for its result while the window keeps painting,
+    for Qt APIs that need an answer before they return (``QWizardPage.validatePage``).
+    Raises what ``fn`` raised."""
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+
+    def finish(key: str, value: Any) -> None:
+        outcome[key] = value
+        loop.quit()
+
+    run(None, fn, lambda v: finish("value", v), lambda e: finish("error", e))
+    if not outcome:
+        loop.exec()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

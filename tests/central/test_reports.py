@@ -150,3 +150,30 @@ def test_the_command_line_prints_the_monthly_table_csv_and_json(enrol, database_
         ]
     )
     assert json.loads(capsys.readouterr().out) == [EXPECTED_APRIL]
+
+
+def test_each_assessments_attendance_counts_and_a_reported_failure_stays_counted(enrol):
+    """004 §4.1.2: the initial failure (reported) and the follow-up attendance of the same
+    episode are two records, so recording the follow-up never removes the failure."""
+    desk = enrol()
+    episode_id = new_id()
+    desk.push(
+        record(
+            "form",
+            episode_id=episode_id,
+            form_key="ra3",
+            answers={
+                "outcome": "failed_to_attend",
+                "recorded_at": "2026-04-20T14:00:00Z",
+                "reported_to_police_at": "2026-04-20T15:00:00Z",
+            },
+        ),
+        record(
+            "form",
+            episode_id=episode_id,
+            form_key="ra3_follow_up",
+            answers={"outcome": "attended_and_remained", "recorded_at": "2026-04-27T11:00:00Z"},
+        ),
+    )
+    [april] = desk.get("/v1/reports/monthly", **{"from": "2026-04"}).json()["months"]
+    assert (april["attended"], april["failed_to_attend"]) == (1, 1)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from app.forms import FormContext, ReferenceData
+from app.forms.context import IssuedNotice
 from app.forms.times import LONDON
 
 
@@ -28,10 +29,23 @@ def make_ctx(reference: ReferenceData) -> Callable[..., FormContext]:
     def make(
         episode: Mapping[str, Mapping[str, Any]] | None = None,
         now: datetime | None = None,
+        notices: tuple[IssuedNotice, ...] = (),
+        policy: Any = None,
     ) -> FormContext:
-        return FormContext.at(now or local(2026, 12, 24, 16), reference=reference, episode=episode)
+        return FormContext.at(
+            now or local(2026, 12, 24, 16),
+            reference=reference,
+            episode=episode,
+            notices=notices,
+            policy=policy,
+        )
 
     return make
+
+
+def issued(kind: str, reference: str, at: datetime, **answers: Any) -> IssuedNotice:
+    """A notice already issued in the episode (as the services pass it to the rules)."""
+    return IssuedNotice(kind, reference, at, answers)
 
 
 ADULT_EPISODE: dict[str, Any] = {
@@ -46,4 +60,14 @@ ADULT_EPISODE: dict[str, Any] = {
     "gender": "not_stated",
     "ethnicity": "not_stated",
     "resident_in_area": True,
+}
+
+
+POSITIVE_DT1: dict[str, Any] = {
+    "test_outcome": "completed",
+    "tested_at": local(2026, 12, 24, 10),
+    "tested_by": "DO Smith 1234",
+    "results": {"opiates": "positive", "cocaine": "negative"},
+    "disputed": False,
+    "authority": "trigger_offence",
 }

@@ -1,6 +1,8 @@
+from datetime import date
+
 from app.forms import FORMS
 
-from .conftest import ADULT_EPISODE, local
+from .conftest import ADULT_EPISODE, issued, local
 
 FORM = FORMS["dt1"]
 POSITIVE = {
@@ -10,7 +12,6 @@ POSITIVE = {
     "results": {"opiates": "positive", "cocaine": "negative"},
     "disputed": False,
     "authority": "trigger_offence",
-    "ra_at": local(2026, 12, 24, 14),
 }
 
 
@@ -25,9 +26,71 @@ def test_a_complete_positive_dt1_has_no_problems_and_leads_to_ra1(make_ctx):
     assert decision.outcome == "positive" and "RA1" in decision.reasons[0]
 
 
-def test_a_positive_result_needs_the_date_and_time_of_the_required_assessment(make_ctx):
-    answers = {**POSITIVE, "ra_at": None}
-    assert [p.field for p in FORM.validate(answers, ctx_for(make_ctx))] == ["ra_at"]
+def test_the_dt1_has_no_typed_assessment_time_of_its_own():
+    assert "ra_at" not in {f.key for f in FORM.fields}
+
+
+def test_no_negative_decision_before_every_result_is_entered(make_ctx):
+    for results in (None, {}, {"opiates": "negative"}):
+        answers = {**POSITIVE, "results": results}
+        assert FORM.decide(answers, ctx_for(make_ctx)).outcome == "incomplete"
+    done = {**POSITIVE, "results": {"opiates": "negative", "cocaine": "negative"}}
+    assert FORM.decide(done, ctx_for(make_ctx)).outcome == "negative"
+
+
+RA1_MADE = issued(
+    "ra1",
+    "RA1-0001",
+    local(2026, 12, 24, 11),
+    requirement_made=True,
+    appointment_at=local(2026, 12, 24, 15),
+    place="Custody suite, the Bridewell",
+    assessing_cjit="nottingham",
+)
+
+
+def test_a_positive_dt1_is_printed_for_court_once_the_ra1_is_issued(make_ctx):
+    ok, problems = FORM.issuable(POSITIVE, ctx_for(make_ctx))
+    assert not ok and [p.code for p in problems] == ["dt1.ra1_not_issued"]
+    ctx = make_ctx({"custody_episode": ADULT_EPISODE}, notices=(RA1_MADE,))
+    assert FORM.issuable(POSITIVE, ctx) == (True, [])
+
+
+def test_a_dt1_is_printable_when_the_requirement_is_not_made(make_ctx):
+    not_made = issued(
+        "ra1",
+        "RA1-0002",
+        local(2026, 12, 24, 11),
+        requirement_made=False,
+        not_made_inspector_name="Insp. Lee",
+        not_made_inspector_rank="inspector",
+        not_made_reasons="Taken to hospital.",
+    )
+    ctx = make_ctx({"custody_episode": ADULT_EPISODE}, notices=(not_made,))
+    assert FORM.issuable(POSITIVE, ctx) == (True, [])
+
+
+def test_a_dt1_of_an_under_18_needs_no_assessment_to_be_printed(make_ctx):
+    young = {**ADULT_EPISODE, "date_of_birth": date(2009, 6, 1)}
+    ok, problems = FORM.issuable(POSITIVE, make_ctx({"custody_episode": young}))
+    assert ok and [p.code for p in problems] == ["age.under_18"]
+    assert (
+        "does not apply" in FORM.decide(POSITIVE, make_ctx({"custody_episode": young})).reasons[0]
+    )
+
+
+def test_a_negative_or_refused_dt1_is_printable(make_ctx):
+    negative = {**POSITIVE, "results": {"opiates": "negative", "cocaine": "negative"}}
+    del negative["disputed"]
+    assert FORM.issuable(negative, ctx_for(make_ctx)) == (True, [])
+
+
+def test_a_dt1_for_a_person_with_no_name_is_not_printed(make_ctx):
+    nameless = {**ADULT_EPISODE, "family_name": None}
+    negative = {**POSITIVE, "results": {"opiates": "negative", "cocaine": "negative"}}
+    del negative["disputed"]
+    ok, problems = FORM.issuable(negative, make_ctx({"custody_episode": nameless}))
+    assert not ok and [p.field for p in problems] == ["custody_episode.family_name"]
 
 
 def test_every_tested_substance_needs_a_result(make_ctx):
@@ -92,14 +155,6 @@ def test_an_inspectors_authority_needs_the_inspectors_details_given_before_the_t
 def test_other_substance_needs_a_description(make_ctx):
     problems = FORM.validate({**POSITIVE, "other_substances": ["other"]}, ctx_for(make_ctx))
     assert [p.field for p in problems] == ["other_substances_detail"]
-
-
-def test_the_dt1_warns_when_the_ra1_gives_another_appointment_time(make_ctx):
-    ctx = ctx_for(
-        make_ctx, ra1={"requirement_made": True, "appointment_at": local(2026, 12, 24, 15)}
-    )
-    problems = FORM.validate(POSITIVE, ctx)
-    assert [(p.field, p.severity) for p in problems] == [("ra_at", "warning")]
 
 
 def test_a_disputed_result_is_asked_only_when_a_result_is_positive():

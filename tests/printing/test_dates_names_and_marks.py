@@ -78,7 +78,7 @@ def test_every_page_has_the_reference_page_x_of_y_and_the_wording_version(render
     for number, page in enumerate(pages, start=1):
         assert "Notice RA2-261123-SAMPLE" in page
         assert f"Page {number} of {len(pages)}" in page
-        assert "CJIT Desk · wording 2026.1" in page
+        assert "CJIT Desk · wording 2026.2" in page
 
 
 def test_frozen_wording_is_used_for_a_reprint():
@@ -86,10 +86,44 @@ def test_frozen_wording_is_used_for_a_reprint():
     from app.forms.reference import ReferenceData
 
     wording = dict(ReferenceData.load().documents["wording"])
-    wording["statutory_warning"] = "WARNING: the wording in force when this was issued."
+    wording["warnings"] = {"ra1": "WARNING: the wording in force when this was issued."}
     content["reference_documents"] = {"wording": wording}
     page = page_texts(render_notice(content))[0]
     assert "the wording in force when this was issued" in page
+
+
+def test_a_reprint_of_a_notice_issued_with_older_wording_still_prints():
+    from app.forms.reference import ReferenceData
+
+    wording = dict(ReferenceData.load().documents["wording"])
+    for key in ("warnings", "signatures"):
+        del wording[key]  # wording 2026.1 had neither
+    wording["statutory_warning"] = "WARNING: the 2026.1 warning."
+    content = {**sample_content("ra1"), "reference_documents": {"wording": wording}}
+    pages = page_texts(render_notice({**content, "reprint_at": "2026-11-30T15:45:00+00:00"}))
+    assert "WARNING: the 2026.1 warning." in pages[0]
+    assert "Signature of the person receiving this notice" in pages[1]
+
+
+def test_the_reprint_band_sits_below_the_notice_number_never_over_it():
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    from reportlab.lib.units import mm
+
+    content = {**sample_content("ra1"), "reprint_at": "2026-11-30T15:45:00+00:00"}
+    page = PdfReader(BytesIO(render_notice(content))).pages[0]
+    found: dict[str, float] = {}
+
+    def visit(text, cm, tm, font, size):  # noqa: ANN001
+        for key in ("Notice number", "REPRINT - this is"):
+            if text.startswith(key):
+                found[key] = tm[5]
+
+    page.extract_text(visitor_text=visit)
+    number, band_text = found["Notice number"], found["REPRINT - this is"]
+    band_top = band_text + 5.2 * mm  # the marker's baseline is 6.8 mm above the band's foot
+    assert number - band_top >= 2 * mm, (number, band_top)
 
 
 def test_rendering_is_pure_python_with_no_qt():

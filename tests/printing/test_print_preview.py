@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import Future
 from types import SimpleNamespace
 
 import pytest
@@ -27,10 +28,17 @@ def recorded(monkeypatch):
     return calls
 
 
+def _run_now(fn, origin=None) -> Future:  # noqa: ANN001
+    """The stand-in workspace's store executor: runs the operation at once."""
+    done: Future = Future()
+    done.set_result(fn())
+    return done
+
+
 @pytest.fixture
 def window(qtbot):
     widget = QWidget()
-    widget.workspace = SimpleNamespace()  # type: ignore[attr-defined]
+    widget.workspace = SimpleNamespace(submit=_run_now)  # type: ignore[attr-defined]
     qtbot.addWidget(widget)
     return widget
 

@@ -95,7 +95,6 @@ def _positive_episode(workspace):
         results={"opiates": "positive", "cocaine": "negative"},
         disputed=False,
         authority="trigger_offence",
-        ra_at=datetime(2026, 11, 24, 15, 0, tzinfo=UTC),
         court_file_indicator=True,
     )
     return episode_id
@@ -182,5 +181,7 @@ def test_an_ra2_naming_a_notice_that_was_not_issued_is_refused_with_the_reason(w
         given_by="Ann Worker",
         given_at=datetime(2026, 11, 24, 11, 0, tzinfo=UTC),
     )
-    with pytest.raises(notices.NotReadyToIssue, match="No notice RA1-000000-NOPE00 was issued"):
+    with pytest.raises(
+        notices.NotReadyToIssue, match="No RA1 numbered RA1-000000-NOPE00 was issued"
+    ):
         notices.issue_notice(workspace, episode_id, "ra2")

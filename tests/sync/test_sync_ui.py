@@ -14,6 +14,7 @@ from app.services import sync as sync_service
 from app.sync import state
 from tests.sync.conftest import open_client
 from tests.sync.helpers import new_episode
+from tests.ui.conftest import settle
 
 
 @pytest.fixture
@@ -32,13 +33,22 @@ def window(qtbot, enrolled_workspace):
     from app.ui.main_window import MainWindow
 
     win = MainWindow(enrolled_workspace)
+    settle()  # the sync controller is installed once the store says "enrolled"
     win.sync_controller.timer.stop()
     win.show()
     qtbot.waitExposed(win)
     yield win
-    win.hooks["before_close"] = lambda w: True  # nobody is there to answer the prompt now
+    # nobody is there to answer the prompt now
+    win.hooks["before_close"] = lambda w, proceed: proceed(True)
     win.close()
+    qtbot.waitUntil(lambda: not win.isVisible(), timeout=15_000)
+    settle()
     win.deleteLater()
+
+
+def _unsynced_episode(workspace) -> None:
+    """A record made by the app (on its store executor) and not yet synced."""
+    workspace.submit(lambda: new_episode(workspace)).result(timeout=30)
 
 
 @pytest.fixture
@@ -96,22 +106,25 @@ def _answer_close_prompt(qtbot, button_name: str) -> list[str]:
 
 
 def test_closing_with_unsynced_records_can_be_cancelled(qtbot, window, enrolled_workspace):
-    new_episode(enrolled_workspace)
+    _unsynced_episode(enrolled_workspace)
     seen = _answer_close_prompt(qtbot, "closeCancel")
-    assert window.close() is False
+    window.close()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    settle()
     assert "not yet on the central store" in seen[0]
     assert window.isVisible()
 
 
 def test_closing_can_quit_without_syncing(qtbot, window, enrolled_workspace, stand_in_sync):
-    new_episode(enrolled_workspace)
+    _unsynced_episode(enrolled_workspace)
     _answer_close_prompt(qtbot, "closeQuitAnyway")
-    assert window.close() is True
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
     assert stand_in_sync == []
 
 
 def test_sync_and_quit_syncs_then_closes(qtbot, window, enrolled_workspace, stand_in_sync):
-    new_episode(enrolled_workspace)
+    _unsynced_episode(enrolled_workspace)
     _answer_close_prompt(qtbot, "closeSyncAndQuit")
 
     def close_summary() -> None:
@@ -123,7 +136,8 @@ def test_sync_and_quit_syncs_then_closes(qtbot, window, enrolled_workspace, stan
         button.click()
 
     QTimer.singleShot(200, close_summary)
-    assert window.close() is True
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
     assert len(stand_in_sync) == 1
 
 

@@ -60,11 +60,38 @@ def window(qtbot, workspace, printed, monkeypatch):
     win.hooks["print"] = lambda w, notice_id, pdf, reprint: printed.append(
         (notice_id, reprint, pdf)
     )
-    win.hooks["before_close"] = lambda w: True
+    win.hooks["before_close"] = lambda w, proceed: proceed(True)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    return win
+    settle(qtbot)
+    yield win
+    # Closing saves first (on the store executor), then closes the store: let it finish, so
+    # no window of this test is still open (and holding shortcuts) in the next one.
+    import shiboken6
+
+    if shiboken6.isValid(win):
+        win.close()
+        qtbot.waitUntil(lambda: not shiboken6.isValid(win) or not win.isVisible(), timeout=15_000)
+    settle(qtbot)
+
+
+def settle(qtbot=None) -> None:
+    """Wait until every store operation and background task has delivered its result to the
+    UI thread (the window does its store work on the store executor)."""
+    from app.ui import ops
+
+    assert ops.settle(15_000), "store operations still running after 15 s"
+
+
+def in_store(window, fn):
+    """Run ``fn(session)`` on the store executor, as the app does (never on the UI thread)."""
+
+    def job():
+        with window.workspace.store.session() as s:
+            return fn(s)
+
+    return window.workspace.submit(job).result(timeout=30)
 
 
 def find(window, cls, name):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.config import Settings  # noqa: E402
 from app.services import workspace as ws  # noqa: E402
+from app.ui import ops  # noqa: E402
 from app.ui.main import make_application  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 
@@ -22,8 +23,10 @@ def main(data_dir: str, phase: str) -> None:
     workspace = ws.unlock(Settings(data_dir=Path(data_dir)), "ann", "worker passphrase 2")
     window = MainWindow(workspace)
     window.show()
+    ops.settle()
     if phase == "type":
         window.actions_by_name["actionNewEpisode"].trigger()  # what Ctrl+N does
+        ops.settle()
         editor = window.episode.form_pages["custody_episode"].findChild(
             QWidget, "input_family_name"
         )

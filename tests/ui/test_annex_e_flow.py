@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QListWidget
 from sqlalchemy import select
 
 from app.storage.models import Appointment
-from tests.ui.conftest import choose, find, type_into
+from tests.ui.conftest import choose, find, in_store, settle, type_into
 from tests.ui.test_shift_flow import _answer_profile, _fill_arrival, _new_episode
 
 
@@ -31,11 +31,12 @@ def test_a_negative_test_then_annex_e_identifies_and_books_an_appointment(qtbot,
     type_into(qtbot, window, "annex_e", "appointment_at", "24/11/2026 16:30")
     type_into(qtbot, window, "annex_e", "place", "AOT, 24-30 Castle Gate")
     window.episode.flush()
+    settle()
 
-    with window.workspace.store.session() as s:
-        appointment = s.scalars(select(Appointment)).one()
+    appointment = in_store(window, lambda s: s.scalars(select(Appointment)).one())
     assert (appointment.kind, appointment.status) == ("annex_e", "booked")
     qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    settle()
     waiting = find(window, QListWidget, "waitingList")
     texts = [waiting.item(i).text() for i in range(waiting.count())]
     assert any(t == "BRENNAN, Kyle: Annex E appointment due today at 16:30" for t in texts), texts
@@ -51,5 +52,6 @@ def test_search_finds_a_person_by_name_and_opens_their_episode(qtbot, window):
     hits = window.board.hits
     qtbot.waitUntil(lambda: hits.count() == 1 and "ZIELINSKI" in hits.item(0).text(), timeout=5000)
     qtbot.keyClick(box, Qt.Key.Key_Return)
+    settle()
     assert window.pages.currentWidget() is window.episode
     assert window.episode.title.text() == "ZIELINSKI, Zoë"

@@ -5,11 +5,12 @@ from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QPushButton, QTabl
 from sqlalchemy import select
 
 from app.storage.models import AuditEvent, Notice
-from tests.ui.conftest import WORKER_PASS, choose, find, tick, type_into
+from tests.ui.conftest import WORKER_PASS, choose, find, in_store, settle, tick, type_into
 
 
 def _new_episode(qtbot, window):
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    settle()
     assert window.pages.currentWidget() is window.episode
 
 
@@ -47,7 +48,6 @@ def _positive_dt1(qtbot, window):
     qtbot.keyClicks(cocaine, "Negative")
     choose(qtbot, window, "dt1", "disputed", "No")
     choose(qtbot, window, "dt1", "authority", "Trigger offence")
-    type_into(qtbot, window, "dt1", "ra_at", "24/11/2026 15:00")
     choose(qtbot, window, "dt1", "court_file_indicator", "Yes")
 
 
@@ -72,13 +72,13 @@ def test_a_positive_test_leads_to_an_issued_ra1_then_a_colleague_takes_over(qtbo
     assert issue.isEnabled(), issue.toolTip()
 
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    settle()
     assert len(printed) == 1 and printed[0][1] is False
     text = _pdf_text(printed[0][2])
     for label in ("DETAINEE COPY", "CUSTODY RECORD COPY", "CJIT COPY"):
         assert label in text
     assert "QUARTERMAINE" in text.upper() and "Tuesday 24 November 2026 at 15:00" in text
-    with window.workspace.store.session() as s:
-        notice = s.scalars(select(Notice)).one()
+    notice = in_store(window, lambda s: s.scalars(select(Notice)).one())
     assert notice.kind == "ra1" and notice.content["form"]["answers"]["appointment_at"]
     assert find(window, QListWidget, "noticeList").count() == 1
     assert not issue.isEnabled()
@@ -94,12 +94,14 @@ def test_a_positive_test_leads_to_an_issued_ra1_then_a_colleague_takes_over(qtbo
     qtbot.waitUntil(lambda: window.frame.currentWidget() is window.pages, timeout=10000)
     assert window.workspace.worker.username == "lead"
     assert window.episode.form_pages["ra3"].answers()["notes"] == "Spoke briefly before release"
-    with window.workspace.store.session() as s:
-        last = s.scalars(
+    last = in_store(
+        window,
+        lambda s: s.scalars(
             select(AuditEvent)
             .where(AuditEvent.action == "authentication")
             .order_by(AuditEvent.seq.desc())
-        ).first()
+        ).first(),
+    )
     assert (last.actor, last.detail["event"]) == ("lead", "switched")
 
 
@@ -108,6 +110,7 @@ def test_the_board_lists_the_episode_with_its_steps(qtbot, window):
     _fill_arrival(qtbot, window, ("Okafor", "Chidi"))
     _answer_profile(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    settle()
     table = find(window, QTableWidget, "episodeTable")
     assert table.rowCount() == 1
     assert table.item(0, 1).text() == "OKAFOR, Chidi"
@@ -147,18 +150,132 @@ def _pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def test_the_dt1_prints_with_its_court_file_cover_from_its_own_page(qtbot, window, printed):
+def _issue_ra1(qtbot, window):
+    window.episode.show_form("ra1")
+    choose(qtbot, window, "ra1", "requirement_made", "Yes")
+    type_into(qtbot, window, "ra1", "appointment_at", "24/11/2026 15:00")
+    choose(qtbot, window, "ra1", "follow_up_required_if_assessor_requires", "Yes")
+    for copy in ("Detainee", "Custody record", "CJIT"):
+        tick(qtbot, window, "ra1", "copies", copy)
+    type_into(qtbot, window, "ra1", "given_by", "Ann Worker, CJIT")
+    type_into(qtbot, window, "ra1", "given_at", "24/11/2026 10:40")
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    settle()
+
+
+def test_the_dt1_prints_with_its_court_file_cover_from_its_own_page(
+    qtbot, window, printed, monkeypatch
+):
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
     _new_episode(qtbot, window)
     _fill_arrival(qtbot, window, ("Cartwright", "Paige"))
     _answer_profile(qtbot, window)
     _positive_dt1(qtbot, window)
     tick(qtbot, window, "dt1", "other_substances", "Cannabis")
+    # A positive DT1 states the assessment the RA1 sets: not printed before the RA1 is issued.
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    assert len(printed) == 1
-    text = _pdf_text(printed[0][2])
+    settle()
+    box = find(window, QMessageBox, "errorMessage")
+    assert "issue the RA1 first" in box.text() and printed == []
+    box.close()
+    # The offscreen platform does not hand activation back to the window as a desktop does.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    _issue_ra1(qtbot, window)
+    window.episode.show_form("dt1")
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    settle()
+    assert len(printed) == 2  # the RA1, then the DT1
+    text = _pdf_text(printed[1][2])
     assert "DT1 INCLUDED IN THIS FILE" in text and "CARTWRIGHT" in text.upper()
     assert "Cannabis" in text and "Opiates (heroin): Positive" in text
-    with window.workspace.store.session() as s:
-        assert s.scalars(select(Notice)).one().kind == "dt1"
+    assert "Tuesday 24 November 2026 at 15:00" in text
+    kinds = in_store(
+        window, lambda s: [n.kind for n in s.scalars(select(Notice).order_by(Notice.issued_at))]
+    )
+    assert kinds == ["ra1", "dt1"]
     # The DT1 stays a record the police can still correct.
     assert window.episode.form_pages["dt1"].editors["tested_by"].isEnabled()
+
+
+def test_the_dt1_asks_before_printing_an_appointment_changed_since_it_was_printed(
+    qtbot, window, printed, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.services import notices
+    from tests.services.conftest import save
+    from tests.services.helpers import AOT, at
+
+    _new_episode(qtbot, window)
+    _fill_arrival(qtbot, window, ("Cartwright", "Paige"))
+    _positive_dt1(qtbot, window)
+    _issue_ra1(qtbot, window)
+    window.episode.show_form("dt1")
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    settle()
+    episode_id = window.episode.episode_id
+    ra1 = next(n for n in window.episode.data.notices if n["kind"] == "ra1")
+    ws = window.workspace
+
+    def vary() -> None:  # an RA2 issued meanwhile (another worker, the same store)
+        save(
+            ws,
+            episode_id,
+            "ra2",
+            varies_kind="ra1",
+            varies_notice=ra1["reference"],
+            varied_by="cjit",
+            reason="Worker ill.",
+            new_appointment_at=at(25, 10),
+            new_place=AOT,
+            copies=["detainee", "cjit"],
+            given_by="Ann Worker",
+            given_at=at(24, 11),
+        )
+        notices.issue_notice(ws, episode_id, "ra2")
+
+    ws.submit(vary).result(timeout=30)
+    window.episode.load(episode_id)
+    settle()
+    asked: list[str] = []
+
+    def question(parent, title, text, *a, **k):  # noqa: ANN001
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    window.episode.show_form("dt1")
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    settle()
+    assert len(asked) == 1 and "it is now Wednesday 25 November 2026 at 10:00" in asked[0]
+    assert len(printed) == 2  # nothing printed when the worker says no
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    )
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    settle()
+    assert len(printed) == 3
+    assert "Wednesday 25 November 2026 at 10:00" in _pdf_text(printed[2][2])
+
+
+def test_a_stored_value_that_cannot_be_read_is_shown_beside_its_field(qtbot, window):
+    from sqlalchemy import select
+
+    from app.storage.models import FormRecord
+    from tests.services.helpers import episode
+
+    ws = window.workspace
+    episode_id = ws.submit(lambda: episode(ws)).result(timeout=30)
+
+    def damage(s) -> None:  # noqa: ANN001
+        record = s.scalars(select(FormRecord).where(FormRecord.form_key == "custody_episode")).one()
+        record.answers = {**record.answers, "date_of_birth": "17/05/1990"}
+
+    in_store(window, damage)
+    window.episode.load(episode_id)
+    settle()
+    label = find(window, QLabel, "problem_date_of_birth")
+    assert "'17/05/1990' cannot be read as a date" in label.text()
+    assert window.episode.form_pages["custody_episode"].answers()["family_name"] == "Quinn"
