@@ -78,7 +78,10 @@ def cmd_remove_worker(settings: Settings, args) -> int:  # noqa: ANN001
         opened.remove_worker(args.worker)
     finally:
         opened.close()
-    print(f"Worker '{args.worker}' removed; their key slot is gone.")
+    print(
+        f"Worker '{args.worker}' removed; the store was re-keyed, so their key slot, and any "
+        "copy of it, opens nothing."
+    )
     return 0
 
 
@@ -101,19 +104,65 @@ def cmd_reset_passphrase(settings: Settings, args) -> int:  # noqa: ANN001
 
 
 def cmd_verify_audit(settings: Settings, args) -> int:  # noqa: ANN001
-    from app.storage import audit
+    """The chain, the central store's last receipt of it (anchor), and every page."""
+    from app.storage import anchor, audit, damage
 
     opened = _open_as(settings, args.as_worker)
     try:
         with opened.session() as s:
-            result = audit.verify(s)
+            chain = audit.verify(s)
+            anchored = anchor.verify(opened, s)
+            pages = damage.pages_problem(s.connection())
     finally:
         opened.close()
-    if result.ok:
-        print(f"The audit log is intact: {result.events} events, chain verified.")
-        return 0
-    print(f"THE AUDIT LOG HAS BEEN TAMPERED WITH: {result.problem}.", file=sys.stderr)
-    return 3
+    if pages:
+        print(str(damage.database_damaged(settings.database_path, pages)), file=sys.stderr)
+        return 4
+    if not chain.ok:
+        print(f"THE AUDIT LOG HAS BEEN TAMPERED WITH: {chain.problem}.", file=sys.stderr)
+        return 3
+    if not anchored.ok:
+        print(
+            f"THE AUDIT LOG HAS BEEN TAMPERED WITH, OR SAVED WORK WAS LOST: {anchored.message} "
+            "Tell your team leader; the central store keeps the events it received.",
+            file=sys.stderr,
+        )
+        return 3
+    print(f"The audit log is intact: {chain.events} events, chain verified. {anchored.message}")
+    return 0
+
+
+def cmd_new_recovery_key(settings: Settings, args) -> int:  # noqa: ANN001
+    opened = _open_as(settings, args.as_worker)
+    try:
+        recovery_key = opened.new_recovery_key()
+    finally:
+        opened.close()
+    print("The old recovery key no longer works. NEW RECOVERY KEY (print it or write it down;")
+    print("the team leader keeps it; it is shown once):")
+    print(f"    {recovery_key}")
+    return 0
+
+
+def cmd_rekey(settings: Settings, args) -> int:  # noqa: ANN001
+    opened = _open_as(settings, args.as_worker)
+    try:
+        generation = opened.rekey()
+    finally:
+        opened.close()
+    print(
+        f"The store was re-keyed (key generation {generation}): every worker still signs in "
+        "with their own passphrase; copies of keyslots.json made before now open nothing."
+    )
+    return 0
+
+
+def cmd_recover(settings: Settings, args) -> int:  # noqa: ANN001
+    from app.storage import recovery
+
+    passphrase = _passphrase("CJIT_PASSPHRASE", f"Passphrase for {args.as_worker}: ")
+    print(recovery.recover(settings.data_dir, args.as_worker, passphrase, args.start_again))
+    return 0
 
 
 def add_admin_commands(sub) -> None:  # noqa: ANN001
@@ -141,6 +190,27 @@ def add_admin_commands(sub) -> None:  # noqa: ANN001
     who.add_argument("--recovery-key")
     p.add_argument("--worker", required=True)
     p.set_defaults(func=cmd_reset_passphrase)
+
+    p = sub.add_parser(
+        "rekey", help="new keys for the store; old copies of keyslots.json open nothing"
+    )
+    p.add_argument("--as", dest="as_worker", required=True, help="the team leader acting")
+    p.set_defaults(func=cmd_rekey)
+
+    p = sub.add_parser("new-recovery-key", help="replace the recovery key (team leader)")
+    p.add_argument("--as", dest="as_worker", required=True, help="the team leader acting")
+    p.set_defaults(func=cmd_new_recovery_key)
+
+    p = sub.add_parser(
+        "recover", help="after damage: keep a copy, go on with what can be read (team leader)"
+    )
+    p.add_argument("--as", dest="as_worker", required=True, help="the team leader acting")
+    p.add_argument(
+        "--start-again",
+        action="store_true",
+        help="if the database cannot be used: set it aside so the workstation can be set up again",
+    )
+    p.set_defaults(func=cmd_recover)
 
     p = sub.add_parser("verify-audit", help="check the audit log's hash chain")
     p.add_argument("--as", dest="as_worker", required=True)

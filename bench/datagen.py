@@ -135,7 +135,7 @@ class _Writer:
 
     def audit(self, at: datetime, action: str, rtype: str, rid: str, detail: dict) -> None:
         eid, at = str(uuid.uuid4()), _iso(at)
-        digest = audit._digest(
+        digest = audit.digest_of(
             self.prev, eid, at, self.worker_id, self.username, action, rtype, rid, None, detail
         )
         self.seq += 1

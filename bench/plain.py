@@ -1,7 +1,7 @@
 """The seam for "the same ORM writes to plain SQLite": a Store over an unencrypted engine.
 
 Same models, same Alembic migrations, same connection settings as ``app.storage.engine`` (WAL,
-synchronous=NORMAL, foreign keys, temp_store=MEMORY, explicit BEGIN), same services; only the
+synchronous=FULL, foreign keys, temp_store=MEMORY, explicit BEGIN), same services; only the
 driver differs (the standard library's sqlite3 instead of sqlcipher3, no key, no page crypto).
 """
 
@@ -26,7 +26,7 @@ from bench.datagen import WORKER
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     for pragma in ("temp_store = MEMORY", "foreign_keys = ON", "busy_timeout = 5000",
-                   "journal_mode = WAL", "synchronous = NORMAL"):  # fmt: skip
+                   "journal_mode = WAL", "synchronous = FULL"):  # fmt: skip
         conn.execute(f"PRAGMA {pragma}")
     return conn
 

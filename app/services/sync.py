@@ -22,7 +22,7 @@ from app.errors import UserFacingError
 from app.services import episodes, reference
 from app.services.episodes import LOCAL_CONFLICT
 from app.services.workspace import Workspace
-from app.storage import audit
+from app.storage import anchor, audit
 from app.storage.models import FormRecord, SyncConflict, SyncProblem
 from app.sync import engine, errors, minimise, state
 from app.sync.records import SPECS, apply_fields, to_fields
@@ -95,6 +95,8 @@ def enrol(ws: Workspace, url: str, code: str) -> None:
             (state.CURSOR, 0),
         ):
             state.put(s, key, value)
+        if answer.get("anchor_public_key"):  # the key that signs audit receipts (anchor.py)
+            anchor.pin_public_key(s, answer["anchor_public_key"])
         audit.record(
             s, ws.worker, "administration", "device", answer["device_id"],
             detail={"event": "enrolled", "central": address, "suite": answer["suite"]},
@@ -145,8 +147,25 @@ def sync_now(ws: Workspace, progress: engine.Progress | None = None) -> SyncSumm
             reference.forget_cached(ws)  # pulled reference documents apply from now on
 
 
+def audit_failure(ws: Workspace) -> Failure | None:
+    """The audit log against the central store's last receipt (15.1): what is missing or
+    changed since, in words, for the end-of-shift summary."""
+    with ws.store.session() as s:
+        check = anchor.verify(ws.store, s)
+    if check.ok:
+        return None
+    return Failure(
+        f"The audit log on this workstation does not match the central store's receipt: "
+        f"{check.message}",
+        "Tell your team leader now. The central store keeps every event it received; "
+        "'cjit-desk verify-audit' shows the same check.",
+    )
+
+
 def _summary(ws: Workspace, report: engine.Report) -> SyncSummary:
     out = SyncSummary(report.pushed, report.pulled, report.conflicts, report.erased)
+    if (failure := audit_failure(ws)) is not None:
+        out.failures.append(failure)
     for problem in needs_attention(ws):
         out.failures.append(
             Failure(

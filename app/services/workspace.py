@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from app.config import Settings
+from app.errors import UserFacingError
 
 # The storage stack (SQLAlchemy, Alembic, SQLCipher) loads at unlock, not at start: the
 # unlock window must appear at once.
@@ -77,7 +78,10 @@ def known_workers(settings: Settings) -> list[str]:
 
     if not settings.keyslots_path.exists():  # store.is_initialised, without loading storage
         return []
-    return KeySlotFile.load(settings.keyslots_path).usernames()
+    try:
+        return KeySlotFile.load(settings.keyslots_path).usernames()
+    except UserFacingError:  # damaged or unreadable: signing in shows why, with what to do
+        return []
 
 
 def unlock(settings: Settings, username: str, passphrase: str) -> Workspace:

@@ -41,7 +41,7 @@ class Actor:
 SYSTEM = Actor(None, "system")
 
 
-def _digest(
+def digest_of(
     prev_hash: str,
     event_id: str,
     at: datetime,
@@ -105,7 +105,7 @@ def record(
         reason=reason,
         detail=detail,
         prev_hash=prev,
-        hash=_digest(
+        hash=digest_of(
             prev,
             event_id,
             at,
@@ -125,7 +125,7 @@ def record(
 
 def event_digest(event: AuditEvent, prev_hash: str) -> str:
     """What an event's hash must be, given the hash of the one before it."""
-    return _digest(
+    return digest_of(
         prev_hash,
         event.id,
         event.at,

@@ -1,27 +1,44 @@
-"""Key slots: the random database key, wrapped once per worker and once for the recovery key.
+"""Key slots: who can open the store, and who may act as a team leader.
 
-The database key (256 random bits) never touches disk in plaintext. Each worker's passphrase
-derives a wrapping key with Argon2id; AES-GCM wraps the database key under it. Adding or removing a
-worker adds or removes a slot; the database is never re-encrypted. The recovery key (shown once at
-set-up, printed and kept by the team leader) is high-entropy, so HKDF suffices to derive its
-wrapping key. The slot file holds usernames and ciphertext only: it is useless without a passphrase.
+Two random keys exist per *generation*: the database key (SQLCipher) and the team-leader key.
+Each worker's slot holds an X25519 key pair whose private half is wrapped under their passphrase
+(Argon2id; the recovery slot: HKDF of the recovery key). A *grant* seals the keys of one
+generation to one slot's public key: workers get the database key, team leaders and the
+recovery slot the database key and the team-leader key. So:
+
+- a role is a key, not a column: team-leader authority needs the team-leader key, which only
+  team leaders' grants hold; the roster (names, roles, public keys) is authenticated with it
+  (HMAC), so a role edited in the database or in this file is found at the next unlock;
+- re-keying (after a worker is removed, or on demand) needs no passphrase: new keys are sealed to
+  every remaining slot's public key, the database is re-encrypted (``rekey.py``), and a removed
+  worker's old copy of this file opens only keys that no longer open anything.
+
+The file holds usernames, public keys and ciphertext only; every slot and grant carries a
+SHA-256 of its fields so damage is told apart from a wrong passphrase. See docs/security.md.
 """
 
 from __future__ import annotations
 
-import base64
+import hashlib
 import json
 import os
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from app.errors import UserFacingError
+from app.storage import keycrypto as kc
+from app.storage.damage import StoreDamaged
+from app.storage.fsutil import atomic_write
+from app.storage.passphrase import MIN_PASSPHRASE_LENGTH, check_passphrase_strength
 
-SLOT_FILE_VERSION = 1
+__all__ = ["MIN_PASSPHRASE_LENGTH", "check_passphrase_strength"]
+
+SLOT_FILE_VERSION = 2
 RECOVERY_SLOT = "__recovery__"
-MIN_PASSPHRASE_LENGTH = 10
-# About 0.15 s and 64 MiB on a custody-suite PC: slow for a guesser, unnoticed by a worker.
+TEAM_LEADER, WORKER = "team_leader", "worker"
+KEY_BYTES = 32
+# About 0.15-0.3 s and 64 MiB on a custody-suite PC: slow for a guesser, unnoticed by a worker.
 ARGON2_PARAMS = {"time_cost": 3, "memory_cost": 65536, "parallelism": 2}
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: it is read off paper
 
@@ -38,6 +55,24 @@ class UnknownWorker(KeySlotError):
     pass
 
 
+class SlotDamaged(StoreDamaged, KeySlotError):
+    """A slot whose bytes changed: it cannot tell a right passphrase from a wrong one."""
+
+
+SLOT_FILE_DAMAGED = (
+    "The key slot file {path} is damaged, so nobody can sign in on this workstation. Nothing "
+    "was changed, and no try counts as a wrong passphrase. Tell your team leader and call IT: "
+    "restore keyslots.json from the backup of this data folder taken with its database "
+    "(cjit.db); if there is none, set the workstation up again: records already synced come "
+    "back from the central store."
+)
+
+
+def _digest(obj: object) -> str:
+    body = {k: v for k, v in asdict(obj).items() if k != "check"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 @dataclass
 class Slot:
     name: str  # username, or RECOVERY_SLOT
@@ -45,61 +80,43 @@ class Slot:
     kdf_params: dict
     salt: str
     nonce: str
-    wrapped_key: str
+    wrapped_private: str  # the slot's X25519 private key, AES-GCM, the name as associated data
+    public_key: str
+    check: str | None = None
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
+@dataclass
+class Grant:
+    name: str
+    generation: int
+    ephemeral: str
+    nonce: str
+    sealed: str  # database key, or database key + team-leader key
+    check: str | None = None
+
+    def context(self) -> bytes:
+        return f"cjit-grant|{self.name}|{self.generation}".encode()
 
 
-def _unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"))
+@dataclass(frozen=True)
+class Keys:
+    generation: int
+    db_key: bytes = field(repr=False)  # never in a log line or a traceback
+    tl_key: bytes | None = field(default=None, repr=False)  # team leaders' and recovery's only
+
+    @classmethod
+    def fresh(cls, generation: int) -> Keys:
+        return cls(generation, os.urandom(KEY_BYTES), os.urandom(KEY_BYTES))
 
 
-def check_passphrase_strength(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise KeySlotError(
-            f"The passphrase is too short: use at least {MIN_PASSPHRASE_LENGTH} characters "
-            "(a few unrelated words are easy to remember and hard to guess)."
-        )
+@dataclass
+class Opened:
+    """What a passphrase opened: the slot's private key and the keys of each generation it was
+    granted, newest first (two only while a re-key is unfinished)."""
 
-
-def _derive(kdf: str, params: dict, secret: bytes, salt: bytes) -> bytes:
-    # Imported here: the unlock window lists workers from this file before any key work.
-    from argon2.low_level import Type, hash_secret_raw
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-    if kdf == "argon2id":
-        return hash_secret_raw(secret, salt, hash_len=32, type=Type.ID, **params)
-    if kdf == "hkdf-sha256":
-        return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"cjit-recovery").derive(
-            secret
-        )
-    raise KeySlotError(f"The key slot file uses an unknown key derivation '{kdf}'.")
-
-
-def _wrap(name: str, kdf: str, params: dict, secret: bytes, db_key: bytes) -> Slot:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    salt, nonce = os.urandom(16), os.urandom(12)
-    wrapping = _derive(kdf, params, secret, salt)
-    # The slot name is bound as associated data: a slot copied under another name will not open.
-    wrapped = AESGCM(wrapping).encrypt(nonce, db_key, name.encode("utf-8"))
-    return Slot(name, kdf, dict(params), _b64(salt), _b64(nonce), _b64(wrapped))
-
-
-def _unwrap(slot: Slot, secret: bytes) -> bytes:
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    wrapping = _derive(slot.kdf, slot.kdf_params, secret, _unb64(slot.salt))
-    try:
-        return AESGCM(wrapping).decrypt(
-            _unb64(slot.nonce), _unb64(slot.wrapped_key), slot.name.encode("utf-8")
-        )
-    except InvalidTag:
-        raise WrongPassphrase("The passphrase is wrong.") from None
+    name: str
+    private: bytes = field(repr=False)
+    keys: list[Keys] = field(default_factory=list)
 
 
 def new_recovery_key() -> str:
@@ -107,72 +124,100 @@ def new_recovery_key() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 32, 4))
 
 
-def _normalise_recovery_key(text: str) -> bytes:
+def normalise_recovery_key(text: str) -> bytes:
     return "".join(ch for ch in text.upper() if ch.isalnum()).encode("ascii", "ignore")
 
 
-class KeySlotFile:
-    def __init__(self, path: Path, slots: dict[str, Slot]):
-        self.path = path
-        self.slots = slots
-
-    @classmethod
-    def load(cls, path: Path) -> KeySlotFile:
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise KeySlotError(
-                f"No CJIT Desk data was found in {path.parent}. Run the set-up first, "
-                "or check the data directory setting."
-            ) from None
-        except (ValueError, UnicodeDecodeError):
-            raise KeySlotError(
-                f"The key slot file {path} is damaged. Restore it from backup or use the recovery key."
-            ) from None
-        if doc.get("version") != SLOT_FILE_VERSION:
-            raise KeySlotError(
-                f"The key slot file {path} is from a newer CJIT Desk; update the app."
-            )
-        return cls(path, {s["name"]: Slot(**s) for s in doc["slots"]})
-
-    @classmethod
-    def create(cls, path: Path, db_key: bytes) -> tuple[KeySlotFile, str]:
-        """A new slot file with only the recovery slot; returns the recovery key to show once."""
-        recovery_key = new_recovery_key()
-        slots = cls(path, {})
-        slots.slots[RECOVERY_SLOT] = _wrap(
-            RECOVERY_SLOT, "hkdf-sha256", {}, _normalise_recovery_key(recovery_key), db_key
+def slot_damaged(name: str, path: Path) -> SlotDamaged:
+    if name == RECOVERY_SLOT:
+        return SlotDamaged(
+            f"The recovery key's slot in {path} is damaged, so the recovery key cannot be "
+            "checked (this try did not count as a wrong key). Sign in with a team leader's "
+            "passphrase instead and issue a new recovery key, or ask IT to restore "
+            "keyslots.json from backup."
         )
-        return slots, recovery_key
+    return SlotDamaged(
+        f"The key slot of '{name}' in {path} is damaged, so it cannot check the passphrase: "
+        "this is not a wrong passphrase and does not count towards the lock-out. Ask a team "
+        "leader to reset your passphrase (that writes a new slot), or IT to restore "
+        "keyslots.json from backup."
+    )
 
-    def save(self) -> None:
-        doc = {"version": SLOT_FILE_VERSION, "slots": [asdict(s) for s in self.slots.values()]}
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(doc, indent=1), encoding="utf-8")
-        os.replace(tmp, self.path)  # atomic: a power cut leaves the old file or the new one
 
-    def usernames(self) -> list[str]:
-        return sorted(n for n in self.slots if n != RECOVERY_SLOT)
+def make_slot(name: str, secret: bytes, kdf: str, params: dict) -> tuple[Slot, bytes]:
+    """A new slot with a new key pair; returns it and its private key."""
+    private, public = kc.new_keypair()
+    salt = os.urandom(16)
+    nonce, wrapped = kc.encrypt(kc.derive(kdf, params, secret, salt), private, name.encode())
+    slot = Slot(
+        name, kdf, dict(params), kc.b64(salt), kc.b64(nonce), kc.b64(wrapped), kc.b64(public)
+    )
+    slot.check = _digest(slot)
+    return slot, private
 
-    def set_worker(self, username: str, passphrase: str, db_key: bytes) -> None:
-        check_passphrase_strength(passphrase)
-        self.slots[username] = _wrap(
-            username, "argon2id", ARGON2_PARAMS, passphrase.encode("utf-8"), db_key
+
+def rewrap_slot(slot: Slot, private: bytes, secret: bytes, kdf: str, params: dict) -> Slot:
+    """The same key pair under a new passphrase (a worker changing their own passphrase)."""
+    salt = os.urandom(16)
+    nonce, wrapped = kc.encrypt(kc.derive(kdf, params, secret, salt), private, slot.name.encode())
+    new = Slot(
+        slot.name, kdf, dict(params), kc.b64(salt), kc.b64(nonce), kc.b64(wrapped), slot.public_key
+    )
+    new.check = _digest(new)
+    return new
+
+
+def open_slot(slot: Slot, secret: bytes, path: Path) -> bytes:
+    """The slot's private key, or WrongPassphrase; damage is SlotDamaged, never a wrong try."""
+    try:
+        salt, nonce, wrapped = (
+            kc.unb64(slot.salt),
+            kc.unb64(slot.nonce),
+            kc.unb64(slot.wrapped_private),
         )
+        wrapping = kc.derive(slot.kdf, slot.kdf_params, secret, salt)
+        return kc.decrypt(wrapping, nonce, wrapped, slot.name.encode())
+    except kc.BadCiphertext:
+        raise WrongPassphrase("The passphrase is wrong.") from None
+    except (ValueError, TypeError):  # not base64, wrong lengths, odd parameters: damage
+        raise slot_damaged(slot.name, path) from None
 
-    def remove_worker(self, username: str) -> None:
-        self.slots.pop(username, None)
 
-    def unlock(self, username: str, passphrase: str) -> bytes:
-        slot = self.slots.get(username)
-        if slot is None or username == RECOVERY_SLOT:
-            raise UnknownWorker(f"There is no worker called '{username}' on this workstation.")
-        return _unwrap(slot, passphrase.encode("utf-8"))
+def make_grant(slot: Slot, keys: Keys, role: str) -> Grant:
+    payload = keys.db_key + (keys.tl_key if role != WORKER and keys.tl_key else b"")
+    grant = Grant(slot.name, keys.generation, "", "", "")
+    eph, nonce, sealed = kc.seal(kc.unb64(slot.public_key), payload, grant.context())
+    grant.ephemeral, grant.nonce, grant.sealed = kc.b64(eph), kc.b64(nonce), kc.b64(sealed)
+    grant.check = _digest(grant)
+    return grant
 
-    def unlock_with_recovery_key(self, recovery_key: str) -> bytes:
-        try:
-            return _unwrap(self.slots[RECOVERY_SLOT], _normalise_recovery_key(recovery_key))
-        except WrongPassphrase:
-            raise WrongPassphrase(
-                "The recovery key is wrong. It is 32 letters and digits in groups of four."
-            ) from None
+
+def open_grant(grant: Grant, private: bytes) -> Keys:
+    payload = kc.unseal(
+        private,
+        kc.unb64(grant.ephemeral),
+        kc.unb64(grant.nonce),
+        kc.unb64(grant.sealed),
+        grant.context(),
+    )
+    tl_key = payload[KEY_BYTES:] or None
+    return Keys(grant.generation, payload[:KEY_BYTES], tl_key)
+
+
+def digest_ok(obj: Slot | Grant) -> bool:
+    return obj.check is not None and obj.check == _digest(obj)
+
+
+def write_file(path: Path, doc: dict) -> None:
+    # Durable and atomic: a power cut leaves the old file or the new one (fsutil).
+    atomic_write(path, json.dumps(doc, indent=1).encode("utf-8"))
+
+
+def __getattr__(name: str):  # noqa: ANN202 - PEP 562
+    # The slot file itself (load, save, roster, operations) is in slotfile.py, which imports
+    # this module; ``keyslots.KeySlotFile`` still works.
+    if name == "KeySlotFile":
+        from app.storage.slotfile import KeySlotFile
+
+        return KeySlotFile
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,7 @@
-"""Opening the encrypted store: set-up, unlock, workers, and the single-process lock.
+"""The open store: its sessions, its workers and the single-process lock.
+
+Opening (unlock, recovery key) is in ``unlock.py``, set-up in ``setup.py``, re-keying in
+``rekey.py``; all are part of this module's interface.
 
 Concurrent use: one process at a time holds a data directory. A second process (another window,
 or a CLI command while the app is open) gets ``StoreInUse`` with a clear message instead of
@@ -10,32 +13,27 @@ the confusion a shared custody-suite PC must not allow.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import filelock
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import UserFacingError
-from app.storage import audit, changes, migrate
+from app.storage import audit, changes
 from app.storage.changes import Changes
-from app.storage.engine import KEY_BYTES, WrongKeyError, make_engine
+from app.storage.damage import StoreDamaged
+from app.storage.dirlock import AlreadyLocked, FolderLock
 from app.storage.gate import StoreClosed, StoreGate
-from app.storage.keyslots import KeySlotError, KeySlotFile, WrongPassphrase
-from app.storage.models import Worker, utcnow
-from app.storage.throttle import UnlockThrottle
+from app.storage.keyslots import TEAM_LEADER, Keys, KeySlotError, Opened, WrongPassphrase
+from app.storage.models import Worker
+from app.storage.slotfile import KeySlotFile
 
 log = logging.getLogger(__name__)
 
-DB_NAME = "cjit.db"
-SLOTS_NAME = "keyslots.json"
-LOCK_NAME = "cjit.lock"
-THROTTLE_NAME = "unlock-attempts.json"
 ROLES = ("worker", "team_leader")
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 
@@ -52,17 +50,13 @@ class NotAllowed(StoreError):
     pass
 
 
-def _paths(data_dir: Path) -> tuple[Path, Path, Path]:
-    return data_dir / DB_NAME, data_dir / SLOTS_NAME, data_dir / LOCK_NAME
-
-
-def _acquire_lock(data_dir: Path) -> filelock.BaseFileLock:
-    # Not thread-local: the store is opened on a worker thread (unlock never runs on the UI
+def acquire_lock(data_dir: Path) -> FolderLock:
+    # Not tied to a thread: the store is opened on a worker thread (unlock never runs on the UI
     # thread) and closed on whichever thread closes the window.
-    lock = filelock.FileLock(str(data_dir / LOCK_NAME), timeout=0, thread_local=False)
+    lock = FolderLock(data_dir)
     try:
         lock.acquire()
-    except filelock.Timeout:
+    except AlreadyLocked:
         raise StoreInUse(
             "CJIT Desk is already open with this data on this computer. Switch to that window "
             "(it may be locked: sign in there), or close it and try again."
@@ -86,17 +80,20 @@ class Store:
 
     data_dir: Path
     engine: Engine
-    key: bytes
+    key: bytes = field(repr=False)  # the database key (``keys.db_key``)
     slots: KeySlotFile
     worker: audit.Actor
-    role: str
-    _lock: filelock.BaseFileLock
+    role: str  # proved by the keys the worker's slot opened, never read from a column
+    _lock: FolderLock
+    keys: Keys | None = None
+    opened: Opened | None = None  # the signed-in worker's slot, to change their own passphrase
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.gate = StoreGate()
         self._listeners: list[Callable[[Changes], None]] = []
         changes.track(self._sessions, self._publish)
+        self.rekey_finished_at_open = False  # unlock audits a re-key it had to finish
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -134,16 +131,25 @@ class Store:
                 self.engine.dispose()
                 self._lock.release()
 
+    def use_engine(self, engine: Engine, keys: Keys) -> None:
+        """After a re-key (holding the gate): the new engine and keys replace the old (already
+        disposed); the gate and the change listeners stay."""
+        self.engine, self.keys, self.key = engine, keys, keys.db_key
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        changes.track(self._sessions, self._publish)
+
     # --- workers -----------------------------------------------------------------------------
 
-    def _require_team_leader(self) -> None:
-        if self.role != "team_leader":
-            raise NotAllowed("Only a team leader can manage workers.")
+    def _require_team_leader(self, what: str = "manage workers") -> Keys:
+        # The team-leader key, not the role column: a role edited in the database grants nothing.
+        if self.role != TEAM_LEADER or self.keys is None or self.keys.tl_key is None:
+            raise NotAllowed(f"Only a team leader can {what}.")
+        return self.keys
 
     def add_worker(
         self, username: str, display_name: str, passphrase: str, role: str = "worker"
     ) -> str:
-        self._require_team_leader()
+        keys = self._require_team_leader()
         username = normalise_username(username)
         if role not in ROLES:
             raise StoreError(f"The role must be one of: {', '.join(ROLES)}.")
@@ -158,7 +164,7 @@ class Store:
             else:
                 worker = Worker(username=username, display_name=display_name, role=role)
                 s.add(worker)
-            self.slots.set_worker(username, passphrase, self.key)
+            self.slots.set_worker(username, passphrase, role, [keys], (display_name,))
             audit.record(
                 s,
                 self.worker,
@@ -171,33 +177,42 @@ class Store:
         return worker.id
 
     def remove_worker(self, username: str) -> None:
+        """Removes the worker's slot and re-keys the store (``rekey.py``): a copy of the old
+        slot file opens nothing any more."""
         self._require_team_leader()
         if username == self.worker.username:
             raise StoreError("You cannot remove yourself; ask another team leader.")
         with self.session() as s:
-            worker = s.scalar(select(Worker).where(Worker.username == username, Worker.active))
-            if worker is None:
+            if s.scalar(select(Worker).where(Worker.username == username, Worker.active)) is None:
                 raise StoreError(f"There is no worker called '{username}'.")
-            worker.active, worker.removed_at = False, utcnow()
-            audit.record(
-                s,
-                self.worker,
-                "administration",
-                "worker",
-                worker.id,
-                detail={"event": "worker_removed"},
-            )
-            self.slots.remove_worker(username)
-        self.slots.save()
+        from app.storage import rekey
+
+        rekey.rekey(self, remove=username)
+
+    def rekey(self) -> int:
+        """A fresh database key and team-leader key for every remaining slot; returns the new
+        key generation. For when a slot file or a passphrase may have been copied."""
+        self._require_team_leader("re-key the store")
+        from app.storage import rekey
+
+        return rekey.rekey(self)
 
     def reset_passphrase(self, username: str, new_passphrase: str) -> None:
-        if username != self.worker.username:
-            self._require_team_leader()
+        own = username == self.worker.username and self.opened and self.opened.name == username
+        keys = None if own else self._require_team_leader("reset another worker's passphrase")
         with self.session() as s:
             worker = s.scalar(select(Worker).where(Worker.username == username, Worker.active))
             if worker is None:
                 raise StoreError(f"There is no worker called '{username}'.")
-            self.slots.set_worker(username, new_passphrase, self.key)
+            if own:  # the same key pair under a new passphrase: no team-leader key needed
+                self.slots.change_own_passphrase(
+                    self.opened, new_passphrase, (worker.display_name,)
+                )
+            else:
+                role = self.slots.roles().get(username, "worker")
+                self.slots.set_worker(
+                    username, new_passphrase, role, [keys], (worker.display_name,)
+                )
             audit.record(
                 s,
                 self.worker,
@@ -208,157 +223,65 @@ class Store:
             )
         self.slots.save()
 
+    def new_recovery_key(self) -> str:
+        """A team leader replaces the recovery key (lost, seen by someone, or never shown
+        because a set-up was interrupted); the new one is returned to be shown once."""
+        keys = self._require_team_leader("issue a recovery key")
+        with self.session() as s:
+            recovery_key = self.slots.new_recovery_key([keys])
+            audit.record(
+                s,
+                self.worker,
+                "administration",
+                "store",
+                None,
+                detail={"event": "recovery_key_replaced"},
+            )
+        self.slots.save()
+        return recovery_key
+
     def workers(self) -> list[Worker]:
         with self.session() as s:
             return list(s.scalars(select(Worker).where(Worker.active).order_by(Worker.username)))
 
     def switch_worker(self, username: str, passphrase: str) -> None:
         """Another worker (or the same) unlocks a locked window; recorded in the audit log."""
-        username = username.strip().lower()
-        _unwrap_throttled(self.data_dir, self.slots, username, passphrase)
-        previous = self.worker
-        with self.session() as s:
-            worker = _active_worker(s, username)
-            self.worker, self.role = audit.Actor(worker.id, worker.username), worker.role
-            audit.record(
-                s,
-                self.worker,
-                "authentication",
-                "worker",
-                worker.id,
-                detail={
-                    "event": "unlocked" if previous.id == worker.id else "switched",
-                    "previous_worker_id": previous.id,
-                },
-            )
+        from app.storage import unlock
+
+        unlock.switch_worker(self, username, passphrase)
 
 
-def _unwrap_throttled(data_dir: Path, slots: KeySlotFile, username: str, passphrase: str) -> bytes:
-    """The database key from a worker's slot, with the increasing wait after wrong tries."""
-    throttle = UnlockThrottle(data_dir / THROTTLE_NAME)
-    throttle.check(username)
-    try:
-        key = slots.unlock(username, passphrase)
-    except WrongPassphrase:
-        log.info("unlock refused: wrong passphrase")
-        raise WrongPassphrase(f"The passphrase is wrong. {throttle.failed(username)}") from None
-    throttle.succeeded(username)
-    return key
-
-
-def _active_worker(session: Session, username: str) -> Worker:
+def active_worker(session: Session, username: str) -> Worker:
     worker = session.scalar(select(Worker).where(Worker.username == username, Worker.active))
     if worker is None:
         raise StoreError(f"'{username}' is no longer a worker on this workstation.")
     return worker
 
 
-def is_initialised(data_dir: Path) -> bool:
-    return (data_dir / SLOTS_NAME).exists()
+# Opening and set-up live in their own modules; they are part of this module's interface,
+# loaded on first use (each of those modules imports this one).
+_ELSEWHERE = {
+    "initialise": "setup",
+    "is_initialised": "setup",
+    "setup_state": "setup",
+    "open_engine": "unlock",
+    "open_store": "unlock",
+    "open_with_recovery_key": "unlock",
+    "unwrap_throttled": "unlock",
+}
 
 
-def initialise(
-    data_dir: Path, username: str, display_name: str, passphrase: str, role: str = "team_leader"
-) -> tuple[Store, str]:
-    """Create a new store with its first worker; returns the open store and the recovery key."""
-    username = normalise_username(username)
-    db_path, slots_path, _ = _paths(data_dir)
-    if slots_path.exists() or db_path.exists():
-        raise StoreError(f"{data_dir} already holds CJIT Desk data; unlock it instead.")
-    data_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(data_dir, 0o700)
-    lock = _acquire_lock(data_dir)
-    try:
-        key = os.urandom(KEY_BYTES)
-        slots, recovery_key = KeySlotFile.create(slots_path, key)
-        slots.set_worker(username, passphrase, key)  # checks strength before anything is written
-        engine = make_engine(db_path, key)
-        migrate.upgrade(engine)
-        store = Store(data_dir, engine, key, slots, audit.SYSTEM, "team_leader", lock)
-        with store.session() as s:
-            worker = Worker(username=username, display_name=display_name, role=role)
-            s.add(worker)
-            s.flush()
-            audit.record(
-                s, audit.SYSTEM, "administration", "store", None, detail={"event": "store_created"}
-            )
-            audit.record(
-                s,
-                audit.SYSTEM,
-                "administration",
-                "worker",
-                worker.id,
-                detail={"event": "worker_added", "role": role},
-            )
-        slots.save()
-        store.worker, store.role = audit.Actor(worker.id, username), role
-        log.info("store created")
-        return store, recovery_key
-    except BaseException:
-        lock.release()
-        raise
+def __getattr__(name: str):  # noqa: ANN202 - PEP 562
+    # Plain import statements, so that PyInstaller's analysis finds both modules.
+    if _ELSEWHERE.get(name) == "setup":
+        from app.storage import setup
 
+        return getattr(setup, name)
+    if _ELSEWHERE.get(name) == "unlock":
+        from app.storage import unlock
 
-def _open(data_dir: Path, key: bytes, slots: KeySlotFile, lock: filelock.BaseFileLock) -> Engine:
-    try:
-        engine = make_engine(data_dir / DB_NAME, key)
-        with engine.connect():
-            pass
-        migrate.upgrade(engine)
-        return engine
-    except WrongKeyError:
-        lock.release()
-        raise StoreError(
-            "The database does not match the key slot file (was one of them replaced?). "
-            "Restore both from the same backup."
-        ) from None
-    except BaseException:
-        lock.release()
-        raise
-
-
-def open_store(data_dir: Path, username: str, passphrase: str) -> Store:
-    """Unlock with a worker's passphrase. Raises WrongPassphrase, TooManyTries, StoreInUse…"""
-    username = username.strip().lower()
-    slots = KeySlotFile.load(data_dir / SLOTS_NAME)
-    key = _unwrap_throttled(data_dir, slots, username, passphrase)
-    lock = _acquire_lock(data_dir)
-    engine = _open(data_dir, key, slots, lock)
-    store = Store(data_dir, engine, key, slots, audit.SYSTEM, "worker", lock)
-    try:
-        with store.session() as s:
-            worker = _active_worker(s, username)
-            store.worker, store.role = audit.Actor(worker.id, worker.username), worker.role
-            audit.record(
-                s,
-                store.worker,
-                "authentication",
-                "worker",
-                worker.id,
-                detail={"event": "signed_in"},
-            )
-    except BaseException:
-        store.close()
-        raise
-    log.info("store unlocked")
-    return store
-
-
-def open_with_recovery_key(data_dir: Path, recovery_key: str) -> Store:
-    """Unlock with the recovery key: acts as a team leader, to reset passphrases."""
-    slots = KeySlotFile.load(data_dir / SLOTS_NAME)
-    key = slots.unlock_with_recovery_key(recovery_key)
-    lock = _acquire_lock(data_dir)
-    engine = _open(data_dir, key, slots, lock)
-    store = Store(
-        data_dir, engine, key, slots, audit.Actor(None, "recovery-key"), "team_leader", lock
-    )
-    with store.session() as s:
-        audit.record(
-            s, store.worker, "authentication", "store", None, detail={"event": "recovery_key_used"}
-        )
-    log.warning("store unlocked with the recovery key")
-    return store
+        return getattr(unlock, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
@@ -366,11 +289,9 @@ __all__ = [
     "NotAllowed",
     "Store",
     "StoreClosed",
+    "StoreDamaged",
     "StoreError",
     "StoreInUse",
     "WrongPassphrase",
-    "initialise",
-    "is_initialised",
-    "open_store",
-    "open_with_recovery_key",
+    *_ELSEWHERE,
 ]

@@ -1,19 +1,21 @@
-"""Increasing delay after wrong passphrases.
+"""Increasing delay after wrong passphrases (and wrong recovery keys, as ``__recovery__``).
 
-The state file holds usernames and counts only. Deleting it resets the delay, which is
-acceptable: the delay is for people at the keyboard; an attacker with a copy of the files is held
-back by Argon2id, not by this.
+A speed bump for people at the keyboard, said plainly (docs/security.md): the state file holds
+usernames and counts only, and whoever can delete it resets the wait; whoever can copy
+keyslots.json can guess offline with no wait at all. What protects a passphrase is Argon2id's
+cost per guess and the strength rule (passphrase.py). The wrong tries before a sign-in are
+written to the audit log at that sign-in.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from app.errors import UserFacingError
+from app.storage.fsutil import atomic_write
 
 FREE_TRIES = 3
 FIRST_WAIT_SECONDS = 30
@@ -54,9 +56,7 @@ class UnlockThrottle:
             return {}
 
     def _write(self, state: dict) -> None:
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(tmp, self.path)
+        atomic_write(self.path, json.dumps(state).encode("utf-8"))
 
     def check(self, username: str) -> None:
         entry = self._read().get(username)
@@ -77,7 +77,10 @@ class UnlockThrottle:
         left = FREE_TRIES - failures
         return f"{left} more {'try' if left == 1 else 'tries'} before a {FIRST_WAIT_SECONDS}-second wait."
 
-    def succeeded(self, username: str) -> None:
+    def succeeded(self, username: str) -> int:
+        """Clear the count; return how many wrong tries came before (for the audit log)."""
         state = self._read()
-        if state.pop(username, None) is not None:
+        entry = state.pop(username, None)
+        if entry is not None:
             self._write(state)
+        return entry.get("failures", 0) if isinstance(entry, dict) else 0

@@ -74,7 +74,7 @@ def run(data_dir: Path, runs: int = 9) -> Row:
     if work.exists():
         shutil.rmtree(work)
     shutil.copytree(data_dir, work)  # unlock writes audit events; keep the cached store as made
-    key = KeySlotFile.load(work / "keyslots.json").unlock(WORKER[0], WORKER[2])
+    key = KeySlotFile.load(work / "keyslots.json").unlock(WORKER[0], WORKER[2]).keys[0].db_key
     copy = _passphrase_copy(work, key)
     escaped = WORKER[2].replace("'", "''")
     ours, pbkdf2, rawkey = [], [], []

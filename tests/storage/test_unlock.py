@@ -4,6 +4,7 @@ import pytest
 
 from app.storage import store
 from app.storage.keyslots import KeySlotError, KeySlotFile, WrongPassphrase
+from app.storage.passphrase import WeakPassphrase
 from app.storage.throttle import TooManyTries, UnlockThrottle, wait_after
 from tests.storage.conftest import LEAD_PASS, WORKER_PASS
 
@@ -72,7 +73,7 @@ def test_a_slot_copied_under_another_name_does_not_open(data_dir):
 
 
 def test_a_short_passphrase_is_refused_with_the_rule(tmp_path):
-    with pytest.raises(KeySlotError, match="at least 10 characters"):
+    with pytest.raises(WeakPassphrase, match="at least 10 characters"):
         store.initialise(tmp_path / "d", "lead", "Lead", "short")
     assert not (tmp_path / "d" / "keyslots.json").exists()
 

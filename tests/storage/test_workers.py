@@ -96,3 +96,23 @@ def test_another_worker_unlocking_a_locked_window_is_audited(data_dir):
         )
     finally:
         lead.close()
+
+
+def test_a_new_recovery_key_replaces_the_old_one(data_dir, recovery_key):
+    lead = store.open_store(data_dir, "lead", LEAD_PASS)
+    try:
+        new_key = lead.new_recovery_key()
+    finally:
+        lead.close()
+    with pytest.raises(WrongPassphrase, match="recovery key is wrong"):
+        store.open_with_recovery_key(data_dir, recovery_key)
+    store.open_with_recovery_key(data_dir, new_key).close()
+
+
+def test_only_a_team_leader_may_replace_the_recovery_key(data_dir):
+    ann = store.open_store(data_dir, "ann", WORKER_PASS)
+    try:
+        with pytest.raises(store.NotAllowed):
+            ann.new_recovery_key()
+    finally:
+        ann.close()
