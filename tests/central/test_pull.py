@@ -6,42 +6,42 @@ import json
 
 from central.pull import new_epoch
 from central.reference import load_folder, store_documents
-from tests.central.helpers import record
+from tests.central.helpers import appointment, family, person
 
 
 def test_pull_pages_in_seq_order_and_ends_with_more_false(enrol):
     desk = enrol()
-    desk.push(*[record("person", n=i) for i in range(7)])
+    desk.push(*[person(postcode=f"NG{i} 1AA") for i in range(7)])
     first = desk.pull(0, limit=3)
     assert [r["seq"] for r in first["records"]] == [1, 2, 3] and first["more"]
     assert first["next_cursor"] == 3
     records, last = desk.pull_all(limit=3)
-    assert [r["fields"]["n"] for r in records] == list(range(7))
+    assert [r["fields"]["postcode"] for r in records] == [f"NG{i} 1AA" for i in range(7)]
     assert last["more"] is False and last["next_cursor"] == 7
 
 
 def test_pulling_from_the_last_cursor_returns_only_newer_changes(enrol):
     desk = enrol()
-    desk.push(record("person", n=1))
+    desk.push(person(postcode="NG1 1AA"))
     _, page = desk.pull_all()
-    desk.push(record("person", n=2))
+    desk.push(person(postcode="NG2 2AA"))
     newer = desk.pull(page["next_cursor"])
-    assert [r["fields"]["n"] for r in newer["records"]] == [2]
+    assert [r["fields"]["postcode"] for r in newer["records"]] == ["NG2 2AA"]
 
 
 def test_an_edited_record_comes_once_at_its_newest_seq(enrol):
     desk = enrol()
-    person = record("person", family_name="Smith")
-    desk.push(person, record("person", family_name="Other"))
-    desk.push({**person, "base_rev": 1, "fields": {"family_name": "Smyth"}})
+    smith = person(family_name="Smith")
+    desk.push(smith, person(family_name="Other"))
+    desk.push({**smith, "base_rev": 1, "fields": {**smith["fields"], "family_name": "Smyth"}})
     records, _ = desk.pull_all()
-    assert [(r["id"], r["rev"]) for r in records][-1] == (person["id"], 2)
+    assert [(r["id"], r["rev"]) for r in records][-1] == (smith["id"], 2)
     assert len(records) == 2
 
 
 def test_a_device_sees_only_its_own_suites_records(enrol):
     bridewell, other = enrol("bridewell"), enrol("mansfield")
-    bridewell.push(record("person", family_name="Smith"))
+    bridewell.push(person(family_name="Smith"))
     records, page = other.pull_all()
     assert records == [] and page["next_cursor"] == 1  # the cursor still moves past it
 
@@ -76,7 +76,7 @@ def test_load_reference_reads_named_json_files_and_ignores_others(engine, tmp_pa
 
 def test_a_cursor_ahead_of_the_server_asks_the_client_to_pull_from_zero(enrol):
     desk = enrol()
-    desk.push(record("person"))
+    desk.push(person())
     page = desk.pull(cursor=50)
     assert page["reset"] and page["next_cursor"] == 0 and page["records"] == []
     assert "unsent work stays in the outbox" in page["message"]
@@ -84,7 +84,7 @@ def test_a_cursor_ahead_of_the_server_asks_the_client_to_pull_from_zero(enrol):
 
 def test_a_new_store_epoch_asks_every_client_to_pull_from_zero(enrol, engine):
     desk = enrol()
-    desk.push(record("person"))
+    desk.push(person())
     page = desk.pull()
     new_epoch(engine)
     again = desk.pull(page["next_cursor"], epoch=page["store_epoch"])
@@ -93,26 +93,27 @@ def test_a_new_store_epoch_asks_every_client_to_pull_from_zero(enrol, engine):
 
 def test_a_type_filtered_pull_returns_only_that_type_for_repair(enrol):
     desk = enrol()
-    desk.push(record("person"), record("episode"), record("person"))
+    desk.push(*family(), person())
     page = desk.pull(0, type="person")
     assert {r["type"] for r in page["records"]} == {"person"} and len(page["records"]) == 2
 
 
 def test_counts_give_live_and_deleted_records_per_type_and_a_digest(enrol):
     desk = enrol()
-    gone = record("appointment")
-    desk.push(record("person"), record("person"), gone)
-    desk.push({**gone, "base_rev": 1, "deleted": True})
+    someone, visit = family()
+    gone = appointment(visit["id"])
+    desk.push(someone, visit, person(), gone)
+    desk.push({**gone, "base_rev": 1, "deleted": True, "fields": {}})
     body = desk.get("/v1/counts").json()
     assert body["types"]["person"]["live"] == 2
     assert body["types"]["appointment"] == {**body["types"]["appointment"], "live": 0, "deleted": 1}
-    assert body["as_of_seq"] == 4 and len(body["types"]["episode"]["digest"]) == 64
+    assert body["as_of_seq"] == 5 and len(body["types"]["episode"]["digest"]) == 64
 
 
 def test_the_counts_digest_changes_when_any_record_changes(enrol):
     desk = enrol()
-    person = record("person", family_name="Smith")
-    desk.push(person)
+    smith = person(family_name="Smith")
+    desk.push(smith)
     before = desk.get("/v1/counts").json()["types"]["person"]["digest"]
-    desk.push({**person, "base_rev": 1, "fields": {"family_name": "Smyth"}})
+    desk.push({**smith, "base_rev": 1, "fields": {**smith["fields"], "family_name": "Smyth"}})
     assert desk.get("/v1/counts").json()["types"]["person"]["digest"] != before

@@ -21,7 +21,7 @@ import pytest
 
 from central.auth import create_enrolment_code
 from central.db import make_engine
-from tests.central.helpers import Workstation, record
+from tests.central.helpers import Workstation, person
 from tests.central.pg import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,9 +106,10 @@ def _enrol(engine, url: str, name: str) -> Workstation:
 def _pusher(desk: Workstation, acks: list, created: list) -> None:
     previous: dict | None = None
     for _ in range(BATCHES):
-        batch = [record("person", n=i) for i in range(NEW_PER_BATCH)]
+        batch = [person(postcode=f"NG{i} 1AA") for i in range(NEW_PER_BATCH)]
         if previous is not None:  # edit one record of the last batch: a second rev
-            batch.append({**previous, "base_rev": 1, "fields": {"n": -1}})
+            edited = {**previous["fields"], "postcode": "NG9 9ZZ"}
+            batch.append({**previous, "base_rev": 1, "fields": edited})
         acks += desk.push(*batch)
         created += [r["id"] for r in batch[:NEW_PER_BATCH]]
         previous = batch[0]
