@@ -70,7 +70,7 @@ def answer_problems(fields: dict[str, Any]) -> list[tuple[str, Problem]]:
     known = {f.key: f for f in definition.fields}
     out = []
     for key, value in migrated.items():
-        path = f"{ANSWERS}.{key}"[: MAX_KEY + 10]
+        path = f"{ANSWERS}.{str(key)[:MAX_KEY]}"
         field = known.get(key) if isinstance(key, str) else None
         if field is None:
             message = f"The {definition.short_title} form has no question called '{key[:80]}'."

@@ -109,7 +109,8 @@ def _parse(raw: Any) -> tuple[PushRecord | None, tuple[str | None, Problem] | No
     except ValidationError as exc:
         first = readable(list(exc.errors(include_url=False, include_input=False)))[0]
         where = first["field"] if first["field"] != "request body" else None
-        return None, (where, Problem("invalid_record", f"{where or 'record'}: {first['message']}"))
+        message = f"{where or 'record'}: {first['message']}".rstrip(".") + "."
+        return None, (where, Problem("invalid_record", message))
     problem = field_problem(record)
     return (None, problem) if problem else (record, None)
 
