@@ -23,7 +23,7 @@ from app.services import reference
 from app.services.workspace import Workspace
 from app.storage import audit
 from app.storage.models import SyncConflict, SyncProblem
-from app.sync import engine, errors, minimise, state
+from app.sync import engine, errors, minimise, names, state
 from app.sync.records import SPECS, apply_fields, to_fields
 from app.sync.transport import Transport, check_address
 
@@ -142,12 +142,21 @@ def sync_now(ws: Workspace, progress: engine.Progress | None = None) -> SyncSumm
 
 def _summary(ws: Workspace, report: engine.Report) -> SyncSummary:
     out = SyncSummary(report.pushed, report.pulled, report.conflicts, report.erased)
-    for problem in needs_attention(ws):
+    for held in names.needing_attention(ws.store):
         out.failures.append(
             Failure(
-                f"A {problem.record_type} record was refused by the central store: "
-                f"{problem.reason}",
-                "Open the record and check it, then sync again; if it keeps happening, tell IT.",
+                f"The central store did not accept {held.record}: {held.reason}",
+                held.what_to_do,
+            )
+        )
+    if report.unreadable:
+        shown = "; ".join(report.unreadable[:5])
+        more = f" and {len(report.unreadable) - 5} more" if len(report.unreadable) > 5 else ""
+        out.failures.append(
+            Failure(
+                f"{len(report.unreadable)} records from the central store hold values this "
+                f"workstation cannot read; everything else of them was kept ({shown}{more}).",
+                "Tell IT, quoting this message; sync carries on meanwhile.",
             )
         )
     for mismatch in report.mismatches:

@@ -49,7 +49,7 @@ def unflatten(units: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
     fields: dict[str, Any] = {}
     prefix = f"{FORM_ANSWERS_FIELD}."
     answers: dict[str, Any] | None = None
-    for key, value in units.items():
+    for key, value in sorted(units.items()):
         if key == DELETED_UNIT or value is MISSING:
             continue
         if key.startswith(prefix):
