@@ -155,7 +155,8 @@ def _summary(ws: Workspace, report: engine.Report) -> SyncSummary:
         out.failures.append(
             Failure(
                 f"{len(report.unreadable)} records from the central store hold values this "
-                f"workstation cannot read; everything else of them was kept ({shown}{more}).",
+                "workstation cannot read: those values were left out, or the record was not "
+                f"placed if it cannot do without them ({shown}{more}).",
                 "Tell IT, quoting this message; sync carries on meanwhile.",
             )
         )

@@ -29,7 +29,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.storage.models import CustodyEpisode, FormRecord, SyncErased, Tombstone, Worker, utcnow
-from app.sync.records import SPECS, Spec, apply_fields, parent_ids, placeable, readable
+from app.sync.records import (
+    SPECS,
+    Spec,
+    apply_fields,
+    parent_ids,
+    placeable,
+    readable,
+    required,
+)
 
 log = logging.getLogger(__name__)
 APPLY_ORDER = {name: i for i, name in enumerate(SPECS)}
@@ -43,6 +51,7 @@ class Applied:
     skipped: int = 0
     orphans: int = 0
     unplaced: int = 0
+    requeued: int = 0  # count-check repair only: rows the server lacked, sent again
     # "<type> <id>: <field>, …" for each record with values this workstation could not keep
     unreadable: list[str] = field(default_factory=list)
 
@@ -170,6 +179,8 @@ def _apply_one(
     if row is not None:  # keep what can be kept: the old value of a field naming nothing here
         bad += missing
         fields = {k: v for k, v in fields.items() if k not in missing}
+    elif not placeable(spec, fields):
+        bad += [n for n in required(spec) if fields.get(n) is None and n not in bad]
     if bad:
         log.warning("pulled %s %s: not placed %s", rec["type"], rec["id"], ", ".join(bad))
         out.unreadable.append(f"{rec['type']} {rec['id']}: {', '.join(bad)}")

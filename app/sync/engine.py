@@ -162,7 +162,8 @@ def _check_counts(job: Job, progress: Progress, report: Report) -> None:
             return
         log.warning("count check: %d types differ; repairing", len(mismatches))
         if mismatches:
-            counts.repair(job.store, job.transport, mismatches)
+            repaired = counts.repair(job.store, job.transport, mismatches)
+            report.unreadable += [u for u in repaired.unreadable if u not in report.unreadable]
         if ref_differs:
             counts.repair_reference(job.store, job.transport)
         if audit_short:

@@ -86,8 +86,7 @@ def describe(s: Session, record_type: str, row: Any) -> str:
         from app.forms.registry import FORMS
 
         form = FORMS.get(row.form_key)
-        title = form.title if form else f"{row.form_key} form"
-        return f"the {title} of {_episode_words(row.episode)}"
+        return f"the {_form_words(form.title if form else row.form_key)} of {_episode_words(row.episode)}"
     if record_type == "notice":
         episode = _episode_words(_episode_of(s, row))
         return f"the {row.kind.upper()} notice {row.reference} of {episode}"
@@ -97,6 +96,13 @@ def describe(s: Session, record_type: str, row: Any) -> str:
     if record_type == "audit_event":
         return "an entry of this workstation's audit log"
     return f"a {record_type} record"
+
+
+def _form_words(title: str) -> str:
+    """'DT1 drug test record' as it is; 'Custody episode' -> 'custody episode form'."""
+    first = title.split()[0] if title else ""
+    words = title if first.isupper() or any(ch.isdigit() for ch in first) else title.lower()
+    return words if words.endswith(("record", "notice", "form")) else f"{words} form"
 
 
 def _name(person: Any) -> str:

@@ -122,9 +122,13 @@ def readable(spec: Spec, fields: Any) -> tuple[dict[str, Any], list[str]]:
     return ok, bad
 
 
+def required(spec: Spec) -> list[str]:
+    return [name for name, kind in FIELDS[spec.type].items() if kind.required]
+
+
 def placeable(spec: Spec, fields: dict[str, Any]) -> bool:
     """Whether a new row can be made from these readable fields (every required one there)."""
-    return all(fields.get(n) is not None for n, kind in FIELDS[spec.type].items() if kind.required)
+    return all(fields.get(name) is not None for name in required(spec))
 
 
 def apply_fields(spec: Spec, row: Base, fields: dict[str, Any]) -> None:

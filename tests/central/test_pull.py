@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from central.api import create_app
+from central.db import make_engine, migrate, write_session
+from central.models import Conflict, utcnow
 from central.pull import new_epoch
 from central.reference import load_folder, store_documents
-from tests.central.helpers import appointment, family, person
+from tests.central.helpers import Enroller, appointment, family, person, plant
 
 
 def test_pull_pages_in_seq_order_and_ends_with_more_false(enrol):
@@ -117,3 +124,60 @@ def test_the_counts_digest_changes_when_any_record_changes(enrol):
     before = desk.get("/v1/counts").json()["types"]["person"]["digest"]
     desk.push({**smith, "base_rev": 1, "fields": {**smith["fields"], "family_name": "Smyth"}})
     assert desk.get("/v1/counts").json()["types"]["person"]["digest"] != before
+
+
+def _deep(levels: int) -> dict:
+    value: dict = {}
+    for _ in range(levels):
+        value = {"a": value}
+    return value
+
+
+ANY_STORED = [
+    ("fields that are a list", ["Smith", 7]),
+    ("a family name that is a list", {"family_name": ["Smith"]}),
+    ("JSON nested 200 levels deep", {"family_name": _deep(200)}),
+    ("a number of 40 digits", {"family_name": 10**40}),
+    ("a key of 10,000 characters", {"k" * 10_000: 1}),
+]
+SQLITE_ONLY = [
+    ("a number that is not finite", {"family_name": float("nan")}),
+    ("text that is not valid Unicode", {"family_name": "\ud800"}),
+]
+
+
+@pytest.mark.parametrize(("what", "fields"), ANY_STORED, ids=[w for w, _ in ANY_STORED])
+def test_pull_and_counts_serve_any_stored_value(enrol, engine, what, fields):
+    _served(enrol(), engine, what, fields)
+
+
+@pytest.mark.parametrize(("what", "fields"), SQLITE_ONLY, ids=[w for w, _ in SQLITE_ONLY])
+def test_pull_and_counts_serve_values_only_sqlite_can_hold(tmp_path, what, fields):
+    """PostgreSQL refuses these values on insert; an SQLite store may hold them."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'odd.db'}")
+    migrate(engine)
+    with TestClient(create_app(engine), raise_server_exceptions=False) as client:
+        _served(Enroller(client, engine)(), engine, what, fields)
+    engine.dispose()
+
+
+def _served(desk, engine, what: str, fields) -> None:  # noqa: ANN001
+    odd = plant(engine, desk.suite, "person", fields)
+    fine = person()
+    desk.push(fine)
+    records, _ = desk.pull_all()
+    assert {r["id"] for r in records} == {odd, fine["id"]}, what
+    assert isinstance(records[0]["fields"], dict)
+    assert desk.get("/v1/counts").json()["types"]["person"]["live"] == 2
+
+
+def test_a_stored_conflict_of_any_shape_is_served(enrol, engine):
+    desk = enrol()
+    smith = person(family_name="Smith")
+    desk.push(smith)
+    desk.push({**smith, "base_rev": 1, "fields": {**smith["fields"], "family_name": "Smyth"}})
+    desk.push({**smith, "base_rev": 1, "fields": {**smith["fields"], "family_name": "Smithe"}})
+    with write_session(engine) as (session, _):
+        session.execute(update(Conflict).values(yours=["odd"], winner="?", created_at=utcnow()))
+    [conflict] = desk.pull()["conflicts"]
+    assert (conflict["yours_present"], conflict["winner"]) == (False, "theirs")

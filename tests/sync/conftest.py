@@ -41,8 +41,8 @@ def free_port() -> int:
 class Central:
     """``python -m central serve`` on a loopback port, restartable on the same port."""
 
-    def __init__(self, database_url: str, data_dir: Path) -> None:
-        self.database_url, self.data_dir = database_url, data_dir
+    def __init__(self, database_url: str, data_dir: Path, *extra: str) -> None:
+        self.database_url, self.data_dir, self.extra = database_url, data_dir, extra
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -58,7 +58,7 @@ class Central:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "central", "serve", "--port", str(self.port),
              "--log-level", "warning", "--database-url", self.database_url,
-             "--data-dir", str(self.data_dir)],
+             "--data-dir", str(self.data_dir), *self.extra],
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
