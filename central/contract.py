@@ -203,5 +203,5 @@ def _stored_types(session: Session, suite: str, ids: set[str]) -> dict[str, str]
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
         query = select(Record.id, Record.type).where(Record.suite == suite, Record.id.in_(chunk))
-        found.update(dict(session.execute(query).tuples().all()))
+        found.update({row.id: row.type for row in session.execute(query)})
     return found

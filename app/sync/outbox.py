@@ -49,9 +49,10 @@ def recover_in_flight(store: Store) -> None:
                 s.execute(update(model).where(model.id.in_(orphaned)).values(sync_state="pending"))
 
 
-def release_waiting(store: Store) -> int:
-    """Records held back for a parent the central store lacked go again once it is synced."""
-    released = 0
+def release_waiting(store: Store, already: set[str]) -> set[str]:
+    """Records held back for a parent the central store lacked go again once it is synced
+    (each at most once per push: ``already`` are those released before)."""
+    released: set[str] = set()
     with store.session() as s:
         for problem in s.scalars(select(SyncProblem).where(SyncProblem.code.in_(WAITS_FOR_PARENT))):
             spec = SPECS.get(problem.record_type)
@@ -59,9 +60,12 @@ def release_waiting(store: Store) -> int:
             kind = spec.parents.get(problem.field or "") if spec else None
             parent_id = getattr(row, problem.field, None) if row is not None and kind else None
             parent = s.get(SPECS[kind].model, parent_id) if kind and parent_id else None
-            if row is not None and row.sync_state == ATTENTION and _synced(parent):
+            if problem.record_id in already or row is None or row.sync_state != ATTENTION:
+                continue
+            if _synced(parent):
                 row.sync_state = "pending"
-                released += 1
+                released.add(problem.record_id)
+    already |= released
     return released
 
 
@@ -208,11 +212,12 @@ def push_all(
     """Re-send persisted batches first (same batch_id), then push the outbox batch by batch."""
     out = PushOutcome()
     recover_in_flight(store)
-    release_waiting(store)
+    released: set[str] = set()
     while True:
         waiting = persisted(store)  # first those of an earlier sync, or two halves of a 413
         batch = waiting[0] if waiting else build_batch(store, sender.device_id)
-        if batch is None:
+        if batch is None and not release_waiting(store, released):  # children of parents sent
             return out
-        send(store, transport, batch, sender, out)
-        on_batch(out.pushed)
+        if batch is not None:
+            send(store, transport, batch, sender, out)
+            on_batch(out.pushed)

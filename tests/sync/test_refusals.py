@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app import demo
 from app.services import episodes
 from app.services import sync as sync_service
 from app.storage.models import Appointment, CustodyEpisode, FormRecord, Person, SyncProblem
+from central.models import Record, RecordVersion
 from tests.central.helpers import plant
 from tests.central.pg import create_database, drop_database
 from tests.sync.conftest import Central, enrolled
@@ -186,3 +187,22 @@ def test_a_pull_of_values_no_form_would_produce_keeps_what_it_can_and_says_what_
     for name in ("named_by_list", "born_int", "no_person", "object_status", "at_tomorrow"):
         assert ids[name] in reported or "more" in reported
     assert "Smith" not in reported
+
+
+def test_a_record_whose_parent_the_central_store_lost_waits_and_goes_once_it_is_back(central, pair):
+    a, b = pair
+    episode_id = new_episode(a, "Lost", "Lou")
+    sync(a)
+    person_id, _, _ = _ids(a, episode_id)
+    with central.engine.begin() as conn:  # the person vanishes from the central store
+        conn.execute(delete(RecordVersion).where(RecordVersion.record_id == person_id))
+        conn.execute(delete(Record).where(Record.id == person_id))
+    with a.store.session() as s:  # the episode is edited: it names a person the store lacks
+        s.get(CustodyEpisode, episode_id).sync_state = "pending"
+    summary = sync_service.sync_now(a)  # refused, released, refused again: never a loop
+    assert not summary.offline
+    assert _problems(a) == {} or _problems(a) == {episode_id: ("unknown_reference", "person_id")}
+    assert sync(a).failures == []  # the count check put the person back; the episode followed
+    assert _problems(a) == {}
+    sync(b)
+    assert_same_everywhere(a, b)
