@@ -131,7 +131,8 @@ def field_problem(record: PushRecord) -> tuple[str | None, Problem] | None:
     for name, kind in kinds.items():
         if record.deleted and name not in record.fields:
             continue  # a tombstone need not repeat the record's fields
-        if problem := check(kind, record.fields.get(name)):
+        # walk=False: schemas.PushRecord has walked the whole of ``fields`` already
+        if problem := check(kind, record.fields.get(name), walk=False):
             return name, problem
     if record.type == "form" and not record.deleted:
         for path, problem in answer_problems(record.fields)[:1]:

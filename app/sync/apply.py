@@ -120,8 +120,11 @@ def _coming(s: Session, records: list[dict[str, Any]], here: dict[str, Any]) -> 
             continue
         if f"erased:{rec['id']}" in here or _parent_erased(spec, rec, here["erased_episodes"]):
             continue
+        if rec["id"] in here:  # already a row (often our own push, echoed back)
+            refs[(rec["type"], rec["id"])] = []
+            continue
         fields, _ = readable(spec, rec["fields"])
-        if rec["id"] in here or placeable(spec, fields):
+        if placeable(spec, fields):
             refs[(rec["type"], rec["id"])] = parent_ids(spec, fields)
     coming = set(refs)
     while True:

@@ -173,12 +173,15 @@ APPEND_ONLY_TYPES: frozenset[str] = frozenset({"notice", "audit_event"})
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 
 
-def check(kind: Kind, value: Any) -> Problem | None:
-    """Whether ``value`` may stand in a field of this kind (None: it may)."""
+def check(kind: Kind, value: Any, walk: bool = True) -> Problem | None:
+    """Whether ``value`` may stand in a field of this kind (None: it may). ``walk=False``
+    skips walking free JSON already checked whole (the central store's record shape)."""
     if value is None:
         if kind.nullable:
             return None
         return Problem("missing_field", f"The {kind.label} is missing.")
+    if not walk and kind.name == "object" and isinstance(value, dict):
+        return None
     return _CHECKS[kind.name](kind, value)
 
 
@@ -268,42 +271,48 @@ _CHECKS = {
 }
 
 
-def check_json(value: Any, label: str, depth: int = 0) -> Problem | None:
-    """Free JSON (notice content, audit detail): bounded depth, keys, text and numbers."""
-    if depth > MAX_DEPTH:
-        return Problem("too_deep", f"The {label} is nested deeper than {MAX_DEPTH} levels.")
-    if isinstance(value, str):
-        return text_problem(value, label)
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        if abs(value) > MAX_INT:
-            return Problem("out_of_range", f"The {label} holds a number too large to keep.")
-        return None
-    if isinstance(value, float):
-        return (
-            None
-            if math.isfinite(value)
-            else Problem("wrong_type", f"The {label} holds a non-finite number.")
-        )
-    items: Any
-    if isinstance(value, dict):
-        for key in value:
-            if not isinstance(key, str) or len(key) > MAX_KEY:
-                return Problem(
-                    "too_long", f"The {label} has a key longer than {MAX_KEY} characters."
-                )
-            if problem := text_problem(key, label):
-                return problem
-        items = value.values()
-    elif isinstance(value, list):
-        items = value
-    else:
-        return Problem("wrong_type", f"The {label} holds a value that is not JSON.")
-    for item in items:
-        if problem := check_json(item, label, depth + 1):
+def check_json(value: Any, label: str) -> Problem | None:
+    """Free JSON (notice content, audit detail): bounded depth, keys, text and numbers.
+    Walked without recursion, so no depth can exhaust the stack."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        kind = type(item)
+        if kind is str:
+            problem = text_problem(item, label)
+        elif kind is dict or kind is list:
+            if depth >= MAX_DEPTH:
+                return Problem("too_deep", f"The {label} is nested deeper than {MAX_DEPTH} levels.")
+            problem = _keys_problem(item, label) if kind is dict else None
+            deeper = depth + 1
+            for sub in item.values() if kind is dict else item:
+                stack.append((sub, deeper))
+        else:
+            problem = _scalar_problem(item, label)
+        if problem is not None:
             return problem
     return None
+
+
+def _keys_problem(item: dict[Any, Any], label: str) -> Problem | None:
+    for key in item:
+        if type(key) is not str or len(key) > MAX_KEY:
+            return Problem("too_long", f"The {label} has a key longer than {MAX_KEY} characters.")
+        if problem := text_problem(key, label):
+            return problem
+    return None
+
+
+def _scalar_problem(item: Any, label: str) -> Problem | None:
+    if item is None or isinstance(item, bool):
+        return None
+    if isinstance(item, int):
+        ok = abs(item) <= MAX_INT
+        return None if ok else Problem("out_of_range", f"The {label} holds a number too large.")
+    if isinstance(item, float):
+        ok = math.isfinite(item)
+        return None if ok else Problem("wrong_type", f"The {label} holds a non-finite number.")
+    return Problem("wrong_type", f"The {label} holds a value that is not JSON.")
 
 
 def text_problem(value: str, label: str, max_length: int = MAX_TEXT) -> Problem | None:
@@ -312,6 +321,8 @@ def text_problem(value: str, label: str, max_length: int = MAX_TEXT) -> Problem 
         return Problem("too_long", f"The {label} holds text longer than {max_length} characters.")
     if "\x00" in value:
         return Problem("wrong_type", f"The {label} contains the NUL character.")
+    if value.isascii():
+        return None
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
