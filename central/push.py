@@ -263,7 +263,7 @@ def _record_conflict(ctx: _Context, rec: PushRecord, row: Record, found: Any) ->
         record_id=row.id,
         record_type=row.type,
         suite=row.suite,
-        field=found.field,
+        field=found.field[:300],  # the column; a key stored before the contract may be longer
         yours=wrap(found.yours),
         theirs=wrap(found.theirs),
         winner=found.winner,
