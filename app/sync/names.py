@@ -57,6 +57,8 @@ def _attention(s: Session, problem: SyncProblem) -> Attention:
         parent = describe(s, kind, s.get(SPECS[kind].model, getattr(row, problem.field)))
     field = _field_words(problem, row)
     advice = WHAT_TO_DO.get(problem.code or "", CORRECT_IT)
+    if problem.record_type == "audit_event":  # no worker edits the audit log
+        advice = "Tell IT; quote the message. The entry is kept on this workstation."
     return Attention(record, problem.reason, advice.format(parent=parent, field=field))
 
 

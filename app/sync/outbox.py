@@ -199,8 +199,9 @@ def send(store: Store, transport: Any, batch: SyncBatch, sender: Sender, out: Pu
 
 
 def _too_large(exc: errors.TooLarge) -> str:
-    limit = f" ({exc.max_bytes // 1_000_000} MB)" if exc.max_bytes else ""
-    return f"It is larger than the central store accepts in one request{limit}."
+    size = exc.max_bytes or 0
+    limit = f" ({size / 1_048_576:.0f} MB)" if size >= 1_048_576 else f" ({size // 1024} kB)"
+    return f"It is larger than the central store accepts in one request{limit if size else ''}."
 
 
 def push_all(
