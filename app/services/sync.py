@@ -48,8 +48,6 @@ class SyncSummary:
     failures: list[Failure] = field(default_factory=list)
     offline: bool = False
     notes: list[str] = field(default_factory=list)
-    # (record type, id) of every row the sync changed here: for the change hook
-    changed: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def headline(self) -> str:
@@ -144,7 +142,6 @@ def sync_now(ws: Workspace, progress: engine.Progress | None = None) -> SyncSumm
 
 def _summary(ws: Workspace, report: engine.Report) -> SyncSummary:
     out = SyncSummary(report.pushed, report.pulled, report.conflicts, report.erased)
-    out.changed = set(report.changed)
     for held in names.needing_attention(ws.store):
         out.failures.append(
             Failure(

@@ -37,9 +37,6 @@ ATTENTION = "attention"
 class PushOutcome:
     pushed: int = 0
     refused: list[str] = field(default_factory=list)  # record ids held back for attention
-    # (type, id) of rows whose content the acknowledgement changed (rebased on the stored
-    # version): like a pull, a change every open view must show (the change hook)
-    changed: set[tuple[str, str]] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -85,8 +82,7 @@ def acknowledge(
             if row is None:
                 continue
             if item[1] in results:
-                if _stored(s, item, row, sent[item[1]], results[item[1]]):
-                    out.changed.add((item[0], item[1]))
+                _stored(s, item, row, sent[item[1]], results[item[1]])
                 if item[1] in problems:
                     s.delete(problems.pop(item[1]))
             elif item[1] in refused:
@@ -100,22 +96,18 @@ def acknowledge(
     out.pushed += len(results.keys() & sent.keys())
 
 
-def _stored(s: Session, item: list[Any], row: Any, sent: dict, result: dict[str, Any]) -> bool:
-    """Record the acknowledgement on the row; True when its content was rebased."""
+def _stored(s: Session, item: list[Any], row: Any, sent: dict, result: dict[str, Any]) -> None:
     record_type, _, local_rev, _ = item[:4]
     edited = getattr(row, "local_rev", local_rev) != local_rev
-    rebased_here = False
     if hasattr(row, "server_rev") and (row.server_rev or 0) <= result["rev"]:
         stored = result.get("stored")
         if stored is not None and not _is_tombstone(item) and record_type in SPECS:
             _rebase(s, record_type, row, sent["fields"], stored["fields"], edited)
-            rebased_here = True
         row.server_rev = result["rev"]
     if row.sync_state in ("in_flight", ATTENTION) and not edited:
         row.sync_state = "synced"
     elif row.sync_state in ("in_flight", ATTENTION):
         row.sync_state = "pending"
-    return rebased_here
 
 
 def _rebase(s: Session, record_type: str, row: Any, sent: dict, stored: dict, edited: bool) -> None:

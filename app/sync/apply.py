@@ -52,7 +52,6 @@ class Applied:
     orphans: int = 0
     unplaced: int = 0
     requeued: int = 0  # count-check repair only: rows the server lacked, sent again
-    changed: set[tuple[str, str]] = field(default_factory=set)  # (type, id) written here
     # "<type> <id>: <field>, …" for each record with values this workstation could not keep
     unreadable: list[str] = field(default_factory=list)
 
@@ -60,7 +59,6 @@ class Applied:
         for name in ("applied", "kept_local", "skipped", "orphans", "unplaced"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.unreadable += other.unreadable
-        self.changed |= other.changed
 
 
 def latest(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -94,8 +92,6 @@ def _apply_all(s: Session, records: list[dict[str, Any]], force: bool) -> Applie
     for rec in records:
         outcome = _apply_one(s, rec, coming, force, here, out)
         setattr(out, outcome, getattr(out, outcome) + 1)
-        if outcome == "applied":
-            out.changed.add((rec["type"], rec["id"]))
     return out
 
 

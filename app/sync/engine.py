@@ -64,9 +64,6 @@ class Report:
     mismatches: list[str] = field(default_factory=list)
     orphans: int = 0
     unreadable: list[str] = field(default_factory=list)  # pulled values not placed: type id field
-    # (type, id) of every row this sync wrote (pulled, or rebased on a push's answer), for
-    # the one change hook that tells open views to refresh
-    changed: set[tuple[str, str]] = field(default_factory=set)
     reset_message: str | None = None
     clock_note: str | None = None
 
@@ -129,7 +126,6 @@ def _exchange(job: Job, progress: Progress, report: Report) -> None:
     )  # fmt: skip
     report.pushed += pushed.pushed
     report.refused += pushed.refused
-    report.changed |= pushed.changed
     _check("Receiving colleagues' records", progress)
     pulled = pull(
         job.store, job.transport,
@@ -139,7 +135,6 @@ def _exchange(job: Job, progress: Progress, report: Report) -> None:
     report.kept_local += pulled.applied.kept_local
     report.orphans += pulled.applied.orphans
     report.unreadable += pulled.applied.unreadable
-    report.changed |= pulled.applied.changed
     report.conflicts = pulled.conflicts
     report.reset_message = report.reset_message or pulled.reset_message
 
@@ -168,7 +163,6 @@ def _check_counts(job: Job, progress: Progress, report: Report) -> None:
         log.warning("count check: %d types differ; repairing", len(mismatches))
         if mismatches:
             repaired = counts.repair(job.store, job.transport, mismatches)
-            report.changed |= repaired.changed
             report.unreadable += [u for u in repaired.unreadable if u not in report.unreadable]
         if ref_differs:
             counts.repair_reference(job.store, job.transport)

@@ -51,10 +51,7 @@ def test_a_sync_cut_between_push_and_pull_then_a_second_edit_leaves_the_later_ed
     assert proxy.fired.is_set()
     _edit(a, episode_id, postcode="NG2 2BB")  # the worker's later edit
     sync(a)
-    pulled = sync(b)
-    with b.store.session() as s:
-        person_id = s.get(CustodyEpisode, episode_id).person_id
-    assert ("person", person_id) in pulled.changed  # what the change hook is told
+    sync(b)
     sync(a)
     for ws in (a, b):
         kept = answers(ws, episode_id, "custody_episode")
