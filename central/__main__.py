@@ -1,6 +1,7 @@
 """Command line: ``cjit-central`` (also ``python -m central``).
 
 cjit-central serve [--host 127.0.0.1] [--port 8765] [--database-url URL] [--data-dir DIR]
+                   [--max-body-mb 20]
 cjit-central enrol-code --suite bridewell [--valid-hours 24]
 cjit-central report monthly --month 2026-04 [--to 2027-03] [--suite S] [--format table|csv|json]
 cjit-central revoke-device DEVICE_ID
@@ -11,7 +12,9 @@ cjit-central new-epoch            (after restoring a backup: every client re-pul
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib.util import find_spec
@@ -24,6 +27,7 @@ from central.db import make_engine, migrate
 from central.settings import load_settings
 
 log = logging.getLogger("central")
+ENV_MAX_BODY_MB = "CJIT_CENTRAL_MAX_BODY_MB"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument(
+        "--max-body-mb",
+        type=float,
+        default=None,
+        help=f"largest request body, counted as it streams ({ENV_MAX_BODY_MB}; default 20)",
+    )
     code = sub.add_parser("enrol-code", help="print a one-time enrolment code for a workstation")
     code.add_argument("--suite", required=True)
     code.add_argument("--valid-hours", type=float, default=24.0)
@@ -73,6 +83,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from central.api import create_app
+    from central.gate import DEFAULT_MAX_BODY_BYTES
 
     if args.host not in ("127.0.0.1", "::1", "localhost"):
         log.warning(
@@ -80,7 +91,13 @@ def _serve(args: argparse.Namespace) -> int:
             "plain HTTP except to loopback)",
             args.host,
         )
-    app = create_app(_engine(args))
+    limit = args.max_body_mb or float(os.environ.get(ENV_MAX_BODY_MB) or 0) or None
+    max_body = int(limit * 1024 * 1024) if limit else DEFAULT_MAX_BODY_BYTES
+    app = create_app(_engine(args), max_body_bytes=max_body)
+    # Everything loaded so far (the form definitions the contract checks against, the app)
+    # lives as long as the process: keep it out of the garbage collector's full passes,
+    # which would otherwise walk it again and again under load.
+    gc.freeze()
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     return 0
 

@@ -16,17 +16,23 @@ from sqlalchemy import Engine
 
 from central import auth, errors, history, pull, push, reports
 from central.errors import ApiError
+from central.gate import DEFAULT_MAX_BODY_BYTES, STATE_DEVICE, Gate
 from central.models import Device
 from central.record_types import MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, RECORD_TYPES
 from central.schemas import (
     MAX_INT,
+    CountsResponse,
     EnrolRequest,
     EnrolResponse,
+    HealthResponse,
     HelloRequest,
     HelloResponse,
+    HistoryResponse,
+    MonthlyResponse,
     PullResponse,
     PushRequest,
     PushResponse,
+    error_responses,
 )
 from central.timefmt import month_range
 from central.views import iso
@@ -45,6 +51,11 @@ def current_device(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Device:
+    """The device the gate authenticated (before the body was read); checked again here
+    only if the gate was bypassed (an app built without it)."""
+    device = getattr(request.state, STATE_DEVICE, None)
+    if device is not None:
+        return device
     if credentials is None or not credentials.credentials:
         raise ApiError(
             401, "unauthenticated", "Send the device token as 'Authorization: Bearer <token>'."
@@ -61,7 +72,7 @@ def current_device(
 DeviceDep = Annotated[Device, Depends(current_device)]
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(engine: Engine, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
     app = FastAPI(
         title="CJIT central store",
         version=str(PROTOCOL_VERSION),
@@ -69,16 +80,25 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.engine = engine
     errors.install(app)
+    app.add_middleware(Gate, engine=engine, max_body_bytes=max_body_bytes)
     _routes(app)
     return app
 
 
+AUTHENTICATED = error_responses(401, 422)
+
+
 def _routes(app: FastAPI) -> None:
-    @app.get("/healthz", tags=["service"])
+    @app.get("/healthz", response_model=HealthResponse, tags=["service"])
     def healthz() -> dict[str, bool]:
         return {"ok": True}
 
-    @app.post("/v1/enrol", response_model=EnrolResponse, tags=["auth"])
+    @app.post(
+        "/v1/enrol",
+        response_model=EnrolResponse,
+        tags=["auth"],
+        responses=error_responses(403, 413, 422),
+    )
     def enrol(body: EnrolRequest, request: Request) -> dict[str, Any]:
         try:
             device, token = auth.enrol(engine_of(request), body.code, body.device_name)
@@ -90,7 +110,7 @@ def _routes(app: FastAPI) -> None:
         "/v1/hello",
         response_model=HelloResponse,
         tags=["sync"],
-        responses={426: {"description": "The client must be upgraded first"}},
+        responses=error_responses(401, 413, 422, 426),
     )
     def hello(body: HelloRequest, device: DeviceDep, request: Request) -> dict[str, Any]:
         if body.protocol_version < MIN_PROTOCOL_VERSION:
@@ -116,31 +136,20 @@ def _routes(app: FastAPI) -> None:
         "/v1/push",
         response_model=PushResponse,
         tags=["sync"],
-        responses={409: {"description": "Batch refused; nothing stored"}},
+        responses=error_responses(401, 403, 409, 413, 422),
+        description="Records are checked one by one against the wire contract; a record that "
+        "breaks it is listed in `refused` ({id, index, code, field, message}) and the others "
+        "are stored (docs/sync-protocol.md 4).",
     )
     def push_batch(body: PushRequest, device: DeviceDep, request: Request) -> dict[str, Any]:
         if body.device_id != device.id:
             raise ApiError(403, "wrong_device", "device_id does not match the device token.")
-        problems = [p for record in body.records for p in record.problems()]
-        problems += _duplicate_ids(body)
-        if problems:
-            raise ApiError(
-                422,
-                "invalid_request",
-                "The batch is not valid: " + "; ".join(problems[:5]),
-                errors=[{"field": "records", "message": p} for p in problems],
-            )
         try:
             return push.push(engine_of(request), device, body)
-        except push.BatchRejected as exc:
-            raise ApiError(
-                409,
-                "batch_rejected",
-                f"The batch was refused, nothing was stored: {exc}",
-                problems=exc.problems,
-            ) from None
+        except push.BatchIdReused as exc:
+            raise ApiError(409, "batch_id_reused", str(exc)) from None
 
-    @app.get("/v1/pull", response_model=PullResponse, tags=["sync"])
+    @app.get("/v1/pull", response_model=PullResponse, tags=["sync"], responses=AUTHENTICATED)
     def pull_changes(
         device: DeviceDep,
         request: Request,
@@ -148,14 +157,19 @@ def _routes(app: FastAPI) -> None:
         limit: Annotated[int, Query(ge=1, le=1000)] = 500,
         epoch: Annotated[str | None, Query(max_length=64, pattern=r"^[0-9a-f-]+$")] = None,
         type: Annotated[list[Literal[RECORD_TYPES]] | None, Query()] = None,  # type: ignore[valid-type]
-    ) -> dict[str, Any]:
+    ) -> PullResponse:
         return pull.pull(engine_of(request), device, cursor, limit, epoch, type)
 
-    @app.get("/v1/counts", tags=["sync"])
-    def counts(device: DeviceDep, request: Request) -> dict[str, Any]:
+    @app.get(
+        "/v1/counts",
+        response_model=CountsResponse,
+        tags=["sync"],
+        responses=error_responses(401),
+    )
+    def counts(device: DeviceDep, request: Request) -> CountsResponse:
         return pull.counts(engine_of(request), device)
 
-    @app.get("/v1/history", tags=["sync"])
+    @app.get("/v1/history", response_model=HistoryResponse, tags=["sync"], responses=AUTHENTICATED)
     def positive_history(
         device: DeviceDep,
         request: Request,
@@ -166,7 +180,15 @@ def _routes(app: FastAPI) -> None:
         people = history.positive_history(engine_of(request), device.suite, since, pnc_id)
         return {"suite": device.suite, "people": people}
 
-    @app.get("/v1/reports/monthly", tags=["reports"])
+    @app.get(
+        "/v1/reports/monthly",
+        response_model=MonthlyResponse,
+        tags=["reports"],
+        responses={
+            **AUTHENTICATED,
+            200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+        },
+    )
     def monthly_report(
         device: DeviceDep,
         request: Request,
@@ -184,14 +206,6 @@ def _routes(app: FastAPI) -> None:
         if format == "csv":
             return PlainTextResponse(reports.to_csv(rows), media_type="text/csv")
         return {"suite": device.suite, "months": [vars(r) for r in rows]}
-
-
-def _duplicate_ids(body: PushRequest) -> list[str]:
-    seen: set[str] = set()
-    dupes = {r.id for r in body.records if r.id in seen or seen.add(r.id)}
-    return [
-        f"record {i} appears more than once in the batch; send one version" for i in sorted(dupes)
-    ]
 
 
 def _valid_since(since: str | None) -> None:

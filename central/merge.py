@@ -1,7 +1,7 @@
 """Three-way merge of a pushed record against the server's copy and their common base.
 
 Pure functions of plain values: no database, no clock. The unit of merging is a top-level key
-of ``fields`` — except inside a ``form``'s ``answers``, where each answer is its own unit
+of ``fields`` (``app.sync.units``, shared with the client's rebase) — except inside a ``form``'s ``answers``, where each answer is its own unit
 (``answers.test_outcome``), so two workers filling different questions of one form both win.
 
 The winner rule when both sides changed the same unit differently: **the server's version
@@ -13,24 +13,14 @@ edit against a concurrent deletion) is a conflict on ``_deleted`` with the same 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from central.record_types import FORM_ANSWERS_FIELD
+from app.sync import units
+from app.sync.units import DELETED_UNIT, MISSING, same
 
-DELETED_UNIT = "_deleted"
+__all__ = ["DELETED_UNIT", "MISSING", "FieldConflict", "MergeResult", "Version", "merge", "same"]
 WINNER_THEIRS = "theirs"
-
-
-class _Missing:
-    """A key absent on one side: distinct from an explicit null."""
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING: Any = _Missing()
 
 
 @dataclass(frozen=True)
@@ -53,43 +43,12 @@ class MergeResult:
     conflicts: list[FieldConflict] = field(default_factory=list)
 
 
-def same(a: Any, b: Any) -> bool:
-    """JSON equality: ``True`` and ``1`` differ here, unlike in Python."""
-    if a is MISSING or b is MISSING:
-        return a is b
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
-
-
 def flatten(version: Version, split_answers: bool) -> dict[str, Any]:
-    units = {DELETED_UNIT: version.deleted}
-    for key, value in version.fields.items():
-        if split_answers and key == FORM_ANSWERS_FIELD and isinstance(value, dict):
-            for answer_key, answer in value.items():
-                units[f"{FORM_ANSWERS_FIELD}.{answer_key}"] = answer
-            # Keep a marker so an empty answers object survives the round trip.
-            units[FORM_ANSWERS_FIELD] = {}
-        else:
-            units[key] = value
-    return units
+    return units.flatten(version.deleted, version.fields, split_answers)
 
 
-def unflatten(units: dict[str, Any]) -> Version:
-    fields: dict[str, Any] = {}
-    prefix = f"{FORM_ANSWERS_FIELD}."
-    answers: dict[str, Any] | None = None
-    for key, value in units.items():
-        if key == DELETED_UNIT or value is MISSING:
-            continue
-        if key.startswith(prefix):
-            answers = answers if answers is not None else {}
-            answers[key[len(prefix) :]] = value
-        elif key == FORM_ANSWERS_FIELD and value == {}:
-            answers = answers if answers is not None else {}
-        else:
-            fields[key] = value
-    if answers is not None:
-        fields[FORM_ANSWERS_FIELD] = dict(sorted(answers.items()))
-    return Version(deleted=bool(units.get(DELETED_UNIT, False)), fields=fields)
+def unflatten(flat: dict[str, Any]) -> Version:
+    return Version(*units.unflatten(flat))
 
 
 def merge(

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, select
 from central.db import read_session
 from central.models import Conflict, Device, Record, ReferenceDocument, StoreInfo
 from central.record_types import RECORD_TYPES
+from central.schemas import ConflictOut, CountsResponse, PullResponse, TypeCount
 from central.views import conflict_out, record_out, reference_out
 
 RESET_MESSAGE = (
@@ -32,22 +33,22 @@ def pull(
     limit: int,
     epoch: str | None = None,
     types: list[str] | None = None,
-) -> dict[str, Any]:
+) -> PullResponse:
     with read_session(engine) as session:
         info = session.get(StoreInfo, 1)
         assert info is not None  # seeded by migrate()
         base = {"cursor": cursor, "store_epoch": info.store_epoch, "high_water": info.change_seq}
         if cursor > info.change_seq or (epoch is not None and epoch != info.store_epoch):
-            return {
+            return PullResponse(
                 **base,
-                "next_cursor": 0,
-                "more": True,
-                "reset": True,
-                "message": RESET_MESSAGE,
-                "records": [],
-                "reference": [],
-                "conflicts": [],
-            }
+                next_cursor=0,
+                more=True,
+                reset=True,
+                message=RESET_MESSAGE,
+                records=[],
+                reference=[],
+                conflicts=[],
+            )
         query = select(Record).where(Record.suite == device.suite, Record.seq > cursor)
         if types:
             query = query.where(Record.type.in_(types))
@@ -67,19 +68,19 @@ def pull(
         items = sorted([*records, *refs], key=lambda row: row.seq)
         more = len(items) > limit
         items = items[:limit]
-        return {
+        return PullResponse(
             **base,
-            "next_cursor": items[-1].seq if more else info.change_seq,
-            "more": more,
-            "reset": False,
-            "message": None,
-            "records": [record_out(r) for r in items if isinstance(r, Record)],
-            "reference": [reference_out(r) for r in items if isinstance(r, ReferenceDocument)],
-            "conflicts": open_conflicts(session, device.suite),
-        }
+            next_cursor=items[-1].seq if more else info.change_seq,
+            more=more,
+            reset=False,
+            message=None,
+            records=[record_out(r) for r in items if isinstance(r, Record)],
+            reference=[reference_out(r) for r in items if isinstance(r, ReferenceDocument)],
+            conflicts=open_conflicts(session, device.suite),
+        )
 
 
-def open_conflicts(session: Any, suite: str) -> list[dict[str, Any]]:
+def open_conflicts(session: Any, suite: str) -> list[ConflictOut]:
     rows = session.scalars(
         select(Conflict)
         .where(Conflict.suite == suite, Conflict.resolved_at.is_(None))
@@ -88,7 +89,7 @@ def open_conflicts(session: Any, suite: str) -> list[dict[str, Any]]:
     return [conflict_out(row) for row in rows]
 
 
-def counts(engine: Engine, device: Device) -> dict[str, Any]:
+def counts(engine: Engine, device: Device) -> CountsResponse:
     """Per type: live and deleted counts and a digest of every (id, rev) the suite holds."""
     with read_session(engine) as session:
         info = session.get(StoreInfo, 1)
@@ -104,25 +105,26 @@ def counts(engine: Engine, device: Device) -> dict[str, Any]:
             .select_from(Conflict)
             .where(Conflict.suite == device.suite, Conflict.resolved_at.is_(None))
         )
-    return {
-        "store_epoch": info.store_epoch,
-        "as_of_seq": info.change_seq,
-        "types": _type_counts(rows),
-        "reference": {name: version for name, version in refs},
-        "open_conflicts": conflicts or 0,
-    }
+    return CountsResponse(
+        store_epoch=info.store_epoch,
+        as_of_seq=info.change_seq,
+        types=_type_counts(rows),
+        reference={name: version for name, version in refs},
+        open_conflicts=conflicts or 0,
+    )
 
 
-def _type_counts(rows: list[Any]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
+def _type_counts(rows: list[Any]) -> dict[str, TypeCount]:
+    out: dict[str, TypeCount] = {}
     for record_type in RECORD_TYPES:
         mine = [r for r in rows if r.type == record_type]
+        # utf-8, not ascii: an id stored before ids were checked must not break the count
         lines = "".join(f"{r.id}:{r.rev}\n" for r in mine)
-        out[record_type] = {
-            "live": sum(1 for r in mine if not r.deleted),
-            "deleted": sum(1 for r in mine if r.deleted),
-            "digest": hashlib.sha256(lines.encode("ascii")).hexdigest(),
-        }
+        out[record_type] = TypeCount(
+            live=sum(1 for r in mine if not r.deleted),
+            deleted=sum(1 for r in mine if r.deleted),
+            digest=hashlib.sha256(lines.encode("utf-8", "replace")).hexdigest(),
+        )
     return out
 
 

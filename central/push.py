@@ -3,6 +3,8 @@
 The whole batch runs inside ``write_session``, holding the store's write lock, so the sequence
 numbers it takes are committed in order and a replay of the same batch_id — even one racing the
 original on another ``serve`` process — finds the stored acknowledgement and changes nothing.
+Records that break the wire contract are refused one by one (``central.contract``) and the
+rest are stored; the acknowledgement lists both, and is what a replay returns.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
+from central.contract import Checked, Refused, check_records, check_references
 from central.db import next_seq, write_session
 from central.merge import MergeResult, Version, merge, same
 from central.models import Conflict, Device, PushBatch, Record, RecordVersion, StoreInfo, utcnow
@@ -27,12 +30,8 @@ from central.views import conflict_out, wrap
 log = logging.getLogger(__name__)
 
 
-class BatchRejected(Exception):
-    """Nothing of the batch was stored; ``problems`` say which records and why."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+class BatchIdReused(Exception):
+    """The batch_id names an earlier, different batch: nothing of this one was stored."""
 
 
 def request_digest(request: PushRequest) -> str:
@@ -42,18 +41,26 @@ def request_digest(request: PushRequest) -> str:
 
 def push(engine: Engine, device: Device, request: PushRequest) -> dict[str, Any]:
     digest = request_digest(request)
+    checked, refused = check_records(request.records)  # no lock needed for the pure checks
     with write_session(engine) as (session, info):
         stored = session.get(PushBatch, request.batch_id)
         if stored is not None:
             return _replay(stored, device, digest)
         ctx = _Context(session, info, device, request.batch_id)
-        ctx.current = _load_current(session, [record.id for record in request.records])
+        ctx.current = _load_current(session, [c.record.id for c in checked])
+        checked = [c for c in checked if not _refuse_stored(ctx, c, refused)]
+        checked = check_references(session, device.suite, checked, refused)
         # One flush at the end (and one per conflict, for its id) instead of an autoflush
         # before every lookup: the unit of work then inserts the batch's rows with executemany.
         with session.no_autoflush:
-            results = [_apply(ctx, record) for record in request.records]
+            results = [_apply(ctx, c.record) for c in checked]
         ctx.insert_pending()
-        response = {"batch_id": request.batch_id, "replayed": False, "results": results}
+        response = {
+            "batch_id": request.batch_id,
+            "replayed": False,
+            "results": results,
+            "refused": [r.out() for r in sorted(refused, key=lambda r: r.index)],
+        }
         session.add(
             PushBatch(
                 batch_id=request.batch_id,
@@ -63,20 +70,50 @@ def push(engine: Engine, device: Device, request: PushRequest) -> dict[str, Any]
                 created_at=utcnow(),
             )
         )
-    log.info("push batch=%s device=%s records=%d", request.batch_id, device.id, len(results))
+    log.info(
+        "push batch=%s device=%s stored=%d refused=%d%s",
+        request.batch_id,
+        device.id,
+        len(results),
+        len(refused),
+        "".join(f" {r.id}:{r.code}:{r.field}" for r in refused[:20]),  # ids and codes only
+    )
     return response
 
 
 def _replay(stored: PushBatch, device: Device, digest: str) -> dict[str, Any]:
     if stored.device_id != device.id or stored.request_digest != digest:
-        raise BatchRejected(
-            [
-                f"batch_id {stored.batch_id} was already used for a different batch; "
-                "send new work under a new batch_id"
-            ]
+        raise BatchIdReused(
+            f"The batch_id {stored.batch_id} was already used for a different batch; nothing "
+            "of this one was stored. Send it again under a new batch_id."
         )
     log.info("push replay batch=%s device=%s", stored.batch_id, device.id)
     return {**stored.response, "replayed": True}
+
+
+def _refuse_stored(ctx: _Context, item: Checked, refused: list[Refused]) -> bool:
+    """Check 4 of central.contract: what the stored record forbids. True when refused."""
+    rec, current = item.record, ctx.current.get(item.record.id)
+    if current is None:
+        return False
+    if current.suite != ctx.device.suite or current.type != rec.type:
+        code, message = (
+            "id_taken",
+            "This id is already used by another record; the workstation must give the "
+            "record a new id.",
+        )
+    elif rec.type in APPEND_ONLY_TYPES and not same(
+        _body(Version(rec.deleted, rec.fields)), _body(Version(current.deleted, current.fields))
+    ):
+        code, message = (
+            "append_only",
+            f"This {rec.type.replace('_', ' ')} is already stored with different content; "
+            "it is kept as first written (a correction is a new record).",
+        )
+    else:
+        return False
+    refused.append(Refused(item.index, rec.id, rec.type, code, None, message))
+    return True
 
 
 class _Context:
@@ -124,16 +161,8 @@ def _apply(ctx: _Context, rec: PushRecord) -> dict[str, Any]:
     if current is None:
         row = _create(ctx, rec, incoming)
         return _result(ctx, rec, row, "applied", [])
-    _check_same_owner(ctx, rec, current)
     theirs = Version(current.deleted, current.fields)
-    if rec.type in APPEND_ONLY_TYPES:
-        if not same(_body(incoming), _body(theirs)):
-            raise BatchRejected(
-                [
-                    f"{rec.type} {rec.id}: already stored with different content; "
-                    f"{rec.type} records are append-only (first write wins)"
-                ]
-            )
+    if rec.type in APPEND_ONLY_TYPES:  # identical (checked before): a replay of the same
         return _result(ctx, rec, current, "unchanged", [])
     outcome, status = _merge(ctx, rec, current, theirs, incoming)
     if same(_body(outcome.version), _body(theirs)):
@@ -141,7 +170,11 @@ def _apply(ctx: _Context, rec: PushRecord) -> dict[str, Any]:
     else:
         _store_version(ctx, current, outcome.version)
     conflicts = [_record_conflict(ctx, rec, current, c) for c in outcome.conflicts]
-    return _result(ctx, rec, current, status, conflicts)
+    result = _result(ctx, rec, current, status, conflicts)
+    if status != "applied" or not same(_body(incoming), _body(outcome.version)):
+        # 4.2: the stored version differs from what was sent; the client rebases on it.
+        result["stored"] = {"deleted": current.deleted, "fields": current.fields}
+    return result
 
 
 def _merge(
@@ -158,16 +191,6 @@ def _merge(
         base = Version(row.deleted, row.fields) if row is not None else None
     outcome = merge(base, theirs, incoming, split_answers=rec.type == "form")
     return outcome, "conflict" if outcome.conflicts else "merged"
-
-
-def _check_same_owner(ctx: _Context, rec: PushRecord, current: Record) -> None:
-    if current.suite != ctx.device.suite or current.type != rec.type:
-        raise BatchRejected(
-            [
-                f"{rec.type} {rec.id}: this id is already used by another record; "
-                "the workstation must give the record a new id"
-            ]
-        )
 
 
 def _body(version: Version) -> dict[str, Any]:
@@ -240,7 +263,7 @@ def _record_conflict(ctx: _Context, rec: PushRecord, row: Record, found: Any) ->
         record_id=row.id,
         record_type=row.type,
         suite=row.suite,
-        field=found.field,
+        field=found.field[:300],  # the column; a key stored before the contract may be longer
         yours=wrap(found.yours),
         theirs=wrap(found.theirs),
         winner=found.winner,
@@ -251,7 +274,7 @@ def _record_conflict(ctx: _Context, rec: PushRecord, row: Record, found: Any) ->
     )
     ctx.session.add(conflict)
     ctx.session.flush()
-    return conflict_out(conflict)
+    return conflict_out(conflict).model_dump(mode="json")
 
 
 def _resolve(ctx: _Context, rec: PushRecord) -> None:

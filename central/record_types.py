@@ -6,23 +6,20 @@ append-only behaviour from them, ``load-reference`` and pull name reference docu
 
 from __future__ import annotations
 
+from app.sync.wire import APPEND_ONLY_TYPES, RECORD_TYPES
+
 # The wire protocol this server speaks, and the oldest client protocol it still accepts.
-PROTOCOL_VERSION = 1
-MIN_PROTOCOL_VERSION = 1
+# 2: records are checked against the wire contract and refused one by one (``refused``), a
+# push result carries the stored version when it differs from what was sent (``stored``), the
+# body limit counts streamed bytes. A version-1 client would resend a refused record for ever
+# and rebase nothing, so it is asked to upgrade (426) and keeps its outbox until then.
+PROTOCOL_VERSION = 2
+MIN_PROTOCOL_VERSION = 2
 
-# Records are generic JSON documents; the client owns their shape (app/forms/).
-RECORD_TYPES: tuple[str, ...] = (
-    "person",
-    "episode",
-    "form",
-    "appointment",
-    "notice",
-    "audit_event",
-)
-
-# Issued notices and audit events are append-only (CONVENTIONS "Storage"; DPA 2018 s.62 logs):
-# first write wins, an identical replay is fine, a different body is refused.
-APPEND_ONLY_TYPES: frozenset[str] = frozenset({"notice", "audit_event"})
+# Records are JSON documents whose fields follow the wire contract, declared once for client
+# and server in app/sync/wire.py (RECORD_TYPES, and APPEND_ONLY_TYPES: issued notices and
+# audit events — first write wins, an identical replay is fine, a different body is refused).
+__all__ = ["APPEND_ONLY_TYPES", "RECORD_TYPES"]
 
 # Named reference documents, replaceable without a client release (BRIEF: trigger offences
 # are data because the law is moving). File ``<name>.json`` in a folder loads as ``<name>``.

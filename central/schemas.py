@@ -1,49 +1,35 @@
-"""Request and response bodies of the HTTP API (pydantic), shared with the OpenAPI schema.
+"""Request and response bodies of the HTTP API (pydantic): the one description of each, used by
+the handlers (``response_model``), by ``views`` to build them and by the OpenAPI schema.
 
 Every string that reaches the database is checked for what PostgreSQL cannot store (NUL, lone
-surrogates), and JSON documents for depth, so a malformed request is a 422 that names the
-problem instead of a database error.
+surrogates), JSON documents for depth and size, integers for the columns they go into, so a
+malformed request is a 4xx that names the problem instead of a database error.
 """
 
 from __future__ import annotations
 
-import math
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
-from central.record_types import APPEND_ONLY_TYPES, RECORD_TYPES
+from app.sync.wire import MAX_DEPTH, check_json, text_problem
+from central.record_types import RECORD_TYPES
 
-MAX_DEPTH = 32
 MAX_RECORDS_PER_BATCH = 1000
 MAX_INT = 2**63 - 1
+MAX_INT32 = 2**31 - 1  # revisions and conflict ids are INTEGER columns
 
 
 def _check_text(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("text must not contain the NUL character")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("text must be valid Unicode (no lone surrogates)") from None
+    if problem := text_problem(value, "text"):
+        raise ValueError(problem.message.replace("The text ", "text "))
     return value
 
 
-def _check_json(value: Any, depth: int = 0) -> Any:
-    if depth > MAX_DEPTH:
-        raise ValueError(f"JSON nested deeper than {MAX_DEPTH} levels")
-    if isinstance(value, str):
-        _check_text(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_text(key)
-            _check_json(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            _check_json(item, depth + 1)
-    elif isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("numbers must be finite")
+def _check_json(value: Any) -> Any:
+    if problem := check_json(value, "fields"):
+        raise ValueError(problem.message)
     return value
 
 
@@ -57,11 +43,48 @@ def _check_uuid(value: str) -> str:
 SafeText = Annotated[str, AfterValidator(_check_text)]
 UUIDText = Annotated[str, Field(min_length=32, max_length=45), AfterValidator(_check_uuid)]
 JsonObject = Annotated[dict[str, Any], AfterValidator(_check_json)]
-Revision = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Revision = Annotated[int, Field(ge=1, le=MAX_INT32)]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Where, e.g. 'records[0].id' or 'request body'.")
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every refusal: a sentence for a person and a machine code (docs/sync-protocol.md 2)."""
+
+    detail: str
+    code: str = Field(
+        description="unauthenticated, wrong_device, enrolment_refused, batch_id_reused, "
+        "too_large, invalid_request, upgrade_required, not_found, server_error…"
+    )
+    errors: list[FieldError] | None = Field(None, description="422 only: each problem.")
+    min_protocol_version: int | None = Field(None, description="426 only.")
+    max_bytes: int | None = Field(None, description="413 only: the body limit in bytes.")
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The documented refusals of an operation, all with the one error body."""
+    words = {
+        401: "No, unknown or revoked device token (checked before the body is read)",
+        403: "Wrong device, or enrolment refused",
+        409: "The batch_id was already used for a different batch; nothing was stored",
+        413: "The body is larger than the limit (counted on the bytes sent, chunked or not)",
+        422: "Malformed request: 'errors' lists each problem",
+        426: "This client's protocol is too old: upgrade it",
+    }
+    return {s: {"model": ErrorBody, "description": words[s]} for s in statuses}
+
+
+# --- enrolment and hello ---------------------------------------------------------------------
 
 
 class EnrolRequest(Strict):
@@ -90,35 +113,49 @@ class HelloResponse(BaseModel):
     suite: str
 
 
+class HealthResponse(BaseModel):
+    ok: bool
+
+
+# --- push ------------------------------------------------------------------------------------
+
+
 class PushRecord(Strict):
+    """One record as a workstation sends it. ``fields`` must follow the wire contract
+    (``app/sync/wire.py``) and, for forms, the form's definition (``app/forms``)."""
+
     type: Literal[RECORD_TYPES]  # type: ignore[valid-type]
     id: UUIDText
     base_rev: Revision | None = None
     deleted: bool = False
     fields: JsonObject
-    resolves: Annotated[list[Annotated[int, Field(ge=1, le=MAX_INT)]], Field(max_length=100)] = []
+    resolves: Annotated[list[Annotated[int, Field(ge=1, le=MAX_INT32)]], Field(max_length=100)] = []
 
-    def problems(self) -> list[str]:
-        """Rules pydantic cannot express; each message names the record."""
-        out = []
-        if self.type in APPEND_ONLY_TYPES and self.deleted:
-            out.append(
-                f"{self.type} {self.id}: {self.type} records are append-only; they cannot be deleted"
-            )
-        if self.type == "form" and not self.deleted:
-            if not isinstance(self.fields.get("form_key"), str) or not self.fields["form_key"]:
-                out.append(f"form {self.id}: fields.form_key must be a non-empty string")
-            elif len(self.fields["form_key"]) > 32:
-                out.append(f"form {self.id}: fields.form_key must be at most 32 characters")
-            if not isinstance(self.fields.get("answers", {}), dict):
-                out.append(f"form {self.id}: fields.answers must be an object")
-        return out
+
+def _shallow(value: Any) -> Any:
+    """JSON nested beyond reason is a malformed request, not an odd record (checked without
+    recursion, so no depth can exhaust the stack)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError(f"JSON nested deeper than {MAX_DEPTH} levels")
+        if isinstance(item, dict):
+            stack += [(v, depth + 1) for v in item.values()]
+        elif isinstance(item, list):
+            stack += [(v, depth + 1) for v in item]
+    return value
+
+
+# A record is parsed on its own (central.contract), so one odd record is refused alone instead
+# of failing the whole request; the schema still shows what a record must be.
+AnyRecord = Annotated[Any, AfterValidator(_shallow), WithJsonSchema(PushRecord.model_json_schema())]
 
 
 class PushRequest(Strict):
     batch_id: UUIDText
     device_id: UUIDText
-    records: Annotated[list[PushRecord], Field(max_length=MAX_RECORDS_PER_BATCH)]
+    records: Annotated[list[AnyRecord], Field(max_length=MAX_RECORDS_PER_BATCH)]
 
 
 class ConflictOut(BaseModel):
@@ -137,18 +174,49 @@ class ConflictOut(BaseModel):
     created_at: str
 
 
+class StoredVersion(BaseModel):
+    """What the central store holds now, when it differs from what was sent: the client
+    rebases its copy on it (docs/sync-protocol.md 4.2) instead of waiting for a pull."""
+
+    deleted: bool
+    fields: dict[str, Any]
+
+
 class PushResult(BaseModel):
     id: str
     rev: int
     seq: int
     status: Literal["applied", "merged", "conflict", "unchanged"]
     conflicts: list[ConflictOut] = []
+    stored: StoredVersion | None = Field(
+        None, description="Present when status is merged, conflict or unchanged."
+    )
+
+
+class Refusal(BaseModel):
+    """A record the central store refused; the rest of the batch went on without it."""
+
+    id: str | None = Field(description="The record id as sent (null if it had none).")
+    index: int = Field(description="Its position in the batch's records.")
+    type: str | None = None
+    code: str = Field(
+        description="invalid_record, unknown_field, missing_field, wrong_type, out_of_range, "
+        "too_long, too_deep, too_large, not_allowed, unknown_reference, parent_refused, "
+        "unknown_form_version, unknown_answer, append_only, id_taken, duplicate_in_batch, "
+        "cannot_delete"
+    )
+    field: str | None = Field(description="e.g. 'date_of_birth' or 'answers.tested_at'.")
+    message: str
 
 
 class PushResponse(BaseModel):
     batch_id: str
     replayed: bool = False
     results: list[PushResult]
+    refused: list[Refusal] = []
+
+
+# --- pull and counts -------------------------------------------------------------------------
 
 
 class RecordOut(BaseModel):
@@ -180,3 +248,66 @@ class PullResponse(BaseModel):
     records: list[RecordOut]
     reference: list[ReferenceOut]
     conflicts: list[ConflictOut]
+
+
+class TypeCount(BaseModel):
+    live: int
+    deleted: int
+    digest: str = Field(description='SHA-256 over the sorted lines "<id>:<rev>\\n".')
+
+
+class CountsResponse(BaseModel):
+    store_epoch: str
+    as_of_seq: int
+    open_conflicts: int
+    reference: dict[str, int]
+    types: dict[str, TypeCount]
+
+
+# --- history and reports ---------------------------------------------------------------------
+# Built from stored answers by central/history.py and central/reports.py; values that come
+# straight from a stored record are typed Any: records stored before the wire contract existed
+# may hold anything, and a history must still be served.
+
+
+class PositiveTest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    form_id: str
+    episode_id: str
+    custody_record_number: Any = None
+    tested_at: Any = None
+    substances_positive: list[Any] = []
+    disputed: bool = False
+    authority: Any = None
+
+
+class HistoryPerson(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    person_id: str
+    pnc_id: Any = None
+    family_name: Any = None
+    given_names: Any = None
+    date_of_birth: Any = None
+    positive_tests: list[PositiveTest]
+
+
+class HistoryResponse(BaseModel):
+    suite: str
+    people: list[HistoryPerson]
+
+
+class MonthOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    month: str
+    successful_tests: int = 0
+    positive_tests: int = 0
+    positive_rate_percent: float | None = None
+    inspector_authority_tests: int = 0
+    required_assessments_made: int = 0
+    attended: int = 0
+    failed_to_attend: int = 0
+
+
+class MonthlyResponse(BaseModel):
+    suite: str
+    months: list[MonthOut]

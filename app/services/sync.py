@@ -23,8 +23,8 @@ from app.services import episodes, reference
 from app.services.episodes import LOCAL_CONFLICT
 from app.services.workspace import Workspace
 from app.storage import anchor, audit
-from app.storage.models import FormRecord, SyncConflict, SyncProblem
-from app.sync import engine, errors, minimise, state
+from app.storage.models import FormRecord, SyncConflict
+from app.sync import engine, errors, minimise, names, state
 from app.sync.records import SPECS, apply_fields, to_fields
 from app.sync.transport import Transport, check_address
 
@@ -166,12 +166,22 @@ def _summary(ws: Workspace, report: engine.Report) -> SyncSummary:
     out = SyncSummary(report.pushed, report.pulled, report.conflicts, report.erased)
     if (failure := audit_failure(ws)) is not None:
         out.failures.append(failure)
-    for problem in needs_attention(ws):
+    for held in names.needing_attention(ws.store):
         out.failures.append(
             Failure(
-                f"A {problem.record_type} record was refused by the central store: "
-                f"{problem.reason}",
-                "Open the record and check it, then sync again; if it keeps happening, tell IT.",
+                f"The central store did not accept {held.record}: {held.reason}",
+                held.what_to_do,
+            )
+        )
+    if report.unreadable:
+        shown = "; ".join(report.unreadable[:5])
+        more = f" and {len(report.unreadable) - 5} more" if len(report.unreadable) > 5 else ""
+        out.failures.append(
+            Failure(
+                f"{len(report.unreadable)} records from the central store hold values this "
+                "workstation cannot read: those values were left out, or the record was not "
+                f"placed if it cannot do without them ({shown}{more}).",
+                "Tell IT, quoting this message; sync carries on meanwhile.",
             )
         )
     for mismatch in report.mismatches:
@@ -193,11 +203,6 @@ def _summary(ws: Workspace, report: engine.Report) -> SyncSummary:
     if out.conflicts:
         out.notes.append(f"{out.conflicts} conflicting edits need a decision: see Conflicts.")
     return out
-
-
-def needs_attention(ws: Workspace) -> list[SyncProblem]:
-    with ws.store.session() as s:
-        return list(s.scalars(select(SyncProblem).order_by(SyncProblem.at)))
 
 
 # --- conflicts -------------------------------------------------------------------------------

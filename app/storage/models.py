@@ -292,10 +292,14 @@ class SyncErased(Base):
 
 
 class SyncProblem(Base):
-    """A record the central store refused (4.4): held back until a worker changes it."""
+    """A record the central store refused (4.4): held back until a worker changes it (or, for
+    ``parent_refused``/``unknown_reference``, until the record it names is on the central
+    store). ``code`` and ``field`` are the refusal as data (0004), ``reason`` its sentence."""
 
     __tablename__ = "sync_problem"
     record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     record_type: Mapped[str] = mapped_column(String(30))
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    code: Mapped[str | None] = mapped_column(String(40), default=None)
+    field: Mapped[str | None] = mapped_column(String(300), default=None)

@@ -9,21 +9,35 @@ Rules, in order:
 - an older rev never replaces a newer one, except after a reset (``force``), when this copy of
   server data is discarded in favour of the server's (5.1);
 - a record whose parent is neither here nor in the same pull is skipped (the count check
-  reports it) rather than breaking the foreign keys.
+  reports it) rather than breaking the foreign keys;
+- a value this workstation cannot read (stored before the wire contract existed, or written by
+  another version of the client) is not placed: the rest of the record is kept, a new record
+  missing a required value is not inserted, and each is reported (``unreadable``) by type, id
+  and field — never by content. Nothing a pull brings can stop the sync: a record the store
+  still refuses is set aside in its own savepoint and reported the same way.
 Foreign keys are deferred to the commit, so a form may arrive before its episode.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.storage.models import CustodyEpisode, FormRecord, SyncErased, Tombstone, Worker, utcnow
-from app.sync.records import SPECS, Spec, apply_fields, parent_ids
+from app.sync.records import (
+    SPECS,
+    Spec,
+    apply_fields,
+    parent_ids,
+    placeable,
+    readable,
+    required,
+)
 
 log = logging.getLogger(__name__)
 APPLY_ORDER = {name: i for i, name in enumerate(SPECS)}
@@ -36,6 +50,15 @@ class Applied:
     kept_local: int = 0
     skipped: int = 0
     orphans: int = 0
+    unplaced: int = 0
+    requeued: int = 0  # count-check repair only: rows the server lacked, sent again
+    # "<type> <id>: <field>, …" for each record with values this workstation could not keep
+    unreadable: list[str] = field(default_factory=list)
+
+    def add(self, other: Applied) -> None:
+        for name in ("applied", "kept_local", "skipped", "orphans", "unplaced"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.unreadable += other.unreadable
 
 
 def latest(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -48,15 +71,69 @@ def latest(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def apply_records(s: Session, records: list[dict[str, Any]], force: bool = False) -> Applied:
+    """All records in one savepoint; if the store refuses that, one savepoint per record, so a
+    record it cannot take is set aside and reported while the rest are kept."""
     s.execute(text("PRAGMA defer_foreign_keys = ON"))
     records = latest(records)
-    incoming = {(r["type"], r["id"]) for r in records if not r["deleted"]}
+    try:
+        with s.begin_nested():
+            out = _apply_all(s, records, force)
+            s.flush()
+        return out
+    except SQLAlchemyError as exc:
+        log.warning("pulled records applied one by one after %s", type(exc).__name__)
+    return _apply_each(s, records, force)
+
+
+def _apply_all(s: Session, records: list[dict[str, Any]], force: bool) -> Applied:
     out = Applied()
     here = _preload(s, records)
+    coming = _coming(s, records, here)
     for rec in records:
-        outcome = _apply_one(s, rec, incoming, force, here)
+        outcome = _apply_one(s, rec, coming, force, here, out)
         setattr(out, outcome, getattr(out, outcome) + 1)
     return out
+
+
+def _apply_each(s: Session, records: list[dict[str, Any]], force: bool) -> Applied:
+    out = Applied()
+    for rec in records:
+        try:
+            with s.begin_nested():
+                out.add(_apply_all(s, [rec], force))
+                s.flush()
+        except SQLAlchemyError as exc:
+            log.warning("pulled %s %s set aside: %s", rec["type"], rec["id"], type(exc).__name__)
+            out.unplaced += 1
+            out.unreadable.append(f"{rec['type']} {rec['id']}: could not be stored here")
+    return out
+
+
+def _coming(s: Session, records: list[dict[str, Any]], here: dict[str, Any]) -> set:
+    """(type, id) of the pulled records that will be inserted or kept: placeable, not erased,
+    and every record they name either here already or coming too (until nothing changes),
+    so no row is ever inserted whose parent is not — foreign keys are only checked at commit."""
+    refs: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for rec in records:
+        spec = SPECS.get(rec["type"])
+        if spec is None or rec["type"] == "audit_event" or rec["deleted"]:
+            continue
+        if f"erased:{rec['id']}" in here or _parent_erased(spec, rec, here["erased_episodes"]):
+            continue
+        if rec["id"] in here:  # already a row (often our own push, echoed back)
+            refs[(rec["type"], rec["id"])] = []
+            continue
+        fields, _ = readable(spec, rec["fields"])
+        if placeable(spec, fields):
+            refs[(rec["type"], rec["id"])] = parent_ids(spec, fields)
+    coming = set(refs)
+    while True:
+        gone = {
+            key for key in coming if any(p not in coming and not _stored(s, *p) for p in refs[key])
+        }
+        if not gone:
+            return coming
+        coming -= gone
 
 
 def _preload(s: Session, records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -84,7 +161,7 @@ def _preload(s: Session, records: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _apply_one(
-    s: Session, rec: dict[str, Any], incoming: set, force: bool, here: dict[str, Any]
+    s: Session, rec: dict[str, Any], coming: set, force: bool, here: dict[str, Any], out: Applied
 ) -> str:
     spec = SPECS.get(rec["type"])
     if spec is None or rec["type"] == "audit_event":
@@ -100,18 +177,27 @@ def _apply_one(
         return "skipped"  # this version (often our own push, echoed back) or a newer one
     if rec["deleted"]:
         return _delete(s, spec, rec, row)
+    fields, bad = readable(spec, rec["fields"])
+    missing = [n for n, kind in spec.parents.items() if _absent(s, kind, fields.get(n), coming)]
+    if row is not None:  # keep what can be kept: the old value of a field naming nothing here
+        bad += missing
+        fields = {k: v for k, v in fields.items() if k not in missing}
+    elif not placeable(spec, fields):
+        bad += [n for n in required(spec) if fields.get(n) is None and n not in bad]
+    if bad:
+        log.warning("pulled %s %s: not placed %s", rec["type"], rec["id"], ", ".join(bad))
+        out.unreadable.append(f"{rec['type']} {rec['id']}: {', '.join(bad)}")
     new = row is None
     if new:
-        if not all(
-            _exists(s, kind, pid, incoming) for kind, pid in parent_ids(spec, rec["fields"])
-        ):
+        if not placeable(spec, fields):
+            return "unplaced"
+        if missing or (rec["type"], rec["id"]) not in coming:
             log.warning("pulled %s %s skipped: its parent is not here", rec["type"], rec["id"])
             return "orphans"
         row = _new_row(spec, rec)
     if new or rec["type"] != "notice":  # an issued notice never changes once here
-        for name in spec.workers:
-            _ensure_worker(s, rec["fields"].get(name))
-        apply_fields(spec, row, rec["fields"])
+        ensure_workers(s, spec, fields)
+        apply_fields(spec, row, fields)
     row.server_rev, row.sync_state = rec["rev"], "synced"
     if new:
         s.add(row)  # added last: an autoflush must never see a half-filled row
@@ -128,8 +214,15 @@ def _new_row(spec: Spec, rec: dict[str, Any]) -> Any:
     return row
 
 
-def _exists(s: Session, kind: str, record_id: str, incoming: set) -> bool:
-    return (kind, record_id) in incoming or s.get(SPECS[kind].model, record_id) is not None
+def _stored(s: Session, kind: str, record_id: str) -> bool:
+    return s.get(SPECS[kind].model, record_id) is not None
+
+
+def _absent(s: Session, kind: str, record_id: Any, coming: set) -> bool:
+    """Whether a reference names a record that is neither here nor arriving."""
+    if not isinstance(record_id, str) or not record_id:
+        return False
+    return (kind, record_id) not in coming and not _stored(s, kind, record_id)
 
 
 def _parent_erased(spec: Spec, rec: dict[str, Any], erased_episodes: set[str]) -> bool:
@@ -142,6 +235,11 @@ def _keep_erased(s: Session, rec: dict[str, Any], erased: SyncErased | None) -> 
         s.add(erased)
     erased.server_rev = max(erased.server_rev or 0, rec["rev"])
     erased.deleted = bool(rec["deleted"])
+
+
+def ensure_workers(s: Session, spec: Spec, fields: dict[str, Any]) -> None:
+    for name in spec.workers:
+        _ensure_worker(s, fields.get(name))
 
 
 def _ensure_worker(s: Session, worker_id: Any) -> None:

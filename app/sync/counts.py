@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.storage.models import AuditEvent, SyncErased, Tombstone
 from app.storage.store import Store
-from app.sync.apply import apply_records
+from app.sync.apply import Applied, apply_records
 from app.sync.pull import fetch, stored_reference_versions
 from app.sync.records import SPECS
 from app.sync.transport import Transport
@@ -100,17 +100,17 @@ def _with_parents(types: list[str]) -> list[str]:
     return [t for t in SPECS if t in wanted]
 
 
-def repair(store: Store, transport: Transport, mismatches: list[Mismatch]) -> int:
+def repair(store: Store, transport: Transport, mismatches: list[Mismatch]) -> Applied:
     """Pull the mismatched types from 0 (with their parents' types, so foreign keys hold),
-    upsert everything, and put back into the outbox what the server lacks. Returns how many
-    rows went back into the outbox."""
+    upsert everything, and put back into the outbox what the server lacks. Returns what the
+    re-pull placed (and could not), with ``requeued`` rows gone back into the outbox."""
     types = _with_parents([m.type for m in mismatches])
     pages, _ = fetch(transport, 0, types=types)
     records = [r for page in pages for r in page["records"]]
     server_revs = {r["id"]: r["rev"] for r in records}
     requeued = 0
     with store.session() as s:
-        apply_records(s, records)
+        applied = apply_records(s, records)
         for record_type in {m.type for m in mismatches}:
             model = SPECS[record_type].model
             for row in s.scalars(
@@ -121,7 +121,8 @@ def repair(store: Store, transport: Transport, mismatches: list[Mismatch]) -> in
                     # again with its base_rev; the server merges, nothing is lost (5.1, 6).
                     row.sync_state = "pending"
                     requeued += 1
-    return requeued
+    applied.requeued = requeued
+    return applied
 
 
 def repush_audit_events(store: Store) -> None:

@@ -18,8 +18,7 @@ from typing import Protocol
 from app.storage import audit
 from app.storage.store import Store
 from app.sync import counts, errors, history, minimise, outbox, state
-from app.sync.apply import apply_records
-from app.sync.pull import fetch, pull
+from app.sync.pull import pull
 from app.sync.records import parse_time
 from app.sync.transport import PROTOCOL_VERSION, Transport
 
@@ -64,6 +63,7 @@ class Report:
     refused: list[str] = field(default_factory=list)  # record ids that need attention
     mismatches: list[str] = field(default_factory=list)
     orphans: int = 0
+    unreadable: list[str] = field(default_factory=list)  # pulled values not placed: type id field
     reset_message: str | None = None
     clock_note: str | None = None
 
@@ -82,8 +82,8 @@ def run(job: Job, progress: Progress | None = None) -> Report:
         report.erased = minimise.erase_old_episodes(
             job.store, job.actor, job.now(), job.erase_after_days
         )
-    _record_disclosure(job, report)
-    outbox.push_all(job.store, job.transport, job.device_id)  # the audit events just written
+    _record_summary(job, report)
+    outbox.push_all(job.store, job.transport, _sender(job))  # the audit events just written
     with job.store.session() as s:
         state.put(s, state.LAST_SYNC, job.now().isoformat())
     progress.step("Sync complete", 1, 1)
@@ -111,18 +111,21 @@ def _hello(job: Job, report: Report) -> None:
         )
 
 
+def _sender(job: Job) -> outbox.Sender:
+    return outbox.Sender(job.device_id, job.actor, job.transport.base_url)
+
+
 def _exchange(job: Job, progress: Progress, report: Report) -> None:
-    """Push the outbox, then pull everything newer than the cursor, then catch up records the
-    server stored differently from what was pushed."""
+    """Push the outbox, then pull everything newer than the cursor. A record the server
+    stored differently from what was sent needs no catching up: the push's answer carried
+    the stored version and the row is already rebased on it (app.sync.ack)."""
     _check("Sending this workstation's records", progress)
     pushed = outbox.push_all(
-        job.store, job.transport, job.device_id,
+        job.store, job.transport, _sender(job),
         on_batch=lambda n: _check("Sending this workstation's records", progress, n),
     )  # fmt: skip
     report.pushed += pushed.pushed
     report.refused += pushed.refused
-    with job.store.session() as s:
-        cursor_before = state.get(s, state.CURSOR, 0)
     _check("Receiving colleagues' records", progress)
     pulled = pull(
         job.store, job.transport,
@@ -131,21 +134,9 @@ def _exchange(job: Job, progress: Progress, report: Report) -> None:
     report.pulled += pulled.applied.applied
     report.kept_local += pulled.applied.kept_local
     report.orphans += pulled.applied.orphans
+    report.unreadable += pulled.applied.unreadable
     report.conflicts = pulled.conflicts
     report.reset_message = report.reset_message or pulled.reset_message
-    missed = [(t, seq) for t, seq in pushed.catch_up if seq <= cursor_before]
-    if missed and not pulled.reset_message:
-        _catch_up(job, missed)
-
-
-def _catch_up(job: Job, missed: list[tuple[str, int]]) -> None:
-    """4.2: after merged/conflict/unchanged the stored version differs from what was sent; if
-    the main pull could not bring it (its seq was behind our cursor), fetch it by type."""
-    pages, _ = fetch(
-        job.transport, min(seq for _, seq in missed) - 1, types=sorted({t for t, _ in missed})
-    )
-    with job.store.session() as s:
-        apply_records(s, [r for page in pages for r in page["records"]])
 
 
 def _check_counts(job: Job, progress: Progress, report: Report) -> None:
@@ -171,7 +162,8 @@ def _check_counts(job: Job, progress: Progress, report: Report) -> None:
             return
         log.warning("count check: %d types differ; repairing", len(mismatches))
         if mismatches:
-            counts.repair(job.store, job.transport, mismatches)
+            repaired = counts.repair(job.store, job.transport, mismatches)
+            report.unreadable += [u for u in repaired.unreadable if u not in report.unreadable]
         if ref_differs:
             counts.repair_reference(job.store, job.transport)
         if audit_short:
@@ -179,8 +171,9 @@ def _check_counts(job: Job, progress: Progress, report: Report) -> None:
         _exchange(job, progress, report)
 
 
-def _record_disclosure(job: Job, report: Report) -> None:
-    """The transfer to the central store is a disclosure under s.62; counts, no content."""
+def _record_summary(job: Job, report: Report) -> None:
+    """The sync as a whole, counts only. The s.62 disclosure itself is logged batch by batch at
+    each acknowledgement (app.sync.ack), so it stands even when a sync stops half-way."""
     with job.store.session() as s:
         audit.record(
             s,

@@ -50,14 +50,27 @@ class Refused(SyncError):
 
 
 class BatchRefused(SyncError):
-    """409 batch_rejected or 422 invalid_request: nothing of the batch was stored (4.4)."""
+    """422 invalid_request: the request itself was malformed, nothing of it was stored.
+    ``errors`` is the server's list of ``{field, message}`` (data, never parsed prose)."""
 
-    what_to_do = "Check the records listed; change them and sync again, or tell IT."
+    what_to_do = "Tell IT; quote the message. The records stay on this workstation."
 
-    def __init__(self, detail: str, problems: list[str]) -> None:
+    def __init__(self, detail: str, errors: list[dict[str, str]] | None = None) -> None:
         super().__init__(detail)
-        self.problems = problems
+        self.errors = errors or []
+
+
+class BatchIdReused(SyncError):
+    """409 batch_id_reused: the server holds a different batch under this id; nothing of this
+    one was stored, so its records go out again under a new id."""
 
 
 class TooLarge(SyncError):
-    what_to_do = "CJIT Desk sends smaller batches next time; sync again."
+    """413 too_large: the body passed the server's limit (``max_bytes``); nothing was read
+    past it. The outbox splits the batch until it fits (4.2)."""
+
+    what_to_do = "Nothing: CJIT Desk sends smaller batches."
+
+    def __init__(self, detail: str, max_bytes: int | None = None) -> None:
+        super().__init__(detail)
+        self.max_bytes = max_bytes

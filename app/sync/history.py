@@ -13,42 +13,66 @@ from typing import Any
 
 from sqlalchemy import delete
 
+from app.forms.times import to_utc
 from app.services.text_keys import name_key
 from app.storage.models import TestHistory
 from app.storage.store import Store
-from app.sync.records import parse_time
 from app.sync.transport import Transport
+from app.sync.wire import parse_date
 
 LOOK_BACK = timedelta(days=366)
 
 
 def refresh(store: Store, transport: Transport, today: date) -> int:
+    """Replace the central rows. Whatever the answer holds (the central store serves stored
+    values as they are), a value that is not what it should be is left out, never a crash."""
     answer = transport.history(since=(today - LOOK_BACK).isoformat())
-    rows = [row for person in answer.get("people", []) for row in _rows(person)]
+    people = answer.get("people") if isinstance(answer, dict) else None
+    rows = [
+        row
+        for person in (people if isinstance(people, list) else [])
+        if isinstance(person, dict)
+        for row in _rows(person)
+    ]
     with store.session() as s:
         s.execute(delete(TestHistory).where(TestHistory.source == "central"))
         s.add_all(rows)
     return len(rows)
 
 
-def _rows(person: dict[str, Any]) -> list[TestHistory]:
+def _instant(value: Any) -> datetime | None:
+    """As the forms codec reads a stored time: ISO 8601, a naive one being UK local time."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
     try:
-        born = date.fromisoformat(str(person.get("date_of_birth"))[:10])
+        return to_utc(datetime.fromisoformat(value))
     except ValueError:
-        born = None
+        return None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _rows(person: dict[str, Any]) -> list[TestHistory]:
+    born = parse_date(person.get("date_of_birth"))
+    tests = person.get("positive_tests")
     out = []
-    for test in person.get("positive_tests", []):
-        if not test.get("tested_at"):
-            continue
-        tested_at: datetime = parse_time(test["tested_at"])
+    for test in tests if isinstance(tests, list) else []:
+        tested_at = _instant(test.get("tested_at")) if isinstance(test, dict) else None
+        if tested_at is None:
+            continue  # no usable time: the 12-month rule cannot place it
+        substances = test.get("substances_positive")
         out.append(
             TestHistory(
-                pnc_id=(person.get("pnc_id") or "").strip().upper() or None,
-                family_key=name_key(person.get("family_name")),
-                given_key=name_key(person.get("given_names")),
+                pnc_id=_text(person.get("pnc_id")).strip().upper()[:20] or None,
+                family_key=name_key(_text(person.get("family_name")))[:120],
+                given_key=name_key(_text(person.get("given_names")))[:120],
                 date_of_birth=born,
                 tested_at=tested_at,
-                substances=list(test.get("substances_positive") or []),
+                substances=[x for x in substances if isinstance(x, str)]
+                if isinstance(substances, list)
+                else [],
                 source="central",
             )
         )

@@ -1,19 +1,24 @@
 """The push side (docs/sync-protocol.md 4.2, 4.4): batches built from the outbox, persisted
-before they are sent, re-sent unchanged until the server answers, then acknowledged.
+before they are sent, re-sent unchanged until the server answers, then acknowledged
+(``app.sync.ack``).
 
 The outbox is every row whose ``sync_state`` is not ``synced`` plus the persisted batches in
 ``sync_batch``. A row goes pending -> in_flight when it joins a batch, and in_flight -> synced
 only when a 200 acknowledges the very ``local_rev`` that was sent: an edit made meanwhile has
 set it back to pending (``episodes._touch``), and it goes in a later batch.
+
+Refusals are read from data, never from the server's sentences: ``refused`` in a 200 (one
+record each), ``code`` and ``max_bytes`` in a 4xx. A 413 splits the batch in two until it
+fits; a single record too large to send is held back for the worker, and the rest go on.
+Every transaction here is short, and none is open while the network is used.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -21,22 +26,15 @@ from sqlalchemy import select, update
 from app.storage.models import SyncBatch, SyncConflict, SyncProblem, Tombstone
 from app.storage.store import Store
 from app.sync import errors
+from app.sync.ack import ATTENTION, PushOutcome, Sender, acknowledge, hold, rows_of
 from app.sync.records import PUSH_ORDER, SPECS, to_record, wire_type
-from app.sync.transport import Transport
 
+__all__ = ["ATTENTION", "PushOutcome", "Sender", "build_batch", "persisted", "push_all"]
 log = logging.getLogger(__name__)
-BATCH_SIZE = 500  # the server takes up to 1000; 500 keeps a shift's notices well under 20 MB
-ATTENTION = "attention"
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-@dataclass
-class PushOutcome:
-    pushed: int = 0
-    # (type, seq) of records the server stored differently from what was sent (merged,
-    # conflict, unchanged): the client must fetch the server's version (section 4.2).
-    catch_up: list[tuple[str, int]] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
+BATCH_SIZE = 500  # the server takes up to 1000; a 413 halves a batch until it fits
+# Held back because the record it names was not on the central store: sent again by itself
+# once that record is synced here (contract check 5, central/contract.py).
+WAITS_FOR_PARENT = ("parent_refused", "unknown_reference")
 
 
 def recover_in_flight(store: Store) -> None:
@@ -49,6 +47,30 @@ def recover_in_flight(store: Store) -> None:
             orphaned = [row_id for row_id in stuck if row_id not in listed]
             if orphaned:
                 s.execute(update(model).where(model.id.in_(orphaned)).values(sync_state="pending"))
+
+
+def release_waiting(store: Store, already: set[str]) -> set[str]:
+    """Records held back for a parent the central store lacked go again once it is synced
+    (each at most once per push: ``already`` are those released before)."""
+    released: set[str] = set()
+    with store.session() as s:
+        for problem in s.scalars(select(SyncProblem).where(SyncProblem.code.in_(WAITS_FOR_PARENT))):
+            spec = SPECS.get(problem.record_type)
+            row = s.get(spec.model, problem.record_id) if spec else None
+            kind = spec.parents.get(problem.field or "") if spec else None
+            parent_id = getattr(row, problem.field, None) if row is not None and kind else None
+            parent = s.get(SPECS[kind].model, parent_id) if kind and parent_id else None
+            if problem.record_id in already or row is None or row.sync_state != ATTENTION:
+                continue
+            if _synced(parent):
+                row.sync_state = "pending"
+                released.add(problem.record_id)
+    already |= released
+    return released
+
+
+def _synced(row: Any) -> bool:
+    return row is not None and row.sync_state == "synced" and row.server_rev is not None
 
 
 def _resolved(s) -> dict[str, list[int]]:  # noqa: ANN001
@@ -95,14 +117,26 @@ def build_batch(store: Store, device_id: str, size: int = BATCH_SIZE) -> SyncBat
             stone.sync_state = "in_flight"
         if not records:
             return None
-        batch_id = str(uuid.uuid4())
-        batch = SyncBatch(
-            batch_id=batch_id,
-            body={"batch_id": batch_id, "device_id": device_id, "records": records},
-            items=items,
-        )
-        s.add(batch)
-        return batch
+        return _persist(s, device_id, records, items)
+
+
+def _persist(
+    s,
+    device_id: str,
+    records: list,
+    items: list,
+    created_at: Any = None,  # noqa: ANN001
+) -> SyncBatch:
+    batch_id = str(uuid.uuid4())
+    batch = SyncBatch(
+        batch_id=batch_id,
+        body={"batch_id": batch_id, "device_id": device_id, "records": records},
+        items=items,
+    )
+    if created_at is not None:
+        batch.created_at = created_at
+    s.add(batch)
+    return batch
 
 
 def persisted(store: Store) -> list[SyncBatch]:
@@ -110,100 +144,81 @@ def persisted(store: Store) -> list[SyncBatch]:
         return list(s.scalars(select(SyncBatch).order_by(SyncBatch.created_at)))
 
 
-def _rows(s, items: list[list[Any]]) -> dict[str, Any]:  # noqa: ANN001
-    """The rows a batch names, by id: one query per type rather than one per row."""
-    wanted: dict[str, list[str]] = {}
-    for item in items:
-        kind = "tombstone" if len(item) > 4 and item[4] == "tombstone" else item[0]
-        wanted.setdefault(kind, []).append(item[1])
-    found: dict[str, Any] = {}
-    for kind, ids in wanted.items():
-        model = Tombstone if kind == "tombstone" else SPECS[kind].model
-        key = Tombstone.record_id if kind == "tombstone" else model.id
-        for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
-            for row in s.scalars(select(model).where(key.in_(ids[start : start + 500]))):
-                found[row.record_id if kind == "tombstone" else row.id] = row
-    return found
-
-
-def acknowledge(store: Store, batch: SyncBatch, response: dict[str, Any], out: PushOutcome) -> None:
-    """A 200: record each row's new server rev; only the local_rev that was sent is synced."""
-    results = {r["id"]: r for r in response.get("results", [])}
-    with store.session() as s, s.no_autoflush:
-        rows = _rows(s, batch.items)
-        problems = {p.record_id: p for p in s.scalars(select(SyncProblem))}
-        for item in batch.items:
-            record_type, record_id, local_rev, base_rev = item[:4]
-            result, row = results.get(record_id), rows.get(record_id)
-            if result is None or row is None:
-                continue
-            applied = result["status"] == "applied" or record_type in ("notice", "audit_event")
-            if not applied:
-                out.catch_up.append((record_type, int(result["seq"])))
-            if hasattr(row, "server_rev"):
-                # Keep the base we sent unless the server stored exactly our version: a later
-                # push of this row must merge against what this copy was really based on.
-                row.server_rev = result["rev"] if applied else base_rev
-            if row.sync_state == "in_flight" and getattr(row, "local_rev", None) == local_rev:
-                row.sync_state = "synced"
-            elif row.sync_state == "in_flight":
-                row.sync_state = "pending"
-            if record_id in problems:
-                s.delete(problems[record_id])
-        s.delete(s.merge(batch))
-    out.pushed += len(batch.items)
-
-
-def refuse(store: Store, batch: SyncBatch, exc: errors.BatchRefused, out: PushOutcome) -> None:
-    """4.4: nothing was stored. Named records need attention; the rest go back to pending."""
-    named: dict[str, str] = {}
-    for problem in exc.problems:
-        for record_id in _UUID.findall(problem.lower()):
-            named.setdefault(record_id, problem)
-    ids = {item[1] for item in batch.items}
-    if not ids & set(named):  # the server named none of them: hold the whole batch back
-        named = {record_id: exc.detail for record_id in ids}
+def split(store: Store, batch: SyncBatch) -> None:
+    """A 413: nothing of the batch was read, so it is replaced by its two halves (new ids),
+    kept in the same place in the queue."""
+    records, items = batch.body["records"], batch.items
+    half = len(records) // 2
     with store.session() as s:
-        rows = _rows(s, batch.items)
+        s.delete(s.merge(batch))
+        device_id = batch.body["device_id"]
+        first = batch.created_at
+        _persist(s, device_id, records[:half], items[:half], first)
+        _persist(s, device_id, records[half:], items[half:], first + timedelta(microseconds=1))
+    log.info("push: batch of %d records too large; split in two", len(records))
+
+
+def set_aside(store: Store, batch: SyncBatch, code: str, message: str, out: PushOutcome) -> None:
+    """Hold back every record of a batch the server will never take as it is."""
+    with store.session() as s:
+        rows = rows_of(s, batch.items)
         for item in batch.items:
-            row = rows.get(item[1])
-            if row is None:
-                continue
-            if item[1] in named:
-                row.sync_state = ATTENTION
-                s.merge(SyncProblem(record_id=item[1], record_type=item[0], reason=named[item[1]]))
-            elif row.sync_state == "in_flight":
+            if (row := rows.get(item[1])) is not None:
+                hold(s, item, row, {"code": code, "message": message, "field": None})
+                out.refused.append(item[1])
+        s.delete(s.merge(batch))
+
+
+def requeue(store: Store, batch: SyncBatch) -> None:
+    """409 batch_id_reused: nothing was stored; the records go again in a new batch."""
+    with store.session() as s:
+        for row in rows_of(s, batch.items).values():
+            if row.sync_state == "in_flight":
                 row.sync_state = "pending"
         s.delete(s.merge(batch))
-    out.refused += sorted(set(named) & ids)
-    log.warning(
-        "push batch refused: %d records need attention: %s", len(set(named) & ids), exc.detail[:500]
-    )
 
 
-def send(store: Store, transport: Transport, batch: SyncBatch, out: PushOutcome) -> None:
+def send(store: Store, transport: Any, batch: SyncBatch, sender: Sender, out: PushOutcome) -> None:
     """Send (or re-send) one persisted batch. A transient error leaves it persisted."""
     try:
         response = transport.push(batch.body)
-    except errors.BatchRefused as exc:
-        refuse(store, batch, exc, out)
+    except errors.TooLarge as exc:
+        if len(batch.items) > 1:
+            split(store, batch)
+        else:
+            set_aside(store, batch, "too_large", _too_large(exc), out)
         return
-    acknowledge(store, batch, response, out)
+    except errors.BatchIdReused:
+        requeue(store, batch)
+        return
+    except errors.BatchRefused as exc:
+        log.warning("push refused as malformed: %s", [e.get("field") for e in exc.errors][:10])
+        set_aside(store, batch, "invalid_request", exc.detail, out)
+        return
+    acknowledge(store, batch, response, sender, out)
+
+
+def _too_large(exc: errors.TooLarge) -> str:
+    size = exc.max_bytes or 0
+    limit = f" ({size / 1_048_576:.0f} MB)" if size >= 1_048_576 else f" ({size // 1024} kB)"
+    return f"It is larger than the central store accepts in one request{limit if size else ''}."
 
 
 def push_all(
     store: Store,
-    transport: Transport,
-    device_id: str,
+    transport: Any,
+    sender: Sender,
     on_batch: Callable[[int], None] = lambda n: None,
 ) -> PushOutcome:
     """Re-send persisted batches first (same batch_id), then push the outbox batch by batch."""
     out = PushOutcome()
     recover_in_flight(store)
-    for batch in persisted(store):
-        send(store, transport, batch, out)
-        on_batch(out.pushed)
-    while (batch := build_batch(store, device_id)) is not None:
-        send(store, transport, batch, out)
-        on_batch(out.pushed)
-    return out
+    released: set[str] = set()
+    while True:
+        waiting = persisted(store)  # first those of an earlier sync, or two halves of a 413
+        batch = waiting[0] if waiting else build_batch(store, sender.device_id)
+        if batch is None and not release_waiting(store, released):  # children of parents sent
+            return out
+        if batch is not None:
+            send(store, transport, batch, sender, out)
+            on_batch(out.pushed)

@@ -7,7 +7,7 @@ without its PDF (it is re-rendered from ``content`` when needed).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -23,91 +23,38 @@ from app.storage.models import (
     Person,
     UTCDateTime,
 )
+from app.sync.wire import FIELDS, check
 
 
 @dataclass(frozen=True)
 class Spec:
     type: str
     model: type[Base]
-    fields: tuple[str, ...]
-    # field -> record type it points at: a pulled record is only inserted when they exist.
-    parents: dict[str, str] = field(default_factory=dict)
     workers: tuple[str, ...] = ()  # fields holding a worker id (FK to the local worker table)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The fields that travel: the wire contract's (app/sync/wire.py), declared once."""
+        return tuple(FIELDS[self.type])
+
+    @property
+    def parents(self) -> dict[str, str]:
+        """field -> record type it points at: a pulled record is only inserted when they exist."""
+        return {name: kind.ref for name, kind in FIELDS[self.type].items() if kind.ref}
 
 
 SPECS: dict[str, Spec] = {
     s.type: s
     for s in (
-        Spec(
-            "person",
-            Person,
-            ("family_name", "given_names", "date_of_birth", "pnc_id", "postcode"),
-        ),
-        Spec(
-            "episode",
-            CustodyEpisode,
-            (
-                "person_id",
-                "custody_record_number",
-                "arrived_at",
-                "status",
-                "closed_at",
-                "created_by",
-            ),
-            parents={"person_id": "person"},
-            workers=("created_by",),
-        ),
-        Spec(
-            "form",
-            FormRecord,
-            ("episode_id", "form_key", "form_version", "answers", "status"),
-            parents={"episode_id": "episode"},
-        ),
-        Spec(
-            "notice",
-            Notice,
-            (
-                "episode_id",
-                "kind",
-                "reference",
-                "form_record_id",
-                "varies_notice_id",
-                "content",
-                "issued_at",
-                "issued_by",
-            ),
-            parents={
-                "episode_id": "episode",
-                "form_record_id": "form",
-                "varies_notice_id": "notice",
-            },
-            workers=("issued_by",),
-        ),
-        Spec(
-            "appointment",
-            Appointment,
-            ("episode_id", "kind", "at", "place", "cjit_id", "notice_id", "status"),
-            parents={"episode_id": "episode", "notice_id": "notice"},
-        ),
-        Spec(
-            "audit_event",
-            AuditEvent,
-            (
-                "seq",
-                "at",
-                "actor_id",
-                "actor",
-                "action",
-                "record_type",
-                "record_id",
-                "reason",
-                "detail",
-                "prev_hash",
-                "hash",
-            ),
-        ),
+        Spec("person", Person),
+        Spec("episode", CustodyEpisode, workers=("created_by",)),
+        Spec("form", FormRecord),
+        Spec("notice", Notice, workers=("issued_by",)),
+        Spec("appointment", Appointment),
+        Spec("audit_event", AuditEvent),
     )
 }
+assert tuple(SPECS) == tuple(FIELDS), "one spec per wire record type, in the contract's order"
 # Parents before children, so a batch creates the person before the episode that names it.
 PUSH_ORDER: tuple[str, ...] = tuple(SPECS)
 # Local table names that Tombstone.record_type may use, to the protocol's type names.
@@ -153,6 +100,35 @@ def _from_wire(column_type: Any, value: Any) -> Any:
     except ValueError:
         return None
     return value
+
+
+def readable(spec: Spec, fields: Any) -> tuple[dict[str, Any], list[str]]:
+    """The fields of a pulled record this workstation can keep, and the names of those it
+    cannot: values that break the wire contract (data stored before the contract, or from a
+    client of another version), and nulls for columns that must hold a value."""
+    if not isinstance(fields, dict):
+        return {}, ["fields"]
+    kinds, columns = FIELDS[spec.type], spec.model.__table__.c
+    ok: dict[str, Any] = {}
+    bad: list[str] = []
+    for name in spec.fields:
+        if name not in fields:
+            continue
+        value = fields[name]
+        if check(kinds[name], value) is not None:
+            bad.append(name)
+        elif value is not None or columns[name].nullable:
+            ok[name] = value
+    return ok, bad
+
+
+def required(spec: Spec) -> list[str]:
+    return [name for name, kind in FIELDS[spec.type].items() if kind.required]
+
+
+def placeable(spec: Spec, fields: dict[str, Any]) -> bool:
+    """Whether a new row can be made from these readable fields (every required one there)."""
+    return all(fields.get(name) is not None for name in required(spec))
 
 
 def apply_fields(spec: Spec, row: Base, fields: dict[str, Any]) -> None:

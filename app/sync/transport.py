@@ -20,7 +20,7 @@ from app.sync import errors
 log = logging.getLogger(__name__)
 
 TIMEOUT = httpx.Timeout(connect=5.0, read=60.0, write=60.0, pool=5.0)
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2  # docs/sync-protocol.md; central/record_types.py speaks the same
 
 
 def check_address(url: str) -> str:
@@ -163,7 +163,7 @@ def _refusal(response: httpx.Response) -> errors.SyncError:
     detail = body.get("detail")
     if not isinstance(detail, str):
         detail = f"The central store refused the request (HTTP {response.status_code})."
-    status = response.status_code
+    status, code = response.status_code, body.get("code")
     if status >= 500 or status in (408, 429):
         return errors.Transient(f"The central store had a problem (HTTP {status}).")
     if status == 401:
@@ -171,12 +171,12 @@ def _refusal(response: httpx.Response) -> errors.SyncError:
     if status == 426:
         return errors.UpgradeRequired(detail)
     if status == 413:
-        return errors.TooLarge(detail)
-    if status in (409, 422):
-        problems = body.get("problems")
-        if not isinstance(problems, list):
-            problems = [
-                e.get("message", "") for e in body.get("errors") or [] if isinstance(e, dict)
-            ]
-        return errors.BatchRefused(detail, [str(p) for p in problems])
+        limit = body.get("max_bytes")
+        return errors.TooLarge(detail, limit if isinstance(limit, int) else None)
+    if status == 409 and code == "batch_id_reused":
+        return errors.BatchIdReused(detail)
+    if status == 422:
+        found = body.get("errors")
+        listed = [e for e in found if isinstance(e, dict)] if isinstance(found, list) else []
+        return errors.BatchRefused(detail, listed)
     return errors.Refused(detail)

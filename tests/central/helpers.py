@@ -1,4 +1,9 @@
-"""Small helpers the central tests share: records to push and an enrolled workstation."""
+"""Small helpers the central tests share: records to push and an enrolled workstation.
+
+``record`` builds any record, valid or not; ``person``, ``episode``, ``form``, ``notice``,
+``appointment`` and ``audit_event`` build records that follow the wire contract
+(app/sync/wire.py), as a workstation writes them, with any field overridden.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from central.auth import create_enrolment_code
+from central.db import next_seq, write_session
+from central.models import Record, RecordVersion, utcnow
 
 
 def new_id() -> str:
@@ -37,6 +44,45 @@ def record(
     return body
 
 
+def person(**fields: Any) -> dict[str, Any]:
+    values = {"family_name": "Smith", "given_names": "Jo", "date_of_birth": "1990-01-01"}
+    return record("person", **{**values, "pnc_id": None, "postcode": "NG1 1AA", **fields})
+
+
+def episode(person_id: str, **fields: Any) -> dict[str, Any]:
+    values = {"custody_record_number": "52/11111/26", "arrived_at": "2026-04-02T09:00:00+00:00"}
+    return record("episode", person_id=person_id, **{**values, "status": "open", **fields})
+
+
+def form(episode_id: str, form_key: str, answers: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    values = {"form_version": 1, "status": "draft", **fields}
+    return record("form", episode_id=episode_id, form_key=form_key, answers=answers, **values)
+
+
+def notice(episode_id: str, **fields: Any) -> dict[str, Any]:
+    values = {"kind": "ra1", "reference": "RA1-2026-0001", "content": {"text": "Attend at the AOT"}}
+    return record(
+        "notice", episode_id=episode_id, **{**values, "issued_at": "2026-04-02T10:00:00Z", **fields}
+    )
+
+
+def appointment(episode_id: str, **fields: Any) -> dict[str, Any]:
+    values = {"kind": "initial", "at": "2026-04-03T10:00:00+01:00", "place": "AOT"}
+    return record("appointment", episode_id=episode_id, **{**values, "status": "booked", **fields})
+
+
+def audit_event(**fields: Any) -> dict[str, Any]:
+    values = {"seq": 1, "at": "2026-04-02T10:00:00+00:00", "actor": "ann", "action": "consultation"}
+    hashes = {"detail": {}, "prev_hash": "0" * 64, "hash": "a" * 64}
+    return record("audit_event", **{**values, **hashes, **fields})
+
+
+def family(**person_fields: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A person and an episode of theirs, ready to push together."""
+    someone = person(**person_fields)
+    return someone, episode(someone["id"])
+
+
 @dataclass
 class Workstation:
     client: TestClient | httpx.Client
@@ -59,9 +105,15 @@ class Workstation:
         return self.client.post("/v1/push", json=body, headers=self.headers)
 
     def push(self, *records: dict[str, Any], batch_id: str | None = None) -> list[dict[str, Any]]:
+        """Push records expected to be stored: a refusal fails the test."""
+        answer = self.push_answer(*records, batch_id=batch_id)
+        assert answer["refused"] == [], answer["refused"]
+        return answer["results"]
+
+    def push_answer(self, *records: dict[str, Any], batch_id: str | None = None) -> dict[str, Any]:
         response = self.push_response(*records, batch_id=batch_id)
         assert response.status_code == 200, response.text
-        return response.json()["results"]
+        return response.json()
 
     def pull(self, cursor: int = 0, limit: int = 500, **params: Any) -> dict[str, Any]:
         response = self.client.get(
@@ -97,3 +149,20 @@ class Enroller:
         assert response.status_code == 200, response.text
         body = response.json()
         return Workstation(self.client, body["device_id"], body["token"], body["suite"])
+
+
+def plant(engine: Engine, suite: str, type: str, fields: Any, deleted: bool = False) -> str:
+    """Store a record straight into the database, past every check: data written before the
+    wire contract existed (or by hand). Returns its id."""
+    record_id = new_id()
+    with write_session(engine) as (session, info):
+        seq, now = next_seq(info), utcnow()
+        session.add(
+            Record(id=record_id, type=type, suite=suite, rev=1, seq=seq, deleted=deleted,
+                   fields=fields, updated_at=now)
+        )  # fmt: skip
+        session.add(
+            RecordVersion(record_id=record_id, rev=1, seq=seq, deleted=deleted, fields=fields,
+                          created_at=now)
+        )  # fmt: skip
+    return record_id

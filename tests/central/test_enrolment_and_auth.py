@@ -85,7 +85,7 @@ def test_revoking_one_device_leaves_the_others_working(enrol, engine):
 def test_hello_returns_server_time_and_the_store_epoch(enrol):
     desk = enrol()
     response = desk.client.post(
-        "/v1/hello", json={"protocol_version": 1, "app_version": "0.1.0"}, headers=desk.headers
+        "/v1/hello", json={"protocol_version": 2, "app_version": "0.1.0"}, headers=desk.headers
     )
     assert response.status_code == 200
     body = response.json()
@@ -95,10 +95,11 @@ def test_hello_returns_server_time_and_the_store_epoch(enrol):
 
 def test_an_old_client_is_told_to_upgrade_first(enrol):
     desk = enrol()
+    # Version 1 resent refused records for ever and could not rebase: it must upgrade.
     response = desk.client.post(
-        "/v1/hello", json={"protocol_version": 0, "app_version": "0.0.1"}, headers=desk.headers
+        "/v1/hello", json={"protocol_version": 1, "app_version": "0.0.1"}, headers=desk.headers
     )
-    assert response.status_code == 426
+    assert response.status_code == 426 and response.json()["min_protocol_version"] == 2
     assert (
         "upgrade" in response.json()["detail"]
         and "unsent work is kept" in response.json()["detail"]

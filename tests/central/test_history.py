@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.central.helpers import record
+from tests.central.helpers import episode, form, person
 
 
 def _person_with_test(
@@ -12,26 +12,14 @@ def _person_with_test(
     outcome: str = "completed",
     tested_at: str = "2026-04-02T10:00:00Z",
 ):
-    person = record(
-        "person",
-        pnc_id=pnc_id,
-        family_name="Smith",
-        given_names="Jo",
-        date_of_birth="1990-01-01",
-        postcode="NG1 1AA",
+    someone = person(pnc_id=pnc_id)
+    visit = episode(
+        someone["id"], custody_record_number="CR1", arrived_at=tested_at, status="closed"
     )
-    episode = record(
-        "episode",
-        person_id=person["id"],
-        custody_record_number="CR1",
-        arrived_at=tested_at,
-        status="closed",
-    )
-    dt1 = record(
-        "form",
-        episode_id=episode["id"],
-        form_key="dt1",
-        answers={
+    dt1 = form(
+        visit["id"],
+        "dt1",
+        {
             "test_outcome": outcome,
             "tested_at": tested_at,
             "results": results,
@@ -39,8 +27,8 @@ def _person_with_test(
             "authority": "trigger_offence",
         },
     )
-    desk.push(person, episode, dt1)
-    return person
+    desk.push(someone, visit, dt1)
+    return someone
 
 
 def test_a_positive_test_appears_in_the_persons_history(enrol):

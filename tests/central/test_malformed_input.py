@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.central.helpers import new_id, record
+from tests.central.helpers import new_id, person, record
 
 EXPLICIT_CASES = [
     ("post", "/v1/push", b"{not json", "not valid JSON"),
@@ -46,21 +46,28 @@ def _push(desk, records):
     return desk.client.post("/v1/push", json=body, headers=desk.headers)
 
 
+def _refused_alone(response, index: int = 0) -> dict:
+    """The response stored the batch but refused the record at ``index``: its reason."""
+    assert response.status_code == 200, response.text
+    [refused] = response.json()["refused"]
+    assert refused["index"] == index and refused["message"]
+    return refused
+
+
 def test_a_record_of_an_unknown_type_is_refused_with_the_list_of_types(enrol):
-    response = _push(desk := enrol(), [record("custody_log")])
-    assert response.status_code == 422 and "'person'" in response.json()["detail"]
-    assert response.json()["errors"][0]["field"] == "records[0].type"
-    assert desk
+    refused = _refused_alone(_push(enrol(), [record("custody_log")]))
+    assert refused["code"] == "invalid_record" and refused["field"] == "type"
+    assert "'person'" in refused["message"]
 
 
 def test_a_form_without_a_form_key_is_refused(enrol):
-    response = _push(enrol(), [record("form", answers={})])
-    assert response.status_code == 422 and "form_key" in response.json()["detail"]
+    refused = _refused_alone(_push(enrol(), [record("form", answers={})]))
+    assert refused["code"] == "missing_field"
 
 
 def test_nul_characters_inside_fields_are_refused_not_stored(enrol):
-    response = _push(enrol(), [record("person", family_name="Sm\u0000ith")])
-    assert response.status_code == 422 and "NUL" in response.json()["detail"]
+    refused = _refused_alone(_push(enrol(), [person(family_name="Sm\u0000ith")]))
+    assert refused["code"] == "invalid_record" and "NUL" in refused["message"]
 
 
 def test_a_non_finite_number_is_refused(enrol):
@@ -71,13 +78,23 @@ def test_a_non_finite_number_is_refused(enrol):
         content=body % (new_id(), desk.device_id, new_id()),
         headers={**desk.headers, "Content-Type": "application/json"},
     )
-    assert response.status_code == 422 and "finite" in response.json()["detail"]
+    assert "non-finite" in _refused_alone(response)["message"]
 
 
-def test_the_same_record_twice_in_one_batch_is_refused(enrol):
-    person = record("person")
-    response = _push(enrol(), [person, person])
-    assert response.status_code == 422 and "more than once" in response.json()["detail"]
+def test_the_same_record_twice_in_one_batch_is_refused_once_and_stored_once(enrol):
+    someone = person()
+    response = _push(desk := enrol(), [someone, someone])
+    assert _refused_alone(response, index=1)["code"] == "duplicate_in_batch"
+    assert [r["id"] for r in response.json()["results"]] == [someone["id"]]
+    assert desk
+
+
+def test_json_nested_beyond_reason_is_a_malformed_request(enrol):
+    deep: dict = {}
+    for _ in range(40):
+        deep = {"a": deep}
+    response = _push(enrol(), [record("person", family_name=deep)])
+    assert response.status_code == 422 and "nested deeper" in response.json()["detail"]
 
 
 def test_out_of_range_query_values_are_a_422(enrol):
@@ -88,9 +105,10 @@ def test_out_of_range_query_values_are_a_422(enrol):
     assert desk.get("/v1/history", since="2025-13-45").status_code == 422
 
 
-def test_an_unknown_path_is_a_404_with_a_body(client):
-    response = client.get("/v1/nothing-here")
+def test_an_unknown_path_is_a_404_with_a_body(client, enrol):
+    response = client.get("/v1/nothing-here", headers=enrol().headers)
     assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert client.get("/nothing").status_code == 404
 
 
 def test_the_openapi_schema_is_served(client):

@@ -5,7 +5,15 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from central.models import Record, RecordVersion
-from tests.central.helpers import new_id, record
+from tests.central.helpers import (
+    appointment,
+    audit_event,
+    family,
+    form,
+    new_id,
+    notice,
+    person,
+)
 
 
 def _count(engine, model) -> int:
@@ -15,14 +23,15 @@ def _count(engine, model) -> int:
 
 def test_a_new_record_is_applied_with_rev_1_and_a_sequence_number(enrol):
     desk = enrol()
-    [result] = desk.push(record("person", family_name="Smith"))
+    [result] = desk.push(person(family_name="Smith"))
     assert (result["rev"], result["seq"], result["status"]) == (1, 1, "applied")
+    assert result["stored"] is None  # stored exactly as sent
 
 
 def test_the_same_batch_sent_twice_stores_nothing_twice(enrol, engine):
     desk = enrol()
     batch = new_id()
-    records = [record("person", family_name="Smith"), record("episode", custody_record_number="1")]
+    records = family()
     first = desk.push_response(*records, batch_id=batch).json()
     second = desk.push_response(*records, batch_id=batch).json()
     assert second["replayed"] and second["results"] == first["results"]
@@ -32,64 +41,73 @@ def test_the_same_batch_sent_twice_stores_nothing_twice(enrol, engine):
 def test_a_batch_id_reused_for_different_records_is_refused(enrol):
     desk = enrol()
     batch = new_id()
-    desk.push(record("person", family_name="Smith"), batch_id=batch)
-    response = desk.push_response(record("person", family_name="Jones"), batch_id=batch)
-    assert response.status_code == 409 and "new batch_id" in response.json()["detail"]
+    desk.push(person(family_name="Smith"), batch_id=batch)
+    response = desk.push_response(person(family_name="Jones"), batch_id=batch)
+    assert response.status_code == 409 and response.json()["code"] == "batch_id_reused"
+    assert "new batch_id" in response.json()["detail"]
 
 
-def test_a_batch_is_all_or_nothing(enrol, engine):
+def test_a_refused_record_is_refused_alone_and_the_rest_of_the_batch_is_stored(enrol, engine):
     desk = enrol()
-    notice = record("notice", kind="ra1", text="Attend at the AOT")
-    desk.push(notice)
-    changed = {**notice, "fields": {"kind": "ra1", "text": "Changed"}}
-    response = desk.push_response(record("person", family_name="New"), changed)
-    assert response.status_code == 409
-    assert _count(engine, Record) == 1  # the person in the refused batch was not stored
+    someone, visit = family()
+    issued = notice(visit["id"])
+    desk.push(someone, visit, issued)
+    changed = {**issued, "fields": {**issued["fields"], "content": {"text": "Changed"}}}
+    newcomer = person(family_name="New")
+    answer = desk.push_answer(newcomer, changed)
+    [refused] = answer["refused"]
+    assert (refused["id"], refused["index"], refused["code"]) == (issued["id"], 1, "append_only")
+    assert [r["id"] for r in answer["results"]] == [newcomer["id"]]
+    assert _count(engine, Record) == 4  # the newcomer was stored, the notice kept as first sent
+
+
+def _edit(sent: dict, base_rev: int, **fields) -> dict:
+    return {**sent, "base_rev": base_rev, "fields": {**sent["fields"], **fields}}
 
 
 def test_an_edit_from_the_current_rev_is_applied(enrol):
     desk = enrol()
-    person = record("person", family_name="Smith", postcode="NG1 1AA")
-    desk.push(person)
-    [result] = desk.push(
-        {**person, "base_rev": 1, "fields": {"family_name": "Smyth", "postcode": "NG1 1AA"}}
-    )
-    assert (result["status"], result["rev"]) == ("applied", 2)
+    smith = person(family_name="Smith", postcode="NG1 1AA")
+    desk.push(smith)
+    [result] = desk.push(_edit(smith, 1, family_name="Smyth"))
+    assert (result["status"], result["rev"], result["stored"]) == ("applied", 2, None)
 
 
 def test_pushing_the_same_content_again_is_unchanged_and_takes_no_sequence_number(enrol):
     desk = enrol()
-    person = record("person", family_name="Smith")
-    [first] = desk.push(person)
-    [again] = desk.push({**person, "base_rev": 1})
-    assert again == {**first, "status": "unchanged"}
+    smith = person(family_name="Smith")
+    [first] = desk.push(smith)
+    [again] = desk.push({**smith, "base_rev": 1})
+    stored = {"deleted": False, "fields": smith["fields"]}
+    assert again == {**first, "status": "unchanged", "stored": stored}
 
 
-def test_edits_to_different_fields_on_two_desks_merge(enrol):
+def test_edits_to_different_fields_on_two_desks_merge_and_the_push_returns_the_merged_version(
+    enrol,
+):
     one, two = enrol(name="Desk 1"), enrol(name="Desk 2")
-    episode = record("episode", status="open", custody_record_number="CR1", closed_at=None)
-    one.push(episode)
-    one.push({**episode, "base_rev": 1, "fields": {**episode["fields"], "status": "closed"}})
-    [result] = two.push(
-        {**episode, "base_rev": 1, "fields": {**episode["fields"], "custody_record_number": "CR9"}}
-    )
+    someone, visit = family()
+    one.push(someone, visit)
+    one.push(_edit(visit, 1, status="closed", closed_at="2026-04-02T12:00:00+00:00"))
+    [result] = two.push(_edit(visit, 1, custody_record_number="CR9"))
     assert result["status"] == "merged" and result["rev"] == 3
-    records, _ = two.pull_all()
-    assert records[-1]["fields"] == {
+    merged = {
+        **visit["fields"],
         "status": "closed",
+        "closed_at": "2026-04-02T12:00:00+00:00",
         "custody_record_number": "CR9",
-        "closed_at": None,
     }
+    assert result["stored"] == {"deleted": False, "fields": merged}
+    records, _ = two.pull_all()
+    assert records[-1]["fields"] == merged and records[-1]["rev"] == 3
 
 
 def test_the_same_field_changed_on_two_desks_keeps_the_server_value_and_both_in_a_conflict(enrol):
     one, two = enrol(name="Desk 1"), enrol(name="Desk 2")
-    person = record("person", family_name="Smith", postcode="NG1 1AA")
-    one.push(person)
-    one.push({**person, "base_rev": 1, "fields": {"family_name": "Smyth", "postcode": "NG1 1AA"}})
-    [result] = two.push(
-        {**person, "base_rev": 1, "fields": {"family_name": "Smithe", "postcode": "NG7 2BB"}}
-    )
+    smith = person(family_name="Smith", postcode="NG1 1AA")
+    one.push(smith)
+    one.push(_edit(smith, 1, family_name="Smyth"))
+    [result] = two.push(_edit(smith, 1, family_name="Smithe", postcode="NG7 2BB"))
     assert result["status"] == "conflict"
     [conflict] = result["conflicts"]
     assert (conflict["field"], conflict["yours"], conflict["theirs"], conflict["winner"]) == (
@@ -99,47 +117,44 @@ def test_the_same_field_changed_on_two_desks_keeps_the_server_value_and_both_in_
         "theirs",
     )
     records, page = one.pull_all()
-    assert records[-1]["fields"] == {"family_name": "Smyth", "postcode": "NG7 2BB"}
+    assert records[-1]["fields"] == {
+        **smith["fields"],
+        "family_name": "Smyth",
+        "postcode": "NG7 2BB",
+    }
+    assert result["stored"]["fields"] == records[-1]["fields"]
     assert [c["id"] for c in page["conflicts"]] == [conflict["id"]]
 
 
 def test_a_conflict_is_closed_when_the_worker_confirms_it(enrol):
     one, two = enrol(name="Desk 1"), enrol(name="Desk 2")
-    person = record("person", family_name="Smith")
-    one.push(person)
-    one.push({**person, "base_rev": 1, "fields": {"family_name": "Smyth"}})
-    [result] = two.push({**person, "base_rev": 1, "fields": {"family_name": "Smithe"}})
+    smith = person(family_name="Smith")
+    one.push(smith)
+    one.push(_edit(smith, 1, family_name="Smyth"))
+    [result] = two.push(_edit(smith, 1, family_name="Smithe"))
     conflict_id = result["conflicts"][0]["id"]
-    [confirmed] = two.push(
-        {**person, "base_rev": 2, "fields": {"family_name": "Smithe"}, "resolves": [conflict_id]}
-    )
+    [confirmed] = two.push({**_edit(smith, 2, family_name="Smithe"), "resolves": [conflict_id]})
     assert confirmed["status"] == "applied"
     assert two.pull()["conflicts"] == []
 
 
+def _dt1(one, answers: dict) -> dict:
+    someone, visit = family()
+    dt1 = form(visit["id"], "dt1", answers)
+    one.push(someone, visit, dt1)
+    return dt1
+
+
+def _answers(sent: dict, base_rev: int, answers: dict) -> dict:
+    return _edit(sent, base_rev, answers=answers)
+
+
 def test_answers_inside_a_form_merge_answer_by_answer(enrol):
     one, two = enrol(name="Desk 1"), enrol(name="Desk 2")
-    form = record(
-        "form", episode_id=new_id(), form_key="dt1", answers={"test_outcome": "completed"}
-    )
-    one.push(form)
-    base = form["fields"]
-    one.push(
-        {
-            **form,
-            "base_rev": 1,
-            "fields": {**base, "answers": {"test_outcome": "completed", "disputed": True}},
-        }
-    )
+    dt1 = _dt1(one, {"test_outcome": "completed"})
+    one.push(_answers(dt1, 1, {"test_outcome": "completed", "disputed": True}))
     [result] = two.push(
-        {
-            **form,
-            "base_rev": 1,
-            "fields": {
-                **base,
-                "answers": {"test_outcome": "completed", "results": {"opiates": "positive"}},
-            },
-        }
+        _answers(dt1, 1, {"test_outcome": "completed", "results": {"opiates": "positive"}})
     )
     assert result["status"] == "merged"
     records, _ = two.pull_all()
@@ -152,27 +167,25 @@ def test_answers_inside_a_form_merge_answer_by_answer(enrol):
 
 def test_the_same_answer_changed_on_two_desks_is_a_conflict_named_by_its_answer_key(enrol):
     one, two = enrol(name="Desk 1"), enrol(name="Desk 2")
-    form = record(
-        "form", episode_id=new_id(), form_key="dt1", answers={"authority": "trigger_offence"}
-    )
-    one.push(form)
-    one.push(
-        {**form, "base_rev": 1, "fields": {**form["fields"], "answers": {"authority": "inspector"}}}
-    )
-    [result] = two.push(
-        {**form, "base_rev": 1, "fields": {**form["fields"], "answers": {"authority": "none"}}}
-    )
-    assert [c["field"] for c in result["conflicts"]] == ["answers.authority"]
+    dt1 = _dt1(one, {"authority": "trigger_offence", "tested_by": "PC 1"})
+    one.push(_answers(dt1, 1, {"authority": "trigger_offence", "tested_by": "PC 2"}))
+    [result] = two.push(_answers(dt1, 1, {"authority": "inspector", "tested_by": "PC 3"}))
+    assert [c["field"] for c in result["conflicts"]] == ["answers.tested_by"]
+    assert result["stored"]["fields"]["answers"] == {"authority": "inspector", "tested_by": "PC 2"}
+
+
+def _booked(desk) -> dict:
+    someone, visit = family()
+    booked = appointment(visit["id"])
+    desk.push(someone, visit, booked)
+    return booked
 
 
 def test_a_deletion_against_a_colleagues_edit_keeps_the_record_and_asks(enrol):
     one, two = enrol(name="Desk 1"), enrol(name="Desk 2")
-    appointment = record("appointment", place="AOT", starts_at="2026-04-02T10:00:00Z")
-    one.push(appointment)
-    one.push(
-        {**appointment, "base_rev": 1, "fields": {**appointment["fields"], "place": "Bridewell"}}
-    )
-    [result] = two.push({**appointment, "base_rev": 1, "deleted": True})
+    booked = _booked(one)
+    one.push(_edit(booked, 1, place="Bridewell"))
+    [result] = two.push({**booked, "base_rev": 1, "deleted": True})
     assert result["status"] == "conflict" and result["conflicts"][0]["field"] == "_deleted"
     records, _ = one.pull_all()
     assert records[-1]["deleted"] is False
@@ -180,63 +193,65 @@ def test_a_deletion_against_a_colleagues_edit_keeps_the_record_and_asks(enrol):
 
 def test_a_tombstone_travels_when_nobody_else_edited(enrol):
     desk = enrol()
-    appointment = record("appointment", place="AOT")
-    desk.push(appointment)
-    [result] = desk.push({**appointment, "base_rev": 1, "deleted": True})
+    booked = _booked(desk)
+    [result] = desk.push({**booked, "base_rev": 1, "deleted": True, "fields": {}})
     assert result["status"] == "applied"
     records, _ = desk.pull_all()
     assert records[-1]["deleted"] is True and records[-1]["rev"] == 2
 
 
+def _issued(desk) -> dict:
+    someone, visit = family()
+    issued = notice(visit["id"])
+    desk.push(someone, visit, issued)
+    return issued
+
+
 def test_an_identical_replay_of_a_notice_is_fine(enrol):
     desk = enrol()
-    notice = record("notice", kind="ra1", text="Attend at the AOT")
-    desk.push(notice)
-    [result] = desk.push(notice)
-    assert result["status"] == "unchanged"
+    issued = _issued(desk)
+    [result] = desk.push(issued)
+    assert result["status"] == "unchanged" and result["stored"] is None
 
 
 def test_a_changed_notice_is_refused_because_notices_are_append_only(enrol):
     desk = enrol()
-    notice = record("notice", kind="ra1", text="Attend at the AOT")
-    desk.push(notice)
-    response = desk.push_response(
-        {**notice, "base_rev": 1, "fields": {"kind": "ra1", "text": "Other"}}
-    )
-    assert response.status_code == 409
-    assert "append-only" in response.json()["detail"]
+    issued = _issued(desk)
+    answer = desk.push_answer(_edit(issued, 1, reference="RA1-2026-0002"))
+    [refused] = answer["refused"]
+    assert refused["code"] == "append_only" and "first written" in refused["message"]
 
 
 def test_a_changed_audit_event_is_refused(enrol):
     desk = enrol()
-    event = record("audit_event", action="view", record_id=new_id())
+    event = audit_event(record_id=new_id())
     desk.push(event)
-    response = desk.push_response({**event, "fields": {"action": "erase"}})
-    assert response.status_code == 409 and response.json()["problems"]
+    answer = desk.push_answer(_edit(event, 1, action="erasure"))
+    assert [r["code"] for r in answer["refused"]] == ["append_only"]
 
 
 def test_a_notice_cannot_be_deleted(enrol):
     desk = enrol()
-    response = desk.push_response(record("notice", deleted=True, kind="ra1"))
-    assert response.status_code == 422 and "cannot be deleted" in response.json()["detail"]
+    issued = _issued(desk)
+    answer = desk.push_answer({**issued, "deleted": True, "base_rev": 1})
+    [refused] = answer["refused"]
+    assert refused["code"] == "cannot_delete" and "cannot be deleted" in refused["message"]
 
 
 def test_a_record_of_another_suite_cannot_be_overwritten(enrol):
     bridewell, other = enrol("bridewell"), enrol("mansfield")
-    person = record("person", family_name="Smith")
-    bridewell.push(person)
-    response = other.push_response({**person, "fields": {"family_name": "X"}})
-    assert response.status_code == 409
+    smith = person(family_name="Smith")
+    bridewell.push(smith)
+    answer = other.push_answer(_edit(smith, 1, family_name="X"))
+    assert [r["code"] for r in answer["refused"]] == ["id_taken"]
     records, _ = bridewell.pull_all()
-    assert records[0]["fields"] == {"family_name": "Smith"}
+    assert records[0]["fields"] == smith["fields"]
 
 
 def test_an_unknown_base_rev_merges_with_no_common_base_and_loses_nothing(enrol):
     desk = enrol()
-    person = record("person", family_name="Smith", postcode="NG1")
-    desk.push(person)
-    [result] = desk.push(
-        {**person, "base_rev": 7, "fields": {"family_name": "Smyth", "postcode": "NG1"}}
-    )
+    smith = person(family_name="Smith", postcode="NG1")
+    desk.push(smith)
+    [result] = desk.push(_edit(smith, 7, family_name="Smyth"))
     assert result["status"] == "conflict"
     assert result["conflicts"][0]["yours"] == "Smyth"

@@ -6,65 +6,57 @@ import csv
 import io
 import json
 
+from app.forms.registry import FORMS
 from central.__main__ import main
-from tests.central.helpers import new_id, record
+from tests.central.helpers import family, form
 
 
 def dt1(
-    tested_at: str, positive: bool, authority: str = "trigger_offence", outcome: str = "completed"
+    episode_id: str,
+    tested_at: str,
+    positive: bool,
+    authority: str = "trigger_offence",
+    outcome: str = "completed",
 ):
     results = {"opiates": "positive" if positive else "negative", "cocaine": "negative"}
-    return record(
-        "form",
-        episode_id=new_id(),
-        form_key="dt1",
-        answers={
-            "test_outcome": outcome,
-            "tested_at": tested_at,
-            "results": results,
-            "authority": authority,
-        },
-    )
+    answers = {
+        "test_outcome": outcome,
+        "tested_at": tested_at,
+        "results": results,
+        "authority": authority,
+    }
+    return form(episode_id, "dt1", answers)
+
+
+def _episode(desk) -> str:
+    someone, visit = family()
+    desk.push(someone, visit)
+    return visit["id"]
 
 
 def april_2013_like(desk) -> None:
     """236 successful tests, 60 positive (25%), as in April 2013; plus RA forms and noise."""
+    ep = _episode(desk)
     forms = [
         dt1(
+            ep,
             "2026-04-10T09:00:00Z",
             positive=i < 60,
             authority="inspector" if i < 3 else "trigger_offence",
         )
         for i in range(235)
     ]
-    forms.append(dt1("2026-03-31T23:30:00Z", positive=False))  # 00:30 BST on 1 April
-    forms.append(dt1("2026-04-30T23:30:00Z", positive=True))  # 00:30 BST on 1 May
-    forms.append(dt1("2026-04-11T09:00:00Z", positive=True, outcome="refused"))
+    forms.append(dt1(ep, "2026-03-31T23:30:00Z", positive=False))  # 00:30 BST on 1 April
+    forms.append(dt1(ep, "2026-04-30T23:30:00Z", positive=True))  # 00:30 BST on 1 May
+    forms.append(dt1(ep, "2026-04-11T09:00:00Z", positive=True, outcome="refused"))
     forms += [
-        record(
-            "form",
-            episode_id=new_id(),
-            form_key="ra1",
-            answers={"requirement_made": True, "given_at": "2026-04-12T12:00:00Z"},
-        )
+        form(ep, "ra1", {"requirement_made": True, "given_at": "2026-04-12T12:00:00Z"})
         for _ in range(50)
     ]
-    forms.append(
-        record(
-            "form",
-            episode_id=new_id(),
-            form_key="ra1",
-            answers={"requirement_made": False, "given_at": "2026-04-12T12:00:00Z"},
-        )
-    )
+    forms.append(form(ep, "ra1", {"requirement_made": False, "given_at": "2026-04-12T12:00:00Z"}))
     outcomes = ["attended_and_remained"] * 30 + ["failed_to_attend"] * 8 + ["failed_to_remain"] * 2
     forms += [
-        record(
-            "form",
-            episode_id=new_id(),
-            form_key="ra3",
-            answers={"outcome": o, "recorded_at": "2026-04-20T14:00:00+01:00"},
-        )
+        form(ep, "ra3", {"outcome": o, "recorded_at": "2026-04-20T14:00:00+01:00"})
         for o in outcomes
     ]
     desk.push(*forms)
@@ -94,9 +86,9 @@ def test_the_monthly_report_counts_tests_positives_and_assessments_by_uk_month(e
 
 def test_a_deleted_form_does_not_count(enrol):
     desk = enrol()
-    form = dt1("2026-04-10T09:00:00Z", positive=True)
-    desk.push(form)
-    desk.push({**form, "base_rev": 1, "deleted": True})
+    test = dt1(_episode(desk), "2026-04-10T09:00:00Z", positive=True)
+    desk.push(test)
+    desk.push({**test, "base_rev": 1, "deleted": True})
     [april] = desk.get("/v1/reports/monthly", **{"from": "2026-04"}).json()["months"]
     assert april["successful_tests"] == 0
 
@@ -156,23 +148,23 @@ def test_each_assessments_attendance_counts_and_a_reported_failure_stays_counted
     """004 §4.1.2: the initial failure (reported) and the follow-up attendance of the same
     episode are two records, so recording the follow-up never removes the failure."""
     desk = enrol()
-    episode_id = new_id()
+    episode_id = _episode(desk)
     desk.push(
-        record(
-            "form",
-            episode_id=episode_id,
-            form_key="ra3",
-            answers={
+        form(
+            episode_id,
+            "ra3",
+            {
                 "outcome": "failed_to_attend",
                 "recorded_at": "2026-04-20T14:00:00Z",
                 "reported_to_police_at": "2026-04-20T15:00:00Z",
             },
+            form_version=FORMS["ra3"].version,
         ),
-        record(
-            "form",
-            episode_id=episode_id,
-            form_key="ra3_follow_up",
-            answers={"outcome": "attended_and_remained", "recorded_at": "2026-04-27T11:00:00Z"},
+        form(
+            episode_id,
+            "ra3_follow_up",
+            {"outcome": "attended_and_remained", "recorded_at": "2026-04-27T11:00:00Z"},
+            form_version=FORMS["ra3_follow_up"].version,
         ),
     )
     [april] = desk.get("/v1/reports/monthly", **{"from": "2026-04"}).json()["months"]

@@ -21,7 +21,7 @@ import pytest
 
 from central.auth import create_enrolment_code
 from central.db import make_engine
-from tests.central.helpers import Workstation, record
+from tests.central.helpers import Workstation, person
 from tests.central.pg import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +46,8 @@ def shared_database(request, tmp_path) -> Iterator[str]:
 
 def _start(database_url: str, data_dir: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
+    # A file, not a pipe nobody reads: a full pipe would freeze the server mid-request.
+    log = (data_dir / f"serve-{port}.log").open("wb")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -64,8 +66,9 @@ def _start(database_url: str, data_dir: Path) -> tuple[subprocess.Popen, str]:
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
+    log.close()  # the child has its own copy
     return process, f"http://127.0.0.1:{port}"
 
 
@@ -73,7 +76,7 @@ def _wait_until_up(process: subprocess.Popen, url: str) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"serve exited: {process.stderr.read().decode()[-2000:]}")
+            raise AssertionError(f"serve at {url} exited; see serve-*.log beside its data")
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                 return
@@ -106,9 +109,10 @@ def _enrol(engine, url: str, name: str) -> Workstation:
 def _pusher(desk: Workstation, acks: list, created: list) -> None:
     previous: dict | None = None
     for _ in range(BATCHES):
-        batch = [record("person", n=i) for i in range(NEW_PER_BATCH)]
+        batch = [person(postcode=f"NG{i} 1AA") for i in range(NEW_PER_BATCH)]
         if previous is not None:  # edit one record of the last batch: a second rev
-            batch.append({**previous, "base_rev": 1, "fields": {"n": -1}})
+            edited = {**previous["fields"], "postcode": "NG9 9ZZ"}
+            batch.append({**previous, "base_rev": 1, "fields": edited})
         acks += desk.push(*batch)
         created += [r["id"] for r in batch[:NEW_PER_BATCH]]
         previous = batch[0]

@@ -41,8 +41,8 @@ def free_port() -> int:
 class Central:
     """``python -m central serve`` on a loopback port, restartable on the same port."""
 
-    def __init__(self, database_url: str, data_dir: Path) -> None:
-        self.database_url, self.data_dir = database_url, data_dir
+    def __init__(self, database_url: str, data_dir: Path, *extra: str) -> None:
+        self.database_url, self.data_dir, self.extra = database_url, data_dir, extra
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -55,17 +55,21 @@ class Central:
         return self._engine
 
     def start(self) -> Central:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "central", "serve", "--port", str(self.port),
-             "--log-level", "warning", "--database-url", self.database_url,
-             "--data-dir", str(self.data_dir)],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+        # The log goes to a file, never a pipe nobody reads: a session's worth of INFO lines
+        # would fill the pipe's 64 kB and freeze the server mid-request.
+        log = self.data_dir / "serve.log"
+        with log.open("ab") as sink:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "central", "serve", "--port", str(self.port),
+                 "--log-level", "warning", "--database-url", self.database_url,
+                 "--data-dir", str(self.data_dir), *self.extra],
+                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                stdout=subprocess.DEVNULL, stderr=sink,
+            )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"serve exited: {self.process.stderr.read().decode()[-2000:]}")
+                raise AssertionError(f"serve exited: {log.read_text()[-2000:]}")
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return self

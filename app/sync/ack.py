@@ -1,0 +1,165 @@
+"""What a push's answer does to this workstation's copy (docs/sync-protocol.md 4.2, 4.4).
+
+Each record of an acknowledged batch is, by the server's word:
+- stored (``results``): the row records the acknowledged rev; if the server stored something
+  other than what was sent (``stored``), the row is rebased on it (``app.sync.rebase``); the
+  row is synced unless the worker edited it since it was sent;
+- refused (``refused``: ``{id, index, code, field, message}``): the row is held back
+  ("attention") with that reason as data, shown to the worker by name, and the rest go on.
+
+The acknowledgement is also the moment of the s.62 disclosure: the records are on the central
+store whatever happens next in the sync, so the audit entry is written in the same
+transaction that marks them synced.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.storage import audit
+from app.storage.models import SyncBatch, SyncProblem, Tombstone
+from app.storage.store import Store
+from app.sync.apply import ensure_workers
+from app.sync.rebase import rebased
+from app.sync.records import SPECS, apply_fields, readable, to_fields
+
+log = logging.getLogger(__name__)
+ATTENTION = "attention"
+
+
+@dataclass
+class PushOutcome:
+    pushed: int = 0
+    refused: list[str] = field(default_factory=list)  # record ids held back for attention
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sends, and where to: for the disclosure entry of each acknowledged batch."""
+
+    device_id: str
+    actor: audit.Actor
+    central: str
+
+
+def rows_of(s: Session, items: list[list[Any]]) -> dict[str, Any]:
+    """The rows a batch names, by id: one query per type rather than one per row."""
+    wanted: dict[str, list[str]] = {}
+    for item in items:
+        wanted.setdefault("tombstone" if _is_tombstone(item) else item[0], []).append(item[1])
+    found: dict[str, Any] = {}
+    for kind, ids in wanted.items():
+        model = Tombstone if kind == "tombstone" else SPECS[kind].model
+        key = Tombstone.record_id if kind == "tombstone" else model.id
+        for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+            for row in s.scalars(select(model).where(key.in_(ids[start : start + 500]))):
+                found[row.record_id if kind == "tombstone" else row.id] = row
+    return found
+
+
+def _is_tombstone(item: list[Any]) -> bool:
+    return len(item) > 4 and item[4] == "tombstone"
+
+
+def acknowledge(
+    store: Store, batch: SyncBatch, response: dict[str, Any], sender: Sender, out: PushOutcome
+) -> None:
+    """A 200: every record of the batch is either stored or refused, by the server's word."""
+    results = {r["id"]: r for r in response.get("results", [])}
+    refused = {r["id"]: r for r in response.get("refused", []) if r.get("id")}
+    sent = {record["id"]: record for record in batch.body["records"]}
+    with store.session() as s, s.no_autoflush:
+        rows = rows_of(s, batch.items)
+        problems = {p.record_id: p for p in s.scalars(select(SyncProblem))}
+        for item in batch.items:
+            row = rows.get(item[1])
+            if row is None:
+                continue
+            if item[1] in results:
+                _stored(s, item, row, sent[item[1]], results[item[1]])
+                if item[1] in problems:
+                    s.delete(problems.pop(item[1]))
+            elif item[1] in refused:
+                hold(s, item, row, refused[item[1]])
+                out.refused.append(item[1])
+            elif row.sync_state == "in_flight":  # unanswered (a server bug): send it again
+                log.warning("push: no answer for %s %s", item[0], item[1])
+                row.sync_state = "pending"
+        _disclose(s, batch, sender, results, refused)
+        s.delete(s.merge(batch))
+    out.pushed += len(results.keys() & sent.keys())
+
+
+def _stored(s: Session, item: list[Any], row: Any, sent: dict, result: dict[str, Any]) -> None:
+    record_type, _, local_rev, _ = item[:4]
+    edited = getattr(row, "local_rev", local_rev) != local_rev
+    if hasattr(row, "server_rev") and (row.server_rev or 0) <= result["rev"]:
+        stored = result.get("stored")
+        if stored is not None and not _is_tombstone(item) and record_type in SPECS:
+            _rebase(s, record_type, row, sent["fields"], stored["fields"], edited)
+        row.server_rev = result["rev"]
+    if row.sync_state in ("in_flight", ATTENTION) and not edited:
+        row.sync_state = "synced"
+    elif row.sync_state in ("in_flight", ATTENTION):
+        row.sync_state = "pending"
+
+
+def _rebase(s: Session, record_type: str, row: Any, sent: dict, stored: dict, edited: bool) -> None:
+    spec = SPECS[record_type]
+    current = to_fields(spec, row)
+    fields = rebased(sent, current, stored, split_answers=record_type == "form")
+    usable, bad = readable(spec, fields)
+    if bad:
+        log.warning("push: stored %s %s has unreadable %s", record_type, row.id, bad)
+    ensure_workers(s, spec, usable)
+    apply_fields(spec, row, usable)
+
+
+def hold(s: Session, item: list[Any], row: Any, refusal: dict[str, Any]) -> None:
+    """A refused record waits for the worker (or, for a child of a refused parent, for the
+    parent): its state is "attention" and the refusal is kept as data."""
+    row.sync_state = ATTENTION
+    s.merge(
+        SyncProblem(
+            record_id=item[1],
+            record_type=item[0],
+            reason=str(refusal.get("message") or "Refused by the central store.")[:2000],
+            code=str(refusal.get("code") or "refused")[:40],
+            field=str(refusal["field"])[:300] if refusal.get("field") else None,
+        )
+    )
+
+
+def _disclose(s: Session, batch: SyncBatch, sender: Sender, results: dict, refused: dict) -> None:
+    """DPA 2018 s.62: the transfer is logged when it is acknowledged, with what was sent — types,
+    counts and record ids, no content. A batch of audit events alone is the log travelling,
+    not a disclosure of case records (and logging it would log the logging for ever)."""
+    kinds = [item[0] for item in batch.items]
+    if set(kinds) <= {"audit_event"}:
+        return
+    records: dict[str, list[str]] = {}
+    for item in batch.items:
+        if item[0] != "audit_event" and item[1] in results:
+            records.setdefault(item[0], []).append(item[1])
+    audit.record(
+        s,
+        sender.actor,
+        "disclosure",
+        "sync",
+        None,
+        reason="records sent to the central store (acknowledged)",
+        detail={
+            "event": "pushed",
+            "batch_id": batch.batch_id,
+            "central": sender.central,
+            "sent": dict(Counter(kinds)),
+            "stored": records,
+            "refused": sorted(refused),
+        },
+    )
