@@ -39,6 +39,7 @@ from app.services import episode_screen, episodes, notices, reference
 from app.services.workspace import UK
 from app.storage.changes import Changes
 from app.ui import tasks
+from app.ui.date_entry import EntryClock
 from app.ui.form_page import FormPage
 from app.ui.ops import StoreOp
 
@@ -58,6 +59,10 @@ class EpisodeView(QWidget):
         self._dirty: set[str] = set()
         self._loading: str | None = None
         self._notices: tuple = ()
+        self._prefills: dict = {}
+        self._touched: set[str] = set()  # forms the worker changed since the episode opened
+        # The editors' "now" (n, +5…) is the workspace's clock, as the rules' is.
+        self.entry_clock = EntryClock(lambda: self.ws.now())
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._timer.timeout.connect(self.flush)
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_MS)
@@ -76,6 +81,8 @@ class EpisodeView(QWidget):
         back.clicked.connect(self.window_.show_board)
         self.close_button = QPushButton("Close episode", objectName="closeEpisode")
         self.close_button.clicked.connect(self._toggle_closed)
+        # Reached by Tab from the forms, never the first thing a new episode's typing hits.
+        self.close_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.title)
@@ -90,7 +97,7 @@ class EpisodeView(QWidget):
         self.pages = QStackedWidget(objectName="formPages")
         self.form_pages: dict[str, FormPage] = {}
         for key, definition in FORMS.items():
-            page = FormPage(definition, self.reference, self)
+            page = FormPage(definition, self.reference, self, self.entry_clock)
             page.changed.connect(lambda k=key: self._changed(k))
             page.issue_requested.connect(self.print_notice)
             self.pages.addWidget(page)
@@ -125,7 +132,6 @@ class EpisodeView(QWidget):
         layout.addWidget(split, 1)
         QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self._move(1))
         QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self._move(-1))
-        self.installEventFilter(self)
 
     @property
     def ws(self):  # noqa: ANN201
@@ -160,6 +166,7 @@ class EpisodeView(QWidget):
     def _show(self, episode_id: str, screen: episode_screen.EpisodeScreen) -> None:
         self.episode_id, self.data, self.reference = episode_id, screen.data, screen.reference
         self._dirty.clear()
+        self._touched.clear()
         forms = screen.forms
         self._notices = forms.notices
         ctx = self._context(forms.answers)
@@ -172,6 +179,7 @@ class EpisodeView(QWidget):
                 problems,
             )
         # What each form's Field.prefill names, from this episode and the person's history.
+        self._prefills = screen.prefills
         for key, found in screen.prefills.items():
             for field_key, (value, note) in found.items():
                 self.form_pages[key].mark_prefilled(field_key, value, note)
@@ -249,6 +257,7 @@ class EpisodeView(QWidget):
 
     def _changed(self, form_key: str) -> None:
         self._dirty.add(form_key)
+        self._touched.add(form_key)
         self._timer.start()
         self.saved.setText("Saving…")
         self.refresh_rules()
@@ -349,9 +358,30 @@ class EpisodeView(QWidget):
     # --- navigation ----------------------------------------------------------------------------
 
     def _step_changed(self, row: int) -> None:
+        if self.episode_id and row >= 0 and self.data:
+            self._fresh_defaults(self.current_form())
         self.pages.setCurrentIndex(row)
         if self.episode_id and row >= 0 and self.data:
             self.remember_place(self.current_form())
+
+    def _fresh_defaults(self, key: str) -> None:
+        """A form not started yet shows the defaults of the episode as it is now (the RA1's
+        CJIT once the residence is known, the DT1's authority once the offence is): they
+        were worked out when the episode opened, before the earlier pages were filled in."""
+        page = self.form_pages[key]
+        if key in self.data.form_status or key in self._touched or page.read_only_reason:
+            return
+        defaults = FORMS[key].defaults(self._context(self.episode_answers()))
+        if not defaults:
+            return
+        page.load({}, defaults)
+        for field_key, (value, note) in self._prefills.get(key, {}).items():
+            page.mark_prefilled(field_key, value, note)
+        self.refresh_rules()
+
+    def focus_form(self) -> None:
+        """Put the cursor in the field of the current form that needs an answer first."""
+        self.pages.currentWidget().focus_first()
 
     def remember_place(self, form_key: str | None) -> None:
         ws, episode_id = self.ws, self.episode_id if form_key else None
@@ -369,18 +399,6 @@ class EpisodeView(QWidget):
 
     def show_form(self, form_key: str) -> None:
         self.steps.setCurrentRow(list(FORMS).index(form_key))
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
-        # Enter advances to the next field, as on a paper form (multi-line fields keep Enter).
-        if event.type() == event.Type.KeyPress and event.key() in (
-            Qt.Key.Key_Return,
-            Qt.Key.Key_Enter,
-        ):
-            focus = self.focusWidget()
-            if focus is not None and focus.metaObject().className() in ("QLineEdit", "QComboBox"):
-                self.focusNextChild()
-                return True
-        return super().eventFilter(watched, event)
 
     # --- notices -------------------------------------------------------------------------------
 
@@ -470,10 +488,29 @@ class EpisodeView(QWidget):
     def _toggle_closed(self) -> None:
         if not self.episode_id or not self.data:
             return
+        closing = self.data.status != "closed"
+        if closing and not ask(
+            self,
+            "Close episode",
+            "Close this episode? It leaves the shift board's open list; you can reopen it later.",
+        ):
+            return
         self.flush()
         ws, episode_id = self.ws, self.episode_id
-        change = episodes.reopen_episode if self.data.status == "closed" else episodes.close_episode
+        change = episodes.close_episode if closing else episodes.reopen_episode
         self._op(lambda: change(ws, episode_id)).success(lambda _: self.load(episode_id)).run()
+
+
+def ask(parent: QWidget, title: str, text: str) -> bool:
+    """A question whose safe answer (No) is the default: Enter or Space on it changes nothing."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def _read_only_reason(problems: list) -> str | None:  # noqa: ANN001

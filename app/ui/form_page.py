@@ -24,7 +24,9 @@ from app.forms.definition import FormDefinition
 from app.forms.fields import Decision, Problem
 from app.forms.reference import ReferenceData
 from app.services.episodes import same_answer
+from app.ui.date_entry import EntryClock
 from app.ui.field_widgets import FieldEditor, make_editor
+from app.ui.form_keys import FormKeys
 
 
 def _label(text: str = "", role: str | None = None, name: str | None = None) -> QLabel:
@@ -40,9 +42,18 @@ class FormPage(QScrollArea):
     changed = Signal()
     issue_requested = Signal()
 
-    def __init__(self, definition: FormDefinition, reference: ReferenceData, parent=None):  # noqa: ANN001
+    def __init__(
+        self,
+        definition: FormDefinition,
+        reference: ReferenceData,
+        parent=None,  # noqa: ANN001
+        clock: EntryClock | None = None,
+    ):
         super().__init__(parent)
         self.definition = definition
+        self.clock = clock or EntryClock()
+        self.keys = FormKeys(self)
+        self._needs: set[str] = set()  # fields with an error, as of the last refresh
         self.setObjectName(f"page_{definition.key}")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -118,8 +129,9 @@ class FormPage(QScrollArea):
             grid.addWidget(_label(section.help, "muted"), row, 0, 1, 2)
             row += 1
         for field in section.fields:
-            editor = make_editor(field, reference, box)
+            editor = make_editor(field, reference, box, self.clock)
             editor.changed.connect(self._edited)
+            self.keys.watch(editor)
             label = _label(field.label, None, f"label_{field.key}")
             label.setBuddy(editor.focusProxy() or editor)
             label.setMaximumWidth(420)
@@ -301,6 +313,7 @@ class FormPage(QScrollArea):
         for box, keys in self._sections.items():
             box.setVisible(any(k in visible_keys for k in keys))
         problems = self.problems(ctx)
+        self._needs = {p.field for p in problems if p.is_error}
         self._set_frozen(issued)
         if not started:
             for label in self.problem_labels.values():
@@ -388,11 +401,34 @@ class FormPage(QScrollArea):
             self.issue_button.setEnabled(True)
             self.issue_button.setToolTip("Everything needed is there.")
 
+    # --- keyboard ------------------------------------------------------------------------------
+
+    def _open_editors(self, after: str | None = None) -> list[FieldEditor]:
+        """The editors a worker can type into, in page order (after ``after`` if given)."""
+        keys = list(self.editors)
+        start = keys.index(after) + 1 if after in keys else 0
+        return [
+            e
+            for e in list(self.editors.values())[start:]
+            if e.isEnabled() and (e.isVisible() or not self.isVisible())
+        ]
+
+    def next_editor(self, after: str | None) -> FieldEditor | None:
+        """The next field that still needs an answer, else simply the next field."""
+        following = self._open_editors(after)
+        needing = [e for e in following if e.field.key in self._needs]
+        return (needing or following or [None])[0]
+
     def focus_first(self) -> None:
-        for editor in self.editors.values():
-            if editor.isVisible() or not self.isVisible():
-                (editor.focusProxy() or editor).setFocus()
-                return
+        """Focus the first field that needs an answer (the first field when none does)."""
+        target = self.next_editor(None)
+        if target is not None:
+            self.show_and_focus(target.inputs()[0] if target.inputs() else target)
+
+    def show_and_focus(self, widget: QWidget) -> None:
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
+        # The row (label and notes under it) comes into view, not just the input's top edge.
+        self.ensureWidgetVisible(widget, 40, 60)
 
 
 def _shown(value: Any) -> str:

@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.episode)
             if form_key:
                 self.episode.show_form(form_key)
+            self.episode.focus_form()  # typing goes into the form, never onto a button
 
         self.episode.load(episode_id, then=shown)
 
