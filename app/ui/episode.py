@@ -145,6 +145,8 @@ class EpisodeView(QWidget):
     def load(self, episode_id: str, then: Callable[[], None] | None = None) -> None:
         """Open an episode (a consultation); ``then`` runs once it is on screen."""
         self.flush()  # queued first: the episode being left is saved before anything else
+        if self.episode_id and self.episode_id != episode_id:
+            self.leave()
         ws, self._loading = self.ws, episode_id
 
         def shown(screen: episode_screen.EpisodeScreen) -> None:
@@ -251,12 +253,49 @@ class EpisodeView(QWidget):
         if closed:
             bits.append("CLOSED")
         self.subtitle.setText("   ·   ".join(bits))
-        self.close_button.setText("Reopen episode" if closed else "Close episode")
+        self._update_close_button()
+
+    def _update_close_button(self) -> None:
+        closed = bool(self.data and self.data.status == "closed")
+        self.close_button.setText(
+            "Reopen episode"
+            if closed
+            else "Discard empty episode"
+            if self.is_empty()
+            else "Close episode"
+        )
+
+    def is_empty(self) -> bool:
+        """Nothing entered yet (what the pages show as defaults or pre-fills is not saved);
+        the store has the last word (episodes.discard_empty_episode)."""
+        return bool(
+            self.data
+            and self.data.status != "closed"
+            and not self.data.answers
+            and not self.data.notices
+            and not self._touched
+        )
+
+    def leave(self) -> None:
+        """Leaving an episode with nothing entered (an accidental Ctrl+N) discards it."""
+        if not self.is_empty():
+            return
+        ws, episode_id = self.ws, self.episode_id
+        self._op(lambda: episodes.discard_empty_episode(ws, episode_id)).success(
+            lambda _: self.window_.status.showMessage(
+                "The new episode had nothing entered: it was discarded.", 8000
+            )
+        ).failure(lambda exc: log.info("episode kept: %s", type(exc).__name__)).run()
+        if self.episode_id == episode_id:
+            self.episode_id = self.data = None
 
     # --- editing -------------------------------------------------------------------------------
 
     def _changed(self, form_key: str) -> None:
         self._dirty.add(form_key)
+        if not self._touched:
+            self._touched.add(form_key)
+            self._update_close_button()
         self._touched.add(form_key)
         self._timer.start()
         self.saved.setText("Saving…")
@@ -487,6 +526,12 @@ class EpisodeView(QWidget):
 
     def _toggle_closed(self) -> None:
         if not self.episode_id or not self.data:
+            return
+        if self.is_empty():
+            if ask(self, "Discard episode", "Nothing has been entered in this episode. Discard "
+                   "it? It is not sent to the central store; the audit log keeps a line."):  # fmt: skip
+                self.leave()
+                self.window_.show_board()
             return
         closing = self.data.status != "closed"
         if closing and not ask(

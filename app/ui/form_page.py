@@ -3,6 +3,7 @@ beside their fields and in a summary, and (for notices) the Issue button."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -27,10 +28,13 @@ from app.services.episodes import same_answer
 from app.ui.date_entry import EntryClock
 from app.ui.field_widgets import FieldEditor, make_editor
 from app.ui.form_keys import FormKeys
+from app.ui.plain import TONE_WORDS, decision_tone, plain
 
 
 def _label(text: str = "", role: str | None = None, name: str | None = None) -> QLabel:
-    label = QLabel(text, wordWrap=True)
+    label = QLabel(plain(text), wordWrap=True)
+    if plain(text) != text:
+        label.setToolTip(text)  # the sources' reference, for whoever wants it
     if role:
         label.setProperty("role", role)
     if name:
@@ -333,7 +337,8 @@ class FormPage(QScrollArea):
             mine = by_field.get(key, [])
             # An empty required field is not shouted at while the worker is still filling in.
             shown = [p for p in mine if p.code != "required"]
-            label.setText("\n".join(p.message for p in shown))
+            label.setText("\n".join(plain(p.message) for p in shown))
+            label.setToolTip("\n".join(p.message for p in shown))
             label.setProperty("role", "error" if any(p.is_error for p in shown) else "warning")
             label.style().polish(label)
             label.setVisible(bool(shown))
@@ -369,7 +374,9 @@ class FormPage(QScrollArea):
             if warnings:
                 parts.append(f"{len(warnings)} to check")
             self.summary.setText(
-                " · ".join(parts) + ":\n" + "\n".join(f"• {p.message}" for p in problems[:12])
+                " · ".join(parts)
+                + ":\n"
+                + "\n".join(f"• {plain(p.message)}" for p in problems[:12])
             )
             self.summary.setProperty("role", "error" if errors else "warning")
         self.summary.style().polish(self.summary)
@@ -379,11 +386,21 @@ class FormPage(QScrollArea):
             self.decision.clear()
             return
         headline = decision.outcome.replace("_", " ").capitalize()
-        reasons = "".join(f"<li>{r}</li>" for r in decision.reasons)
+        tone = decision_tone(decision.outcome)
+        reasons = "".join(f"<li>{html.escape(plain(r))}</li>" for r in decision.reasons)
+        # Colour and words together: the card's colour repeats what its first line says.
         self.decision.setText(
-            f"<b style='font-size:13pt'>Decision: {headline}</b><ul>{reasons}</ul>"
+            f"<b style='font-size:13pt'>Decision: {headline}</b>"
+            f"&nbsp;&nbsp;<span>— {TONE_WORDS[tone]}</span><ul>{reasons}</ul>"
         )
-        self.decision.setAccessibleName(f"Decision: {headline}. " + " ".join(decision.reasons))
+        self.decision.setToolTip("\n".join(decision.reasons))
+        self.decision.setAccessibleName(
+            f"Decision: {headline}, {TONE_WORDS[tone]}. "
+            + " ".join(plain(r) for r in decision.reasons)
+        )
+        self.decision_card.setProperty("tone", tone)
+        self.decision_card.style().unpolish(self.decision_card)
+        self.decision_card.style().polish(self.decision_card)
 
     def _update_issue_button(self, problems: list[Problem], issued: bool) -> None:
         errors = [p.message for p in problems if p.is_error]

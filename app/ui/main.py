@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.config import Settings
 from app.services import workspace as ws
-from app.ui import tasks
+from app.ui import tasks, wheel_guard
 from app.ui.theme import apply_theme
 from app.ui.unlock import UnlockPanel
 
@@ -38,6 +38,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("CJIT Desk")
     app.setOrganizationName("CJIT")
     apply_theme(app)
+    wheel_guard.install(app)
     return app
 
 

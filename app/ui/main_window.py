@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 class MainWindow(QMainWindow):
     def __init__(self, workspace: ws.Workspace, hub: Hub | None = None):
         super().__init__()
+        from app.ui import wheel_guard
+
+        # Before any widget is built (and polished): also when made without make_application.
+        wheel_guard.install(QApplication.instance())
         self.setObjectName("mainWindow")
         self.workspace = workspace
         self.hub = hub or Hub(self)
@@ -101,7 +105,7 @@ class MainWindow(QMainWindow):
             ("File", "actionLock", "&Lock", "Ctrl+L", self.lock),
             ("File", "actionQuit", "&Quit", "Ctrl+Q", self.close),
             ("Team", "actionWorkers", "&Workers…", "", self.manage_workers),
-            ("Team", "actionAuditLog", "&Audit log of this episode…", "", self.show_audit),
+            ("Team", "actionAuditLog", "&Audit log of the episode…", "", self.show_audit),
             ("Team", "actionPolicy", "Local &policy…", "", self.edit_policy),
             ("Team", "actionReports", "&Reports…", "", self.show_reports),
             ("Help", "actionShortcuts", "&Keyboard shortcuts", "F1", self.show_shortcuts),
@@ -139,6 +143,7 @@ class MainWindow(QMainWindow):
         self.episode.flush()
         if self.pages.currentWidget() is self.episode:
             self.episode.remember_place(None)
+            self.episode.leave()
         self.board.refresh()
         self.pages.setCurrentWidget(self.board)
         self.board.focus_default()
@@ -225,7 +230,15 @@ class MainWindow(QMainWindow):
     def show_audit(self) -> None:
         from app.ui.team import AuditDialog
 
-        AuditDialog(self.workspace, self.episode.episode_id, self).open()
+        # The episode on screen, or the one selected on the board: the log says whose it is.
+        if self.pages.currentWidget() is self.board:
+            row = self.board.selected()
+            episode_id = row.id if row else None
+            whose = f"{row.name} · custody no. {row.custody_record_number or '—'}" if row else ""
+        else:
+            episode_id = self.episode.episode_id
+            whose = f"{self.episode.title.text()} · {self.episode.subtitle.text()}"
+        AuditDialog(self.workspace, episode_id, self, whose=whose).open()
 
     def edit_policy(self) -> None:
         from app.ui.team import PolicyDialog

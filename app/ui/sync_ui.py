@@ -310,9 +310,14 @@ def before_close(window, proceed) -> None:  # noqa: ANN001
     """Closing with unsynced records asks first: Sync and quit / Quit without syncing / Cancel.
     ``proceed(True)`` closes, ``proceed(False)`` keeps the window open."""
     workspace = window.workspace
-    StoreOp(window, workspace, lambda: sync_status.summary(workspace).pending).success(
-        lambda pending: _ask_before_close(window, pending, proceed)
-    ).failure(lambda _exc: proceed(True)).run()
+
+    def ask(summary: sync_status.SyncSummary) -> None:
+        window.status.show_summary(summary)  # the status bar and the prompt: one count
+        _ask_before_close(window, summary.pending, proceed)
+
+    StoreOp(window, workspace, lambda: sync_status.summary(workspace)).success(ask).failure(
+        lambda _exc: proceed(True)
+    ).run()
 
 
 def _ask_before_close(window, pending: int, proceed) -> None:  # noqa: ANN001

@@ -62,6 +62,11 @@ QLabel[role="error"] {{ color: {ERROR}; }}
 QLabel[role="warning"] {{ color: {WARN}; }}
 QLabel[role="ok"] {{ color: {OK}; }}
 QFrame[role="card"] {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 4px; }}
+QFrame[role="card"][tone="pending"] {{ background: #fff4d6; border: 2px solid {WARN}; }}
+QFrame[role="card"][tone="action"] {{ background: #e8f0fa; border: 2px solid {ACCENT}; }}
+QFrame[role="card"][tone="none"] {{ background: #e9f5ec; border: 2px solid {OK}; }}
+QWidget:disabled {{ color: #6b737d; }}
+QMenu::item:disabled {{ color: #8a929c; }}
 QTableView, QTreeView, QListView {{
     background: {PAPER}; alternate-background-color: #f7f9fb; border: 1px solid {LINE};
     selection-background-color: {ACCENT}; selection-color: white;
