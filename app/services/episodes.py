@@ -21,7 +21,7 @@ from sqlalchemy import select
 from app.errors import UserFacingError
 from app.services import forms_context
 from app.services.text_keys import name_key
-from app.services.workspace import Workspace
+from app.services.workspace import UK, Workspace
 from app.storage import audit
 from app.storage.models import (
     Appointment,
@@ -397,6 +397,30 @@ def close_episode(ws: Workspace, episode_id: str) -> None:
             "custody_episode",
             episode_id,
             detail={"event": "episode_closed"},
+        )
+
+
+def custody_number_in_use(ws: Workspace, episode_id: str, number: str) -> str | None:
+    """A sentence naming another episode with this custody record number (the same arrest
+    entered twice, or a mistyped number), or None."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    with ws.store.session() as s:
+        other = s.scalars(
+            select(CustodyEpisode).where(
+                CustodyEpisode.custody_record_number == number, CustodyEpisode.id != episode_id
+            )
+        ).first()
+        if other is None:
+            return None
+        person = other.person
+        name = f"{person.family_name.upper()}, {person.given_names}".strip(", ") or "no name yet"
+        arrived = other.arrived_at.astimezone(UK) if other.arrived_at else None
+        when = f", arrived {arrived:%d/%m/%Y %H:%M}" if arrived else ""
+        return (
+            f"Custody record number {number} is already used by the episode of {name}{when}: "
+            "check the number, or open that episode instead (Ctrl+F)."
         )
 
 

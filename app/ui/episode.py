@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.forms.context import FormContext
+from app.forms.fields import warning
 from app.forms.registry import FORMS
 from app.services import episode_screen, episodes, notices, reference
 from app.services.workspace import UK
@@ -187,6 +188,9 @@ class EpisodeView(QWidget):
                 self.form_pages[key].mark_prefilled(field_key, value, note)
         self._fill_notices()
         self._update_header()
+        self.form_pages["custody_episode"].found_elsewhere = {}
+        if self.form_pages["custody_episode"].answers().get("custody_record_number"):
+            self._check_custody_number()
         self.refresh_rules()
         order = list(FORMS)
         self.steps.setCurrentRow(
@@ -254,6 +258,21 @@ class EpisodeView(QWidget):
             bits.append("CLOSED")
         self.subtitle.setText("   ·   ".join(bits))
         self._update_close_button()
+
+    def _check_custody_number(self) -> None:
+        """Another episode with the same custody record number: said beside the field."""
+        page = self.form_pages["custody_episode"]
+        number = page.answers().get("custody_record_number")
+        ws, episode_id = self.ws, self.episode_id
+
+        def show(found: str | None) -> None:
+            if self.episode_id != episode_id:
+                return
+            problem = warning("custody_record_number", found, "episode.custody_number_used")
+            page.set_found_elsewhere("custody_record_number", number, problem if found else None)
+            self.refresh_rules()
+
+        self._op(lambda: episodes.custody_number_in_use(ws, episode_id, number)).success(show).run()
 
     def _update_close_button(self) -> None:
         closed = bool(self.data and self.data.status == "closed")
@@ -378,6 +397,8 @@ class EpisodeView(QWidget):
     def _saved(self, episode_id: str, sent: dict, saved: dict[str, episodes.Saved]) -> None:
         if self.episode_id != episode_id:
             return
+        if "custody_record_number" in sent.get("custody_episode", {}):
+            self._check_custody_number()
         for key, outcome in saved.items():
             self.form_pages[key].saved(sent[key], outcome.answers, outcome.conflicts)
             if self.data:

@@ -58,6 +58,7 @@ class FormPage(QScrollArea):
         self.clock = clock or EntryClock()
         self.keys = FormKeys(self)
         self._needs: set[str] = set()  # fields with an error, as of the last refresh
+        self.found_elsewhere: dict[tuple[str, Any], Problem] = {}
         self.setObjectName(f"page_{definition.key}")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -299,7 +300,17 @@ class FormPage(QScrollArea):
         problems += [p for p in self._stored_problems if answers.get(p.field) is None]
         unreadable = {p.field for p in problems}
         problems += [p for p in self.definition.validate(answers, ctx) if p.field not in unreadable]
+        problems += [
+            p for (key, value), p in self.found_elsewhere.items() if answers.get(key) == value
+        ]
         return problems
+
+    def set_found_elsewhere(self, key: str, value: Any, problem: Problem | None) -> None:
+        """A problem only the store can see (another episode with this custody number), shown
+        while the answer is still ``value``."""
+        self.found_elsewhere = {k: p for k, p in self.found_elsewhere.items() if k[0] != key}
+        if problem is not None:
+            self.found_elsewhere[(key, value)] = problem
 
     def refresh(
         self, ctx: FormContext, issued: bool = False, started: bool = True

@@ -95,3 +95,27 @@ def test_an_episode_with_one_answer_is_kept_when_left(qtbot, window):
     settle()
     kept = in_store(window, lambda s: s.get(CustodyEpisode, episode_id))
     assert kept is not None and kept.custody_record_number == "5"
+
+
+def test_a_custody_number_already_used_or_nonsense_is_said_beside_the_field(qtbot, window):
+    from PySide6.QtWidgets import QLabel
+
+    kb = Keyboard(qtbot, window)
+    kb.shortcut(Qt.Key.Key_N)
+    kb.type("52/777/26\n")
+    window.episode.flush()
+    settle()
+    kb.shortcut(Qt.Key.Key_N)
+    kb.type("52/777/26\n")
+    window.episode.flush()
+    settle()
+    label = find(window, QLabel, "problem_custody_record_number")
+    assert "already used by the episode of" in label.text() and label.isVisible()
+    page = window.episode.form_pages["custody_episode"]
+    page.editors["custody_record_number"].focusProxy().setFocus()
+    page.editors["custody_record_number"].focusProxy().selectAll()
+    kb.type("???\n")
+    window.episode.flush()
+    settle()
+    assert "does not look like a custody record number" in label.text()
+    assert "already used" not in label.text()
