@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.config import Settings
 from app.services import workspace as ws
 from app.ui import tasks, wheel_guard
+from app.ui.screen_fit import resize_to_fit
 from app.ui.theme import apply_theme
 from app.ui.unlock import UnlockPanel
 
@@ -67,7 +68,7 @@ class Launcher:
         )
         panel.setWindowTitle("CJIT Desk — sign in")
         panel.unlocked.connect(self.show_main)
-        panel.resize(640, 420)
+        resize_to_fit(panel, 640, 420)
         panel.show()
         panel.focus_first()
         self.unlock_window = panel
@@ -77,7 +78,10 @@ class Launcher:
         from app.ui.main_window import MainWindow
 
         self.window = MainWindow(workspace)
-        self.window.show()
+        if self.window.property("startMaximised"):
+            self.window.showMaximized()  # a laptop screen: all of it, status bar included
+        else:
+            self.window.show()
         if self.unlock_window is not None:
             self.unlock_window.close()
             self.unlock_window = None

@@ -73,7 +73,9 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self.idle)
         self.idle.start()
         self.hub.changed.connect(self._on_changed)
-        self.resize(1366, 768)
+        from app.ui import screen_fit
+
+        screen_fit.restore_main_window(self, workspace.settings.data_dir, screen_fit.WANTED)
         self.status.refresh(workspace)
         self.show_board()
         self._return_to_last_place()
@@ -293,6 +295,9 @@ class MainWindow(QMainWindow):
         if callable(stop):
             stop(self)  # waits for a running sync to reach a safe point (or its time limit)
         QApplication.instance().removeEventFilter(self.idle)
+        from app.ui import screen_fit
+
+        screen_fit.save_main_window(self, self.workspace.settings.data_dir)
         self.workspace.close()
         # Not close() here: this may run inside the closeEvent that started it, and Qt ignores
         # a close() made while one is being handled.

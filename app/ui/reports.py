@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.services import sync as sync_service
 from app.ui import tasks
+from app.ui.screen_fit import resize_to_fit
 
 
 def _default_months(today: date) -> tuple[str, str]:
@@ -70,7 +71,7 @@ class ReportsDialog(QDialog):
         layout.addWidget(self.chart)
         self.fetch_button.clicked.connect(self.fetch)
         self.export_button.clicked.connect(self.export)
-        self.resize(900, 620)
+        resize_to_fit(self, 900, 620)
         self.fetch()  # the current year straight away: that is what a team leader opens it for
 
     def fetch(self) -> None:

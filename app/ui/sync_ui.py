@@ -30,6 +30,7 @@ from app.services import sync_status
 from app.services.workspace import UK
 from app.ui import tasks
 from app.ui.ops import StoreOp
+from app.ui.screen_fit import resize_to_fit
 
 log = logging.getLogger(__name__)
 BACKGROUND_EVERY_MS = 5 * 60 * 1000
@@ -165,7 +166,7 @@ class EndOfShiftDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         self.conflicts_button.clicked.connect(lambda: ConflictsDialog(window, self).open())
         self.result_summary: sync_service.SyncSummary | None = None
-        self.resize(520, 260)
+        resize_to_fit(self, 520, 260)
 
     def start(self) -> None:
         workspace, relay = self.window_.workspace, self.relay
@@ -257,7 +258,7 @@ class ConflictsDialog(QDialog):
         for button in (confirm, change, done):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(buttons)
-        self.resize(760, 360)
+        resize_to_fit(self, 760, 360)
         self.refresh()
 
     def refresh(self) -> None:

@@ -26,6 +26,7 @@ from app.services.workspace import UK, Workspace
 from app.ui import tasks
 from app.ui.hub import Hub
 from app.ui.ops import StoreOp
+from app.ui.screen_fit import resize_to_fit
 
 
 class _PassphraseDialog(QDialog):
@@ -96,7 +97,7 @@ class WorkersDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addWidget(close)
-        self.resize(520, 380)
+        resize_to_fit(self, 520, 380)
         self._refresh()
 
     def _refresh(self) -> None:
@@ -213,7 +214,7 @@ class AuditDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout.addWidget(close)
-        self.resize(760, 440)
+        resize_to_fit(self, 760, 440)
         if not episode_id:
             self.whose.setText(
                 "Select an episode on the shift board, or open one, to see its audit log."
