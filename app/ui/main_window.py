@@ -255,6 +255,8 @@ class MainWindow(QMainWindow):
             self.status.showMessage("Reports come from the central store: enrol first.", 5000)
 
     def show_shortcuts(self) -> None:
+        from app.ui.keys_help import FORM_KEYS
+
         lines = [
             f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):<16}"
             f"{a.text().replace('&', '')}"
@@ -262,9 +264,13 @@ class MainWindow(QMainWindow):
             if not a.shortcut().isEmpty()
         ]
         box = QMessageBox(
-            QMessageBox.Icon.Information, "Keyboard shortcuts", "\n".join(lines), parent=self
+            QMessageBox.Icon.Information,
+            "Keyboard shortcuts",
+            "\n".join(lines) + "\n\n" + FORM_KEYS,
+            parent=self,
         )
         box.setObjectName("shortcutsDialog")
+        box.setStyleSheet("QLabel { font-family: monospace; }")  # the two columns line up
         box.open()
 
     def _on_changed(self, what: str, record_id: str) -> None:

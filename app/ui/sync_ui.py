@@ -187,7 +187,10 @@ class EndOfShiftDialog(QDialog):
         _active.discard(self.relay)
         self.result_summary = summary
         self.bar.setRange(0, 1)
-        self.bar.setValue(1)
+        # A full bar says "all done": offline or with problems, it stays empty and says so.
+        finished = not (summary.offline or summary.failures)
+        self.bar.setValue(1 if finished else 0)
+        self.bar.setFormat("Done" if finished else "Not synced")
         self.stage.setText(summary.headline)
         self.summary.setText(describe(summary))
         self.conflicts_button.setVisible(summary.conflicts > 0)

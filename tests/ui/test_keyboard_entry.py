@@ -68,3 +68,13 @@ def test_enter_passes_answers_already_given_and_tab_still_visits_them(qtbot, win
     kb.expect_focus("input_family_name")  # Enter: past the optional "other offence"
     kb.press(Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
     kb.expect_focus("input_arrest_offence_other")  # Tab: every field
+
+
+def test_f1_lists_the_shortcuts_and_the_keys_of_a_form(qtbot, window):
+    from PySide6.QtWidgets import QMessageBox
+
+    Keyboard(qtbot, window).shortcut(Qt.Key.Key_F1, Qt.KeyboardModifier.NoModifier)
+    box = find(window, QMessageBox, "shortcutsDialog")
+    for words in ("Ctrl+N", "Ctrl+PgDown", "Ctrl+PgUp", "Y or N", "+5 10:00", "Enter"):
+        assert words in box.text(), words
+    box.close()
