@@ -26,6 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="check this installation without a display (a throw-away store) and exit 0 if sound",
     )
     sub = parser.add_subparsers(dest="command")
+    # The global options are accepted after the sub-command too: cjit-desk init --data-dir X.
+    common = argparse.ArgumentParser(add_help=False)
+    add_options(common, after_command=True)
+    _add = sub.add_parser
+    sub.add_parser = lambda *a, **k: _add(*a, parents=[common, *k.pop("parents", [])], **k)  # type: ignore[method-assign]
     add_admin_commands(sub)
     add_demo_command(sub)
     add_try_command(sub)

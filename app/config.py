@@ -181,8 +181,10 @@ def declared() -> Iterator[tuple[str, Declaration]]:
 ENV_NAMES = {name: d.env for name, d in declared() if d.env and name != "config"}
 
 
-def add_options(parser: argparse.ArgumentParser) -> None:
-    """One command-line option per setting that has one; its help names the other sources."""
+def add_options(parser: argparse.ArgumentParser, after_command: bool = False) -> None:
+    """One command-line option per setting that has one; its help names the other sources.
+    ``after_command``: the same options for a sub-command's parser (``init --data-dir X``),
+    setting nothing when absent so they never undo one given before the sub-command."""
     for name, declaration in declared():
         if declaration.option is None:
             continue
@@ -195,6 +197,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
             dest=name,
             metavar=declaration.metavar,
             help=declaration.help + extra,
+            **({"default": argparse.SUPPRESS} if after_command else {}),
         )
 
 
