@@ -14,6 +14,16 @@ from app.logging_setup import setup_logging
 from app.printing.cli import add_sample_notice_command
 
 log = logging.getLogger("app")
+# Commands that open an existing store: a data folder without one is a mistyped --data-dir,
+# said before anything is written there (not even logs/).
+NEEDS_STORE = {
+    "add-worker",
+    "remove-worker",
+    "reset-passphrase",
+    "rekey",
+    "new-recovery-key",
+    "verify-audit",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
         return selfcheck.main(cli, config_file)
     try:
         settings = load_settings(cli, config_file=config_file)
+        if args.command in NEEDS_STORE and not settings.database_path.is_file():
+            raise UserFacingError(
+                f"There is no CJIT Desk store in {settings.data_dir}: check --data-dir (or "
+                "CJIT_DATA_DIR); 'cjit-desk init' creates one."
+            )
         setup_logging(settings.log_dir, settings.log_level)
         func = getattr(args, "func", _gui)
         return func(settings, args)

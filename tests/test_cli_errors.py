@@ -62,3 +62,11 @@ def test_the_x11_library_check_passes_on_this_machine_which_has_them():
 
     # This machine has the libraries (Xvfb screenshots run here); a missing one would fail.
     assert check_xcb_libraries() == "every library Qt's X11 plugin links against is installed"
+
+
+def test_a_mistyped_data_dir_is_said_and_nothing_is_written_there(tmp_path):
+    typo = tmp_path / "dtaa"
+    out = _run("verify-audit", "--as", "lead", "--data-dir", str(typo))
+    assert out.returncode == 2
+    assert "There is no CJIT Desk store in" in out.stderr and "Traceback" not in out.stderr
+    assert not typo.exists()
