@@ -255,22 +255,21 @@ class MainWindow(QMainWindow):
             self.status.showMessage("Reports come from the central store: enrol first.", 5000)
 
     def show_shortcuts(self) -> None:
-        from app.ui.keys_help import FORM_KEYS
+        from app.ui.keys_help import shortcuts_html
 
-        lines = [
-            f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):<16}"
-            f"{a.text().replace('&', '')}"
+        actions = [
+            (
+                a.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+                a.text().replace("&", ""),
+            )
             for a in self.actions_by_name.values()
             if not a.shortcut().isEmpty()
         ]
         box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "Keyboard shortcuts",
-            "\n".join(lines) + "\n\n" + FORM_KEYS,
-            parent=self,
+            QMessageBox.Icon.Information, "Keyboard shortcuts", shortcuts_html(actions), parent=self
         )
+        box.setTextFormat(Qt.TextFormat.RichText)
         box.setObjectName("shortcutsDialog")
-        box.setStyleSheet("QLabel { font-family: monospace; }")  # the two columns line up
         box.open()
 
     def _on_changed(self, what: str, record_id: str) -> None:
