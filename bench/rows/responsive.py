@@ -86,9 +86,6 @@ def _child(data_dir: Path, url: str, code: str, seconds: int, mode: str) -> dict
     )  # fmt: skip
     if done.returncode:
         raise RuntimeError(done.stderr[-2000:])
-    for line in done.stderr.splitlines():
-        if line.startswith("GCPAUSES"):
-            print(line)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
