@@ -78,6 +78,16 @@ def _log_level(value: Any) -> str:
     return level
 
 
+THEMES = ("standard", "high-contrast")
+
+
+def _theme(value: Any) -> str:
+    name = str(value).strip().lower()
+    if name not in THEMES:
+        raise ValueError(value)
+    return name
+
+
 def setting(*, default: Any = None, default_factory: Callable[[], Any] | None = None, **kw: Any):
     """A dataclass field that carries its Declaration."""
     metadata = {"setting": Declaration(**kw)}
@@ -142,6 +152,16 @@ class Settings:
         parse=_log_level,
         must_be=f"one of {', '.join(LOG_LEVELS)}",
         env="CJIT_LOG_LEVEL",
+    )
+
+    theme: str = setting(
+        default="standard",
+        label="colour theme (standard, high-contrast)",
+        help="high-contrast: white on black with a yellow focus, for low vision or glare",
+        default_text="standard",
+        parse=_theme,
+        must_be="standard or high-contrast",
+        env="CJIT_THEME",
     )
 
     @property

@@ -141,6 +141,13 @@ def main() -> None:
     window.board.hits.hide()
     window.lock()
     shot("locked")
+    # Last: the high-contrast theme (settings: theme = high-contrast), on the DT1 typed above.
+    from app.ui.theme import apply_theme
+
+    window._unlocked(None)
+    window.open_episode(window.episode.episode_id or positive.id, "dt1")
+    apply_theme(app, "high-contrast")
+    shot("high-contrast")
     window.close()
 
 

@@ -38,6 +38,30 @@ KEYBOARD_HINTS = {
 }
 
 
+_TYPE_HINTS = {
+    **KEYBOARD_HINTS,
+    "bool": "Type Y for yes or N for no.",
+    "choice": "Type the first letters of a choice.",
+    "multi_choice": "Type the first letters of a choice, then Space to tick it.",
+    "substance_results": "Type P for positive, Ne for negative, No for not tested.",
+    "multiline": "Enter starts a new line; Tab goes to the next field.",
+    "int": "A whole number.",
+}
+
+
+def describe(field: Field) -> str:
+    """What a screen reader says after the label: required or not, the help, the keys."""
+    from app.ui.plain import plain
+
+    if field.required is True:
+        need = "Required."
+    elif callable(field.required):
+        need = "Required when it applies."
+    else:
+        need = "Optional."
+    return " ".join(t for t in (need, plain(field.help), _TYPE_HINTS.get(field.type, "")) if t)
+
+
 class FieldEditor(QWidget):
     changed = Signal()
 
@@ -51,8 +75,8 @@ class FieldEditor(QWidget):
     def _describe(self, widget: QWidget) -> QWidget:
         widget.setObjectName(f"input_{self.field.key}")
         widget.setAccessibleName(self.field.label)
+        widget.setAccessibleDescription(describe(self.field))
         if self.field.help:
-            widget.setAccessibleDescription(self.field.help)
             widget.setToolTip(self.field.help)
         self.setFocusProxy(widget)
         return widget
@@ -118,9 +142,9 @@ class _ParsedEditor(TextEditor):
         super().__init__(field, parent)
         self.clock = clock or EntryClock()
         if field.type in KEYBOARD_HINTS:
-            tip = "\n".join(t for t in (field.help, KEYBOARD_HINTS[field.type]) if t)
-            self.edit.setToolTip(tip)
-            self.edit.setAccessibleDescription(tip)
+            self.edit.setToolTip(
+                "\n".join(t for t in (field.help, KEYBOARD_HINTS[field.type]) if t)
+            )
         self.edit.editingFinished.connect(self.normalise)
         self.edit.setPlaceholderText(field.placeholder or self.hint)
         self.edit.setFixedWidth(
@@ -307,6 +331,7 @@ class SubstanceResultsEditor(FieldEditor):
         for row, (key, label) in enumerate(substances):
             combo = QComboBox(objectName=f"result_{key}")
             combo.setAccessibleName(f"{field.label}: {label}")
+            combo.setAccessibleDescription(describe(field))
             combo.addItem("— not recorded —", None)
             for value, text in SUBSTANCE_RESULTS:
                 combo.addItem(text, value)

@@ -26,7 +26,7 @@ def _excepthook(exc_type, exc, tb) -> None:  # noqa: ANN001
     QMessageBox.warning(None, "CJIT Desk", tasks.explain(exc))
 
 
-def make_application(argv: list[str] | None = None) -> QApplication:
+def make_application(argv: list[str] | None = None, theme: str = "standard") -> QApplication:
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
@@ -38,7 +38,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     app.setApplicationName("CJIT Desk")
     app.setOrganizationName("CJIT")
-    apply_theme(app)
+    apply_theme(app, theme)
     wheel_guard.install(app)
     return app
 
@@ -99,7 +99,7 @@ def _preload_storage_soon() -> None:
 
 
 def run_gui(settings: Settings) -> int:
-    app = make_application()
+    app = make_application(theme=settings.theme)
     sys.excepthook = _excepthook
     launcher = Launcher(settings)
     launcher.start()
