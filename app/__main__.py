@@ -51,8 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _gui(settings, args) -> int:  # noqa: ANN001
+    from app.selfcheck_xcb import require_platform_libraries
     from app.ui.main import run_gui  # Qt is imported only when a window is wanted
 
+    require_platform_libraries()
     return run_gui(settings)
 
 

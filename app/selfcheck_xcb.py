@@ -72,3 +72,19 @@ def check_xcb_libraries() -> str:
         others = f"; also missing: {', '.join(unknown)}" if unknown else ""
         raise CheckFailed(f"Qt's X11 plugin needs system libraries: {hint}{others}")
     return "every library Qt's X11 plugin links against is installed"
+
+
+def require_platform_libraries() -> None:
+    """Before the window opens on X11: a missing library is named with its package, in one
+    line, instead of Qt's abort naming libxcb-cursor0 whatever is missing."""
+    import os
+
+    from app.errors import UserFacingError
+
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if not (platform == "" or platform.startswith("xcb")) or not os.environ.get("DISPLAY"):
+        return
+    try:
+        check_xcb_libraries()
+    except CheckFailed as exc:
+        raise UserFacingError(f"{exc}. Then start CJIT Desk again.") from None

@@ -70,3 +70,20 @@ def test_a_mistyped_data_dir_is_said_and_nothing_is_written_there(tmp_path):
     assert out.returncode == 2
     assert "There is no CJIT Desk store in" in out.stderr and "Traceback" not in out.stderr
     assert not typo.exists()
+
+
+def test_make_run_names_the_missing_x11_packages_instead_of_a_qt_abort(monkeypatch):
+    from app import selfcheck_xcb
+    from app.errors import UserFacingError
+
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setattr(
+        selfcheck_xcb.subprocess,
+        "run",
+        lambda *a, **k: type("Done", (), {"stdout": "\tlibxcb-icccm.so.4 => not found\n"})(),
+    )
+    with pytest.raises(UserFacingError, match="sudo apt-get install libxcb-icccm4"):
+        selfcheck_xcb.require_platform_libraries()
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    selfcheck_xcb.require_platform_libraries()  # no X11 wanted: nothing to check
