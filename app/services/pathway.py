@@ -114,3 +114,14 @@ def _apply_confirmation(s, episode_id: str) -> None:  # noqa: ANN001
     ):
         booked.status = "cancelled"
         _touch(booked)
+
+
+def suggested_answers(ws: Workspace, episode_id: str, form_key: str) -> dict[str, Any]:
+    """What a new form of this episode starts with (`FormDefinition.defaults`): the FTA
+    report's missed appointment and notice, the transfer's CJIT of residence..."""
+    from app.services.episode_state import load_state
+    from app.services.notices import _context
+
+    with ws.store.session() as s:
+        state = load_state(s, episode_id)
+        return FORMS[form_key].defaults(_context(ws, state, ws.clock()))

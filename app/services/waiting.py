@@ -25,7 +25,10 @@ from app.storage.models import Appointment, CustodyEpisode, FormRecord, Notice, 
 @dataclass(frozen=True)
 class WaitingItem:
     episode_id: str
-    kind: str  # print | appointment | follow_up | report_failure | ra1_needed | dt1_reprint
+    # print | appointment | follow_up | report_failure | ra1_needed | dt1_reprint, and the
+    # rest of the pathway (waiting_pathway): prison_referral | rob_assessment | rob_report |
+    # lab_awaited | annex_e_dna | drr_report | transfer
+    kind: str
     text: str
 
 
@@ -68,6 +71,9 @@ def waiting(ws: Workspace, day: date | None = None) -> list[WaitingItem]:
         items += _ra1_needed(s)
         items += _attendance(s)
         items += _dt1_to_reprint(s)
+        from app.services.waiting_pathway import pathway_items
+
+        items += pathway_items(s, day, ws.now())
     return items
 
 
@@ -81,6 +87,12 @@ def _attendance(s) -> list[WaitingItem]:  # noqa: ANN001
     ended_or_arranged = set(
         s.scalars(select(FormRecord.episode_id).where(FormRecord.form_key.in_(("ra4", "ra5"))))
     )
+    # A failure reported with its evidential statement (the FTA report) is reported too.
+    reported = {
+        (r.episode_id, (r.answers or {}).get("assessment") or "initial")
+        for r in s.scalars(select(FormRecord).where(FormRecord.form_key == "fta_report"))
+        if isinstance(r.answers, dict) and r.answers.get("reported_at")
+    }
     for record in s.scalars(
         select(FormRecord)
         .where(FormRecord.form_key.in_(tuple(ATTENDANCE_FORMS)))
@@ -89,8 +101,10 @@ def _attendance(s) -> list[WaitingItem]:  # noqa: ANN001
         answers = record.answers if isinstance(record.answers, dict) else {}
         which = attendance_assessment(record.form_key, answers) or "initial"
         outcome = attendance_outcome(answers)
-        if outcome in ("failed_to_attend", "failed_to_remain") and not answers.get(
-            "reported_to_police_at"
+        if (
+            outcome in ("failed_to_attend", "failed_to_remain")
+            and not answers.get("reported_to_police_at")
+            and (record.episode_id, which) not in reported
         ):
             verb = "attend" if outcome == "failed_to_attend" else "remain for"
             items.append(
