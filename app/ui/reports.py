@@ -108,6 +108,10 @@ class ReportsDialog(QDialog):
         for key, title in (
             ("successful_tests", "Successful tests"),
             ("positive_tests", "Positive"),
+            # 000 Figures 1-5: positives by drug (issue 13)
+            ("positive_opiates_only", "Opiates only"),
+            ("positive_cocaine_only", "Cocaine only"),
+            ("positive_both", "Both"),
         ):
             bars = QBarSet(title)
             bars.append([float(row.get(key, 0)) for row in rows])
