@@ -81,7 +81,9 @@ def _narrative(data: NoticeData) -> str:
         served=describe_datetime(served) if served else "(time not recorded)",
         which=which,
         at=describe_datetime(at) if at else "(time not recorded)",
-        place=" ".join(str(a.get("place") or "").split()),
+        place=", ".join(
+            line.strip() for line in str(a.get("place") or "").splitlines() if line.strip()
+        ),
         what=what,
     )
 
