@@ -15,6 +15,7 @@ from app.forms.facts import (
     attendance_assessment,
     attendance_outcome,
     is_positive_test,
+    requirement_ended_by_laboratory,
 )
 from app.forms.validation import age_on
 from app.services import forms_context
@@ -68,13 +69,33 @@ def waiting(ws: Workspace, day: date | None = None) -> list[WaitingItem]:
                     f"{kind} due today at {appt.at.astimezone(UK):%H:%M}",
                 )
             )
-        items += _ra1_needed(s)
-        items += _attendance(s)
+        ended = _ended_by_laboratory(s)
+        items += [i for i in _ra1_needed(s) if i.episode_id not in ended]
+        items += [i for i in _attendance(s) if i.episode_id not in ended]
         items += _dt1_to_reprint(s)
         from app.services.waiting_pathway import pathway_items
 
         items += pathway_items(s, day, ws.now())
     return items
+
+
+def _ended_by_laboratory(s) -> set[str]:  # noqa: ANN001
+    """Episodes whose disputed result the laboratory confirmed negative: the requirement has
+    ended (000 §2.3), so no RA1 is to give and no failure is to report."""
+    labs = {
+        r.episode_id: r.answers
+        for r in s.scalars(select(FormRecord).where(FormRecord.form_key == "lab_result"))
+    }
+    if not labs:
+        return set()
+    dt1s = s.scalars(
+        select(FormRecord).where(
+            FormRecord.form_key == "dt1", FormRecord.episode_id.in_(list(labs))
+        )
+    )
+    return {
+        r.episode_id for r in dt1s if requirement_ended_by_laboratory(r.answers, labs[r.episode_id])
+    }
 
 
 _ASSESSMENT_WORDS = {"initial": "the initial assessment", "follow_up": "the follow-up assessment"}

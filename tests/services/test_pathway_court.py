@@ -164,3 +164,14 @@ def _prefilled_ra3(ws, episode_id):
     assert current is not None and current.set_by == "referral_in"
     assert current.notice == "RA1-261123-ABCDEF"
     return current.at
+
+
+def test_after_a_negative_confirmation_no_ra1_is_asked_for_and_no_failure_reported(workspace):
+    episode_id = episode(workspace, dt1=DISPUTED)
+    assert _items(workspace, "ra1_needed") == ["positive test: RA1 to give before release"]
+    save(workspace, episode_id, "ra3", appointment_at=at(24, 10), outcome="failed_to_attend",
+         recorded_by="A Worker", recorded_at=at(24, 11))  # fmt: skip
+    assert len(_items(workspace, "report_failure")) == 1
+    save(workspace, episode_id, "lab_result", received_at=at(24, 11),
+         confirmed={"opiates": "negative", "cocaine": "negative"})  # fmt: skip
+    assert _items(workspace, "ra1_needed") == [] and _items(workspace, "report_failure") == []
