@@ -53,9 +53,7 @@ class ReportsDialog(QDialog):
         )
         # 24 figures (issue 13 added the pathway's): columns as wide as their wrapped
         # headings, the table scrolls sideways rather than squeezing them unreadable.
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.chart = QChartView(objectName="reportsChart")
