@@ -11,7 +11,7 @@ from app.forms.times import to_local
 # The first part of a notice's number ("RA1-261124-3F9A0C"); the Annex E letter is "AE".
 NUMBER_PREFIX = {
     "annex_e": "AE",
-    "annex_e_dna": "AE2",
+    "annex_e_fu": "AE2",
     "fta_report": "FTA",
     "remand": "PR",
     "transfer": "TR",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.forms import (
     annex_e,
-    annex_e_dna,
+    annex_e_fu,
     custody_episode,
     drr_report,
     dt1,
@@ -41,7 +41,7 @@ FORMS: dict[str, FormDefinition] = {
         transfer.FORM,
         referral_in.FORM,
         fta_report.FORM,
-        annex_e_dna.FORM,
+        annex_e_fu.FORM,
         remand.FORM,
         restriction_on_bail.FORM,
         drr_report.FORM,

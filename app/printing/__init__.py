@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # importing the package must stay cheap: the CLI registers it
 
 KINDS = ("ra1", "ra2", "ra4", "ra5", "dt1", "annex_e")
 # The documents of the rest of the pathway (issue 13): app.printing.pathway.
-PATHWAY_KINDS = ("fta_report", "remand", "transfer", "drr_report", "annex_e_dna")
+PATHWAY_KINDS = ("fta_report", "remand", "transfer", "drr_report", "annex_e_fu")
 
 
 class UnprintableNotice(ValueError):

@@ -8,7 +8,7 @@
 - the referral to the receiving prison after a remand (``remand``, 000 §2.4);
 - the transfer record for the CJIT of residence (``transfer``, 004 IE4a), with the test;
 - the outcome report for Probation (``drr_report``);
-- the additional Annex E appointment letter (``annex_e_dna``), laid out like the first.
+- the additional Annex E appointment letter (``annex_e_fu``), laid out like the first.
 
 Each prints the form's own fields by section (``Field.printed``); the wording (titles,
 addressee lines, the declaration) comes from ``resources/wording.json`` with the defaults in
@@ -29,7 +29,7 @@ from app.printing.page import CopyLabel, build
 def render_pathway(data: NoticeData) -> bytes:
     story = {
         "fta_report": statement,
-        "annex_e_dna": annex_e_letter,
+        "annex_e_fu": annex_e_letter,
     }.get(data.kind, referral)(data)
     return build(story, parts.furniture(data))
 
@@ -120,10 +120,10 @@ def annex_e_letter(data: NoticeData) -> list[Flowable]:
     )
     return [
         CopyLabel(data.text("annex_e.copy_label")),
-        *parts.title(data, "annex_e_dna.heading"),
+        *parts.title(data, "annex_e_fu.heading"),
         *parts.person(data),
         parts.spacer(3),
-        para(data.text("annex_e_dna.body")),
+        para(data.text("annex_e_fu.body")),
         heading("Your appointment"),
         rows_table(rows, strong=True, columns=2, compact=True),
         parts.spacer(3),

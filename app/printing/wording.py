@@ -64,6 +64,6 @@ DEFAULTS: dict[str, str] = {
     "drr_report.heading": "Outcome report for Probation: person subject to a Drug Rehabilitation Requirement",
     "drr_report.copy_label": "FOR PROBATION",
     "drr_report.body": "The person named below, subject to a Drug Rehabilitation Requirement, came into custody. This is the outcome of the CJIT's involvement.",
-    "annex_e_dna.heading": "Another appointment with the Criminal Justice Intervention Team",
-    "annex_e_dna.body": "You were not able to come to your appointment with a drugs worker, so we have arranged another at the time, date and place below.",
+    "annex_e_fu.heading": "Another appointment with the Criminal Justice Intervention Team",
+    "annex_e_fu.body": "You were not able to come to your appointment with a drugs worker, so we have arranged another at the time, date and place below.",
 }

@@ -30,7 +30,7 @@ def after_custody_state(typed: dict[str, Any], ctx: FormContext) -> str:
         parts.append("Transferred" if sent else "Transfer: draft")
     if "fta_report" in typed:
         parts.append("FTA reported" if typed["fta_report"].get("reported_at") else "FTA: draft")
-    for key, label in (("remand", "Prison referral"), ("rob", "RoB"), ("annex_e_dna", "Annex E")):
+    for key, label in (("remand", "Prison referral"), ("rob", "RoB"), ("annex_e_fu", "Annex E")):
         if key in typed:
             decision = FORMS[key].decide(typed[key], ctx)
             word = decision.outcome.replace("_", " ") if decision else "started"

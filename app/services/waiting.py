@@ -28,7 +28,7 @@ class WaitingItem:
     episode_id: str
     # print | appointment | follow_up | report_failure | ra1_needed | dt1_reprint, and the
     # rest of the pathway (waiting_pathway): prison_referral | rob_assessment | rob_report |
-    # lab_awaited | annex_e_dna | drr_report | transfer
+    # lab_awaited | annex_e_fu | drr_report | transfer
     kind: str
     text: str
 

@@ -36,12 +36,12 @@ FORM_KEYS = (
     "lab_result",
     "transfer",
     "annex_e",
-    "annex_e_dna",
+    "annex_e_fu",
     "remand",
     "rob",
     "drr_report",
 )
-TRIGGERS = ("dt1", "annex_e_dna", "remand", "rob", "target_testing", "ra5")
+TRIGGERS = ("dt1", "annex_e_fu", "remand", "rob", "target_testing", "ra5")
 
 
 def pathway_items(s, day: date, now: datetime) -> list[WaitingItem]:  # noqa: ANN001
@@ -73,7 +73,7 @@ def _items(typed: dict[str, Any], day: date, now: datetime, is_open: bool) -> li
     out += _remand(typed.get("remand"), now)
     out += _rob(typed.get("rob"), day, now)
     out += _lab(typed)
-    out += _annex_e_dna(typed.get("annex_e_dna"), typed.get("annex_e"))
+    out += _annex_e_fu(typed.get("annex_e_fu"), typed.get("annex_e"))
     if on_drr(typed.get("target_testing"), typed.get("ra5")) and not _reported(
         typed.get("drr_report"), "reported_at"
     ):
@@ -125,12 +125,12 @@ def _lab(typed: dict[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
-def _annex_e_dna(dna: Any, annex_e: Any) -> list[tuple[str, str]]:
+def _annex_e_fu(dna: Any, annex_e: Any) -> list[tuple[str, str]]:
     if not isinstance(dna, dict) or dna.get("first_outcome") != "did_not_attend":
         return []
     out = []
     if not _reported(dna, "reported_to_partnership_at"):
-        out.append(("annex_e_dna", "Annex E not attended: report to the partnership"))
+        out.append(("annex_e_fu", "Annex E not attended: report to the partnership"))
     if not isinstance(dna.get("second_appointment_at"), datetime):
         first = (annex_e or {}).get("appointment_at") if isinstance(annex_e, dict) else None
         if isinstance(first, datetime):
@@ -138,7 +138,7 @@ def _annex_e_dna(dna: Any, annex_e: Any) -> list[tuple[str, str]]:
             when = f" by {DEFAULT_CALENDAR.describe(due)}"
         else:
             when = " within 5 working days"
-        out.append(("annex_e_dna", f"Annex E: offer another appointment{when}"))
+        out.append(("annex_e_fu", f"Annex E: offer another appointment{when}"))
     return out
 
 

@@ -126,7 +126,7 @@ CONTRACT = {
         "reported_to",
         "reported_at",
     ],
-    "annex_e_dna": ["first_outcome", "reported_to_partnership_at", "second_appointment_at"],
+    "annex_e_fu": ["first_outcome", "reported_to_partnership_at", "second_appointment_at"],
     "remand": ["remanded_at", "court", "prison", "assessment_summary", "sent_at"],
     "rob": [
         "bail_decided_at",

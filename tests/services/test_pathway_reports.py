@@ -120,24 +120,24 @@ def test_annex_e_non_engagement_is_reported_and_another_appointment_offered(work
         assessing_cjit="nottingham", place=AOT,
     )  # fmt: skip
     workspace.clock = lambda: at(25, 12)
-    save(workspace, episode_id, "annex_e_dna", first_outcome="did_not_attend")
-    assert _items(workspace, "annex_e_dna") == [
+    save(workspace, episode_id, "annex_e_fu", first_outcome="did_not_attend")
+    assert _items(workspace, "annex_e_fu") == [
         "Annex E not attended: report to the partnership",
         "Annex E: offer another appointment by Wednesday 2 December 2026",
     ]
     late = {"first_outcome": "did_not_attend", "second_appointment_at": at(3, 10, month=12)}
-    problems = _validate(workspace, episode_id, "annex_e_dna", late)
+    problems = _validate(workspace, episode_id, "annex_e_fu", late)
     assert "window.outside" in {p.code for p in problems}
 
     save(
-        workspace, episode_id, "annex_e_dna", first_outcome="did_not_attend",
+        workspace, episode_id, "annex_e_fu", first_outcome="did_not_attend",
         reported_to_partnership_at=at(25, 11), reported_to="CDP performance team",
         second_appointment_at=at(2, 10, month=12), second_place=AOT,
     )  # fmt: skip
-    assert _items(workspace, "annex_e_dna") == []
-    assert {"event": "reported", "form": "annex_e_dna", "field": "reported_to_partnership_at",
+    assert _items(workspace, "annex_e_fu") == []
+    assert {"event": "reported", "form": "annex_e_fu", "field": "reported_to_partnership_at",
             "to": "partnership", "episode_id": episode_id} in _disclosures(workspace)  # fmt: skip
-    letter = pdf_text(printed_records.print_record(workspace, episode_id, "annex_e_dna").pdf)
+    letter = pdf_text(printed_records.print_record(workspace, episode_id, "annex_e_fu").pdf)
     assert "Another appointment with the Criminal Justice Intervention Team" in letter
     assert "Wednesday 2 December 2026 at 10:00" in letter
     assert "no legal penalty" in letter

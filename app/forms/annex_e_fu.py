@@ -86,7 +86,7 @@ def defaults(ctx: FormContext) -> dict[str, Any]:
 
 
 FORM = FormDefinition(
-    key="annex_e_dna",
+    key="annex_e_fu",
     title="Annex E appointment: attendance and non-engagement",
     short_title="Annex E attendance",
     version=1,
