@@ -42,7 +42,9 @@ APPOINTMENTS = {
     "ra4": ("appointment_at", "place", "assessing_cjit", "follow_up"),
     "ra2": ("new_appointment_at", "new_place", None, None),
 }
-PRINTED_RECORDS = ("dt1", "annex_e")
+# Records printed as frozen snapshots (the form stays a correctable record): the DT1, the
+# Annex E letters, and the documents of the rest of the pathway (issue 13).
+PRINTED_RECORDS = tuple(k for k, f in FORMS.items() if f.kind == "record" and f.printable)
 
 
 class NotReadyToIssue(UserFacingError):
@@ -250,14 +252,11 @@ def record_print(ws: Workspace, notice_id: str, kind: str = "print") -> str:
         if kind == "print" and already is not None:
             kind = "reprint"
         s.add(NoticePrint(notice_id=notice_id, kind=kind, by=ws.worker.id))
-        audit.record(
-            s,
-            ws.worker,
-            "disclosure",
-            "notice",
-            notice_id,
-            detail={"event": kind, "kind": notice.kind},
-        )
+        detail = {"event": kind, "kind": notice.kind}
+        recipient = FORMS[notice.kind].disclosed_to if notice.kind in FORMS else None
+        if recipient:
+            detail["to"] = recipient
+        audit.record(s, ws.worker, "disclosure", "notice", notice_id, detail=detail)
     return kind
 
 
