@@ -14,13 +14,15 @@ from fastapi.responses import PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
-from central import auth, errors, history, pull, push, reports
+from central import anchors, auth, errors, history, pull, push, reports
 from central.errors import ApiError
 from central.gate import DEFAULT_MAX_BODY_BYTES, STATE_DEVICE, Gate
 from central.models import Device
 from central.record_types import MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, RECORD_TYPES
 from central.schemas import (
     MAX_INT,
+    AnchorClaim,
+    AnchorResponse,
     CountsResponse,
     EnrolRequest,
     EnrolResponse,
@@ -104,7 +106,12 @@ def _routes(app: FastAPI) -> None:
             device, token = auth.enrol(engine_of(request), body.code, body.device_name)
         except auth.AuthError as exc:
             raise ApiError(403, "enrolment_refused", str(exc)) from None
-        return {"device_id": device.id, "token": token, "suite": device.suite}
+        return {
+            "device_id": device.id,
+            "token": token,
+            "suite": device.suite,
+            "anchor_public_key": anchors.public_key(engine_of(request)),
+        }
 
     @app.post(
         "/v1/hello",
@@ -148,6 +155,20 @@ def _routes(app: FastAPI) -> None:
             return push.push(engine_of(request), device, body)
         except push.BatchIdReused as exc:
             raise ApiError(409, "batch_id_reused", str(exc)) from None
+
+    @app.post(
+        "/v1/anchor",
+        response_model=AnchorResponse,
+        tags=["sync"],
+        responses=error_responses(401, 413, 422),
+        description="After the push: the workstation's audit chain (length, head, team-leader "
+        "key) against what the central store holds from it; a signed receipt of the latter "
+        "(docs/security.md, the audit anchor).",
+    )
+    def audit_anchor(body: AnchorClaim, device: DeviceDep, request: Request) -> dict[str, Any]:
+        return anchors.answer_claim(
+            engine_of(request), device, body.audit_length, body.audit_head, body.tl_key
+        )
 
     @app.get("/v1/pull", response_model=PullResponse, tags=["sync"], responses=AUTHENTICATED)
     def pull_changes(

@@ -82,6 +82,9 @@ def _seed(connection: Any) -> None:
         if session.get(StoreInfo, 1) is None:
             session.add(StoreInfo(id=1, change_seq=0, store_epoch=str(uuid.uuid4())))
             session.flush()
+        from central.anchors import ensure_key  # (anchors needs this module)
+
+        ensure_key(session)  # the audit receipts' signing key, made once per central store
 
 
 @contextmanager

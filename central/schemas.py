@@ -96,6 +96,10 @@ class EnrolResponse(BaseModel):
     device_id: str
     token: str
     suite: str
+    anchor_public_key: str = Field(
+        description="Base64 of the central store's Ed25519 key that signs audit receipts "
+        "(POST /v1/anchor); the workstation pins it."
+    )
 
 
 class HelloRequest(Strict):
@@ -203,7 +207,7 @@ class Refusal(BaseModel):
         description="invalid_record, unknown_field, missing_field, wrong_type, out_of_range, "
         "too_long, too_deep, too_large, not_allowed, unknown_reference, parent_refused, "
         "unknown_form_version, unknown_answer, append_only, id_taken, duplicate_in_batch, "
-        "cannot_delete"
+        "cannot_delete, audit_chain_broken"
     )
     field: str | None = Field(description="e.g. 'date_of_birth' or 'answers.tested_at'.")
     message: str
@@ -311,3 +315,40 @@ class MonthOut(BaseModel):
 class MonthlyResponse(BaseModel):
     suite: str
     months: list[MonthOut]
+
+
+# --- the audit anchor (docs/security.md) -----------------------------------------------------
+
+Hash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class AnchorClaim(Strict):
+    """What the workstation holds of its audit chain (``app.storage.anchor.claim``)."""
+
+    audit_length: Annotated[int, Field(ge=0, le=MAX_INT)]
+    audit_head: Hash
+    tl_key: Annotated[str, Field(max_length=100, pattern=r"^[0-9a-f]*$")] = ""
+
+
+class Receipt(BaseModel):
+    """Signed by the central store over the chain it holds from this device."""
+
+    device_id: str
+    length: int
+    head: str
+    issued_at: str
+    signature: str = Field(description="Base64 Ed25519 signature (app/storage/anchor.py).")
+
+
+class AnchorRefusal(BaseModel):
+    id: str = Field(description="The device id.")
+    code: Literal["audit_history_rewritten"]
+    field: str = Field(description="audit_length, audit_head or tl_key")
+    message: str
+
+
+class AnchorResponse(BaseModel):
+    receipt: Receipt | None = Field(
+        description="Null until the central store holds an audit event from this device."
+    )
+    refused: list[AnchorRefusal] = []
