@@ -223,3 +223,27 @@ def _compare(
             "the key or the log was replaced outside CJIT Desk. Tell your team leader.",
         )
     return found
+
+
+# --- for the partnership ---------------------------------------------------------------------
+
+
+def listing(engine: Engine) -> list[str]:
+    """One line per device: its held chain and its last refusal (``cjit-central audit-anchors``)."""
+    with read_session(engine) as session:
+        rows = session.execute(
+            select(Device, DeviceAnchor)
+            .join(DeviceAnchor, DeviceAnchor.device_id == Device.id, isouter=True)
+            .order_by(Device.suite, Device.name)
+        ).all()
+    lines = []
+    for device, held in rows:
+        line = f"{device.id}  {device.suite}  {device.name}: "
+        if held is None or not held.head:
+            line += "no audit event held yet"
+        else:
+            line += f"{held.length} events held, last {held.head[:12]}"
+        if held is not None and held.problem_code:
+            line += f"; REFUSED {held.problem_code} at {iso(held.problem_at)} ({held.problem})"
+        lines.append(line)
+    return lines

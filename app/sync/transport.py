@@ -116,6 +116,10 @@ class Transport:
         params += [("type", t) for t in types or ()]
         return self._json("GET", "/v1/pull", params=params)
 
+    def anchor(self, claim: dict[str, Any]) -> dict[str, Any]:
+        """The audit chain's length and head; the central store's signed receipt back."""
+        return self._json("POST", "/v1/anchor", json=claim)
+
     def counts(self) -> dict[str, Any]:
         return self._json("GET", "/v1/counts")
 

@@ -161,3 +161,20 @@ def test_a_malformed_claim_is_a_422_and_no_token_a_401(enrol):
     assert desk.client.post("/v1/anchor", json=bad, headers=desk.headers).status_code == 422
     good = {"audit_length": 0, "audit_head": audit.GENESIS}
     assert desk.client.post("/v1/anchor", json=good).status_code == 401
+
+
+def test_the_partnership_can_list_each_workstations_log_and_its_refusals(
+    enrol, database_url, capsys
+):
+    from central.__main__ import main
+
+    desk, idle = enrol(name="Bridewell desk 1"), enrol(name="Bridewell desk 2")
+    events = _chain(3)
+    desk.push(*events)
+    desk.push_answer(next_event(events[0]))  # does not follow the third
+    assert main(["audit-anchors", "--database-url", database_url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    [busy] = [line for line in lines if desk.device_id in line]
+    [quiet] = [line for line in lines if idle.device_id in line]
+    assert "3 events held" in busy and "REFUSED audit_chain_broken" in busy
+    assert "no audit event held yet" in quiet
