@@ -18,6 +18,7 @@ from central import anchors, auth, errors, history, pull, push, reports
 from central.errors import ApiError
 from central.gate import DEFAULT_MAX_BODY_BYTES, STATE_DEVICE, Gate
 from central.models import Device
+from central.ratelimit import EnrolLimiter
 from central.record_types import MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, RECORD_TYPES
 from central.schemas import (
     MAX_INT,
@@ -74,13 +75,18 @@ def current_device(
 DeviceDep = Annotated[Device, Depends(current_device)]
 
 
-def create_app(engine: Engine, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
+def create_app(
+    engine: Engine,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    enrol_limiter: EnrolLimiter | None = None,
+) -> FastAPI:
     app = FastAPI(
         title="CJIT central store",
         version=str(PROTOCOL_VERSION),
         description="The partnership's shared record; see docs/sync-protocol.md.",
     )
     app.state.engine = engine
+    app.state.enrol_limiter = enrol_limiter or EnrolLimiter()
     errors.install(app)
     app.add_middleware(Gate, engine=engine, max_body_bytes=max_body_bytes)
     _routes(app)
@@ -99,11 +105,27 @@ def _routes(app: FastAPI) -> None:
         "/v1/enrol",
         response_model=EnrolResponse,
         tags=["auth"],
-        responses=error_responses(403, 413, 422),
+        responses=error_responses(403, 413, 422, 429),
+        description="Wrong codes are limited per address and for the whole service, before "
+        "the database is touched (429 with Retry-After); a code is withdrawn after "
+        f"{auth.MAX_WRONG_CODES} wrong codes were tried while it was outstanding.",
     )
     def enrol(body: EnrolRequest, request: Request) -> dict[str, Any]:
+        limiter: EnrolLimiter = request.app.state.enrol_limiter
+        address = request.client.host if request.client else "unknown"
+        if (wait := limiter.retry_after(address)) is not None:
+            raise ApiError(
+                429,
+                "too_many_attempts",
+                "Too many wrong enrolment codes were tried from here. Wait "
+                f"{wait} seconds, then type the code again carefully.",
+                retry_after=wait,
+            )
         try:
             device, token = auth.enrol(engine_of(request), body.code, body.device_name)
+        except auth.WrongCode as exc:
+            limiter.failed(address)
+            raise ApiError(403, "enrolment_refused", str(exc)) from None
         except auth.AuthError as exc:
             raise ApiError(403, "enrolment_refused", str(exc)) from None
         return {

@@ -58,7 +58,9 @@ async def _validation(_request: Request, exc: RequestValidationError) -> JSONRes
 
 
 async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    if "retry_after" in exc.extra:
+        headers["Retry-After"] = str(exc.extra["retry_after"])
     return JSONResponse(
         error_body(exc.code, exc.detail, **exc.extra), status_code=exc.status, headers=headers
     )

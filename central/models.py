@@ -73,6 +73,8 @@ class EnrolmentCode(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     used_by_device_id: Mapped[str | None] = mapped_column(String(36))
+    # Wrong codes tried while this one was outstanding (central.auth.MAX_WRONG_CODES).
+    wrong_tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Record(Base):

@@ -64,11 +64,15 @@ class ErrorBody(BaseModel):
     detail: str
     code: str = Field(
         description="unauthenticated, wrong_device, enrolment_refused, batch_id_reused, "
-        "too_large, invalid_request, upgrade_required, not_found, server_error…"
+        "too_large, invalid_request, upgrade_required, too_many_attempts, not_found, "
+        "server_error…"
     )
     errors: list[FieldError] | None = Field(None, description="422 only: each problem.")
     min_protocol_version: int | None = Field(None, description="426 only.")
     max_bytes: int | None = Field(None, description="413 only: the body limit in bytes.")
+    retry_after: int | None = Field(
+        None, description="429 only: seconds to wait (also the Retry-After header)."
+    )
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -80,8 +84,16 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         413: "The body is larger than the limit (counted on the bytes sent, chunked or not)",
         422: "Malformed request: 'errors' lists each problem",
         426: "This client's protocol is too old: upgrade it",
+        429: "Too many wrong enrolment codes: wait Retry-After seconds",
     }
-    return {s: {"model": ErrorBody, "description": words[s]} for s in statuses}
+    out: dict[int | str, dict[str, Any]] = {
+        s: {"model": ErrorBody, "description": words[s]} for s in statuses
+    }
+    if 429 in out:
+        out[429]["headers"] = {
+            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+        }
+    return out
 
 
 # --- enrolment and hello ---------------------------------------------------------------------

@@ -168,6 +168,8 @@ def _refusal(response: httpx.Response) -> errors.SyncError:
     if not isinstance(detail, str):
         detail = f"The central store refused the request (HTTP {response.status_code})."
     status, code = response.status_code, body.get("code")
+    if status == 429 and code == "too_many_attempts":  # enrolment: the wait, in words
+        return errors.Refused(detail)
     if status >= 500 or status in (408, 429):
         return errors.Transient(f"The central store had a problem (HTTP {status}).")
     if status == 401:
