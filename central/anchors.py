@@ -90,7 +90,7 @@ def check_pushed(
     events = [c for c in checked if c.record.type == "audit_event" and not c.record.deleted]
     if not events:
         return checked
-    stored = _stored_ids(session, [c.record.id for c in events])
+    stored = _stored_ids(session, device.suite, [c.record.id for c in events])
     held = session.get(DeviceAnchor, device.id)
     out: set[int] = set()
     for item in sorted(events, key=lambda c: _seq(c.record.fields)):
@@ -126,11 +126,12 @@ def _seq(fields: dict[str, Any]) -> int:
     return value if isinstance(value, int) else 0
 
 
-def _stored_ids(session: Session, ids: list[str]) -> set[str]:
+def _stored_ids(session: Session, suite: str, ids: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        found.update(session.scalars(select(Record.id).where(Record.id.in_(chunk))))
+        query = select(Record.id).where(Record.suite == suite, Record.id.in_(chunk))
+        found.update(session.scalars(query))
     return found
 
 
