@@ -22,9 +22,11 @@ from central.ratelimit import EnrolLimiter
 from central.record_types import MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, RECORD_TYPES
 from central.schemas import (
     MAX_INT,
+    MONTH_PATTERN,
     AnchorClaim,
     AnchorResponse,
     CountsResponse,
+    DateText,
     EnrolRequest,
     EnrolResponse,
     HealthResponse,
@@ -216,10 +218,9 @@ def _routes(app: FastAPI) -> None:
     def positive_history(
         device: DeviceDep,
         request: Request,
-        since: Annotated[str | None, Query(max_length=40, pattern=r"^\d{4}-\d{2}-\d{2}")] = None,
+        since: Annotated[DateText | None, Query(description="YYYY-MM-DD")] = None,
         pnc_id: Annotated[str | None, Query(max_length=40)] = None,
     ) -> dict[str, Any]:
-        _valid_since(since)
         people = history.positive_history(engine_of(request), device.suite, since, pnc_id)
         return {"suite": device.suite, "people": people}
 
@@ -227,6 +228,8 @@ def _routes(app: FastAPI) -> None:
         "/v1/reports/monthly",
         response_model=MonthlyResponse,
         tags=["reports"],
+        description="UK months `from`..`to` (default: `from` alone). A range that ends before "
+        "it starts, or covers more than 10 years, is refused (422).",
         responses={
             **AUTHENTICATED,
             200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
@@ -235,8 +238,10 @@ def _routes(app: FastAPI) -> None:
     def monthly_report(
         device: DeviceDep,
         request: Request,
-        first: Annotated[str, Query(alias="from", max_length=7, description="YYYY-MM")],
-        last: Annotated[str | None, Query(alias="to", max_length=7, description="YYYY-MM")] = None,
+        first: Annotated[str, Query(alias="from", pattern=MONTH_PATTERN, description="YYYY-MM")],
+        last: Annotated[
+            str | None, Query(alias="to", pattern=MONTH_PATTERN, description="YYYY-MM")
+        ] = None,
         format: Literal["json", "csv"] = "json",
     ) -> Any:
         try:
@@ -249,14 +254,3 @@ def _routes(app: FastAPI) -> None:
         if format == "csv":
             return PlainTextResponse(reports.to_csv(rows), media_type="text/csv")
         return {"suite": device.suite, "months": [vars(r) for r in rows]}
-
-
-def _valid_since(since: str | None) -> None:
-    if since is None:
-        return
-    try:
-        datetime.fromisoformat(since)
-    except ValueError:
-        raise ApiError(
-            422, "invalid_request", f"since '{since}' is not an ISO date such as 2025-04-01"
-        ) from None

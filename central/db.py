@@ -40,7 +40,7 @@ def make_engine(database_url: str) -> Engine:
 
 
 def _sqlite_engine(database_url: str) -> Engine:
-    path = database_url.split("///", 1)[-1]
+    path = database_url.split("///", 1)[-1] if "///" in database_url else ""
     if path and path != ":memory:" and not path.startswith("file:"):
         owner_only(Path(path))
     engine = create_engine(
