@@ -172,25 +172,31 @@ def _problem(
 
 def answer_claim(engine: Engine, device: Device, length: int, head: str, tl_key: str) -> dict:
     """Compare what the workstation says it holds with what the central store holds; answer
-    the refusals found and a receipt signed over what the central store holds."""
-    with write_session(engine) as (session, _info):
+    the refusals found, a receipt signed over what the central store holds, and the public key
+    (pinned by a workstation enrolled before the anchor existed: trust on first use, over the
+    same TLS channel as its enrolment). Read in a snapshot; a write only for a refusal."""
+    with read_session(engine) as session:
         held = session.get(DeviceAnchor, device.id)
+        key = session.get(AnchorKey, 1)
         refused = _compare(device, held, length, head, tl_key)
-        for item in refused:
-            _problem(session, device, held, item["code"], f"{item['field']}: claim {length}")
-        if held is None or not held.head:
-            return {"receipt": None, "refused": refused}
-        seed = kc.unb64(ensure_key(session).seed)
+    if refused or key is None:
+        with write_session(engine) as (session, _info):
+            key = ensure_key(session)
+            for item in refused:
+                row = session.get(DeviceAnchor, device.id)
+                _problem(session, device, row, item["code"], f"{item['field']}: claim {length}")
+    answer: dict[str, Any] = {"receipt": None, "refused": refused, "public_key": key.public_key}
+    if held is not None and held.head:
         issued = iso(datetime.now(UTC))
-        signed = anchor.sign(seed, device.id, held.length, held.head, issued)
-        receipt = {
+        signed = anchor.sign(kc.unb64(key.seed), device.id, held.length, held.head, issued)
+        answer["receipt"] = {
             "device_id": signed.device_id,
             "length": signed.length,
             "head": signed.head,
             "issued_at": signed.issued_at,
             "signature": signed.signature,
         }
-        return {"receipt": receipt, "refused": refused}
+    return answer
 
 
 def _compare(

@@ -415,3 +415,7 @@ class AnchorResponse(BaseModel):
         description="Null until the central store holds an audit event from this device."
     )
     refused: list[AnchorRefusal] = []
+    public_key: str = Field(
+        description="The key that signs receipts, as answered at enrolment (a workstation "
+        "enrolled before receipts existed pins it from here)."
+    )

@@ -192,6 +192,10 @@ def verify(store, session: Session) -> AnchorCheck:  # noqa: ANN001
     return compare(hashes, max(genuine, key=lambda a: a.length))
 
 
+def pinned(session: Session) -> bool:
+    return _public_key(session) is not None
+
+
 def pin_public_key(session: Session, public_key_b64: str) -> None:
     """At enrolment: the central store's anchor key. Trust on first use; a different key later
     is refused (a new key comes with a new enrolment, which replaces the setting on purpose)."""

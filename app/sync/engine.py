@@ -194,6 +194,9 @@ def _anchor(job: Job, report: Report) -> None:
         return
     try:
         with job.store.session() as s:
+            key = answer.get("public_key")
+            if isinstance(key, str) and not anchor.pinned(s):  # enrolled before receipts
+                anchor.pin_public_key(s, key)
             anchor.accept(job.store, s, receipt, job.device_id)
     except (anchor.AnchorRefused, KeyError, TypeError, ValueError) as exc:
         report.anchor_problem = str(exc) or "The central store's receipt could not be read."

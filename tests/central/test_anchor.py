@@ -55,8 +55,10 @@ def test_a_chain_pushed_in_order_is_held_and_a_receipt_of_it_is_signed(enrol, cl
     assert anchor.signature_ok(receipt, _public_key(client, engine))
 
 
-def test_a_device_that_has_sent_no_audit_event_gets_no_receipt(enrol):
-    assert _claim(enrol(), 0, audit.GENESIS) == {"receipt": None, "refused": []}
+def test_a_device_that_has_sent_no_audit_event_gets_no_receipt_but_the_key(enrol, client, engine):
+    answer = _claim(enrol(), 0, audit.GENESIS)
+    assert (answer["receipt"], answer["refused"]) == (None, [])
+    assert kc.unb64(answer["public_key"]) == _public_key(client, engine)
 
 
 def test_events_sent_again_are_taken_as_they_are(enrol):

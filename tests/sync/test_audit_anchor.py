@@ -135,3 +135,15 @@ def test_the_workstation_pins_the_central_store_key_at_enrolment(central, tmp_pa
         pinned = s.get(Setting, anchor.ANCHOR_KEY_SETTING)
     assert pinned is not None and len(pinned.value) == 44  # base64 of 32 bytes
     ws.close()
+
+
+def test_a_workstation_enrolled_before_receipts_existed_pins_the_key_at_its_next_sync(
+    central, tmp_path, suite
+):
+    ws = enrolled(central, tmp_path / "a", suite)
+    with ws.store.session() as s:  # as enrolment answered before the anchor: no key
+        s.execute(text("DELETE FROM setting WHERE key = :k"), {"k": anchor.ANCHOR_KEY_SETTING})
+    _synced_and_anchored(ws)
+    with ws.store.session() as s:
+        assert anchor.pinned(s)
+    ws.close()
