@@ -88,9 +88,9 @@ def create_app(
         description="The partnership's shared record; see docs/sync-protocol.md.",
     )
     app.state.engine = engine
-    app.state.enrol_limiter = enrol_limiter or EnrolLimiter()
+    app.state.enrol_limiter = limiter = enrol_limiter or EnrolLimiter()
     errors.install(app)
-    app.add_middleware(Gate, engine=engine, max_body_bytes=max_body_bytes)
+    app.add_middleware(Gate, engine=engine, max_body_bytes=max_body_bytes, enrol_limiter=limiter)
     _routes(app)
     return app
 
@@ -113,16 +113,9 @@ def _routes(app: FastAPI) -> None:
         f"{auth.MAX_WRONG_CODES} wrong codes were tried while it was outstanding.",
     )
     def enrol(body: EnrolRequest, request: Request) -> dict[str, Any]:
+        # Past the limit, the gate has already answered 429 (central/gate.py).
         limiter: EnrolLimiter = request.app.state.enrol_limiter
         address = request.client.host if request.client else "unknown"
-        if (wait := limiter.retry_after(address)) is not None:
-            raise ApiError(
-                429,
-                "too_many_attempts",
-                "Too many wrong enrolment codes were tried from here. Wait "
-                f"{wait} seconds, then type the code again carefully.",
-                retry_after=wait,
-            )
         try:
             device, token = auth.enrol(engine_of(request), body.code, body.device_name)
         except auth.WrongCode as exc:

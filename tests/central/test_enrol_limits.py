@@ -108,3 +108,10 @@ def test_the_workstation_shows_the_wait_in_words(client):
     response = _try(client)
     refusal = _refusal(response)
     assert isinstance(refusal, errors.Refused) and "Wait" in refusal.detail
+
+
+def test_a_limited_enrolment_is_turned_away_before_its_body_is_read(client):
+    for _ in range(10):
+        _try(client)
+    huge = client.post("/v1/enrol", content=b"x" * 1_000_000)  # past the 64 kB body limit
+    assert huge.status_code == 429 and huge.headers["Connection"] == "close"
