@@ -372,6 +372,23 @@ class MonthOut(BaseModel):
     required_assessments_made: int = 0
     attended: int = 0
     failed_to_attend: int = 0
+    # Issue 13: the rest of the pathway (central.reports_pathway.PATHWAY_FIGURES).
+    positive_opiates_only: int = 0
+    positive_cocaine_only: int = 0
+    positive_both: int = 0
+    tests_confirmed_negative: int = 0
+    initial_attended: int = 0
+    initial_failed: int = 0
+    follow_up_attended: int = 0
+    follow_up_failed: int = 0
+    failures_reported: int = 0
+    rob_applied: int = 0
+    rob_assessed: int = 0
+    rob_failed: int = 0
+    prison_referrals: int = 0
+    prison_referrals_late: int = 0
+    transfers_out: int = 0
+    transfers_in: int = 0
 
 
 class MonthlyResponse(BaseModel):

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from app import __version__
 from app.errors import UserFacingError
+from app.forms.figures import PATHWAY_FIGURES
 from app.services import episodes, reference
 from app.services.episodes import LOCAL_CONFLICT
 from app.services.workspace import Workspace
@@ -332,6 +333,8 @@ REPORT_COLUMNS = (
     ("attended", "Attended"),
     ("failed_to_attend", "Failed to attend"),
     ("inspector_authority_tests", "Inspector's authority tests"),
+    # Issue 13: the rest of the pathway, under the central store's stable keys.
+    *PATHWAY_FIGURES.items(),
 )
 
 
