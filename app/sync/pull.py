@@ -55,7 +55,9 @@ def fetch(
     pages: list[dict[str, Any]] = []
     reset = False
     while True:
-        page = transport.pull(cursor, PAGE, None if reset else epoch, types)
+        # Our own records are not sent back (their push's answer carried them), except to a
+        # repair by type (app.sync.counts), which must see everything.
+        page = transport.pull(cursor, PAGE, None if reset else epoch, types, skip_own=not types)
         if page["reset"]:
             if reset:  # a reset answer to a pull from 0: the server is inconsistent
                 raise RuntimeError("the central store asked for a reset twice")
