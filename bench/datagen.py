@@ -299,6 +299,7 @@ def fill(
     seed: int = 2026,
     open_today: int = 15,
     unsynced: bool = False,
+    history_days: int = 3 * 365,
 ) -> Counts:
     """Bulk-fill an unlocked store: ``people`` people, ``episodes`` episodes (>= people), the
     newest ``open_today`` of which arrived today and are still open. ``unsynced``: every row
@@ -345,7 +346,7 @@ def fill(
                     arrived = now - timedelta(minutes=rng.randint(10, 8 * 60))
                 else:
                     arrived = now - timedelta(
-                        days=rng.randint(1, 3 * 365), minutes=rng.randint(0, 1439)
+                        days=rng.randint(1, history_days), minutes=rng.randint(0, 1439)
                     )
                 _episode(w, rng, pid, p, arrived, ra1_defaults, counts, closed=not is_today)
             if len(w.rows[AuditEvent]) > 20000:

@@ -124,6 +124,7 @@ def run(workstations: int = 200, episodes: int = 60, servers: int = 2) -> Row:
     finally:
         if launcher.poll() is None:
             launcher.kill()
+        server_cpu = sum(_cpu_seconds(proc.pid) for proc, _ in procs)
         for proc, _ in procs:
             stop(proc)
     results = [json.loads(p.read_text()) for p in sorted((work / "results").glob("*.json"))]
@@ -149,6 +150,9 @@ def run(workstations: int = 200, episodes: int = 60, servers: int = 2) -> Row:
         "store": check,
         "server_versions_per_s": round(check["versions"] / (wall / 1000)) if wall else None,
         "copy_rows": copy_rows, "copy_rows_per_s": round(copy_rows / copy_s),
+        "serve_cpu_s": round(server_cpu, 1),
+        "versions_per_serve_cpu_s": round(check["versions"] / server_cpu) if server_cpu else None,
+        "workstations_cpu_s": _clients_cpu(work),
         "baseline": "PostgreSQL COPY of the same records + versions into empty tables",
     }  # fmt: skip
     met = (
@@ -164,6 +168,24 @@ def run(workstations: int = 200, episodes: int = 60, servers: int = 2) -> Row:
         f" {len(errors)} errors, {check['seq_gaps']} gaps)"
     )
     return row
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a live process, from /proc (Linux); 0 where unreadable."""
+    import os
+
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: SIM115
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _clients_cpu(work) -> float | None:  # noqa: ANN001
+    try:
+        return round(json.loads((work / "clients_cpu.json").read_text())["cpu_s"], 1)
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def _errors_before_go(work) -> int:  # noqa: ANN001
