@@ -193,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
     args = _parser().parse_args(argv)
+    # serve --log-level is the service's level too, not only uvicorn's
+    logging.getLogger().setLevel(getattr(args, "log_level", "info").upper())
     return COMMANDS[args.command](args)
 
 

@@ -131,11 +131,9 @@ def issue_notice(ws: Workspace, episode_id: str, form_key: str) -> IssuedNotice:
         record = state.drafts.get(form_key)
         if record is None:
             raise NotReadyToIssue(f"There is no {definition.short_title} draft to issue.")
-        ctx = _context(ws, state, now)
-        ok, problems = definition.issuable(state.forms.answers.get(form_key, {}), ctx)
-        problems = state.forms.problems.get(form_key, []) + problems
-        if not ok or state.forms.problems.get(form_key):
-            raise _refusal(f"The {definition.short_title} cannot be issued yet", problems)
+        ctx, problems = checked(
+            ws, state, form_key, now, f"The {definition.short_title} cannot be issued yet"
+        )
         answers = dict(record.answers)
         if "out_of_window_reason" in answers and not reason_applies(problems):
             del answers["out_of_window_reason"]  # only a reason that applies is printed
@@ -143,32 +141,56 @@ def issue_notice(ws: Workspace, episode_id: str, form_key: str) -> IssuedNotice:
         if form_key == "ra2":
             replaced = appointment_replaced(ctx, answers.get("varies_kind"))
             content["replaces"] = replaced.to_json() if replaced else None
-        notice = Notice(
-            episode_id=episode_id,
-            kind=form_key,
-            form_record_id=record.id,
-            reference=_reference_number(form_key, now),
-            varies_notice_id=_varied_notice_id(s, episode_id, answers, form_key),
-            issued_at=now,
-            issued_by=ws.worker.id,
-        )
-        notice.content = {**content, "reference": notice.reference}
-        notice.pdf = _render(notice.content, ws)
-        s.add(notice)
+        varies = _varied_notice_id(s, episode_id, answers, form_key)
+        notice = freeze(ws, s, record, content, now, varies_notice_id=varies)
         record.status = "issued"
         touch(record)
-        s.flush()
         _book_appointment(s, notice, answers)
         state.episode.updated_at = now
-        audit.record(
-            s,
-            ws.worker,
-            "collection",
-            "notice",
-            notice.id,
-            detail={"event": "notice_issued", "kind": form_key},
-        )
         return IssuedNotice(notice.id, form_key, notice.reference, notice.pdf)
+
+
+def checked(
+    ws: Workspace, state: EpisodeState, form_key: str, now: datetime, what: str
+) -> tuple[FormContext, list[Problem]]:
+    """The gate before anything is frozen: the form's own problems and its issuing rules, on
+    the snapshot the notice will be made from; raises ``NotReadyToIssue`` saying ``what``."""
+    ctx = _context(ws, state, now)
+    ok, problems = FORMS[form_key].issuable(state.forms.answers.get(form_key, {}), ctx)
+    problems = state.forms.problems.get(form_key, []) + problems
+    if not ok or state.forms.problems.get(form_key):
+        raise _refusal(what, problems)
+    return ctx, problems
+
+
+def freeze(
+    ws: Workspace,
+    s,
+    record,
+    content: dict[str, Any],
+    now: datetime,
+    **extra: Any,  # noqa: ANN001
+) -> Notice:
+    """The append-only notice of ``record``: numbered, rendered and audited in the caller's
+    transaction, so nothing is issued without its PDF (a rendering failure raises first)."""
+    notice = Notice(
+        episode_id=record.episode_id,
+        kind=record.form_key,
+        form_record_id=record.id,
+        reference=_reference_number(record.form_key, now),
+        issued_at=now,
+        issued_by=ws.worker.id,
+        **extra,
+    )
+    notice.content = {**content, "reference": notice.reference}
+    notice.pdf = _render(notice.content, ws)
+    s.add(notice)
+    s.flush()
+    audit.record(
+        s, ws.worker, "collection", "notice", notice.id,
+        detail={"event": "notice_issued", "kind": notice.kind},
+    )  # fmt: skip
+    return notice
 
 
 def _varied_notice_id(s, episode_id: str, answers: dict, form_key: str) -> str | None:  # noqa: ANN001

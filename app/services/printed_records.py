@@ -28,13 +28,10 @@ from app.services.notices import (
     NotReadyToIssue,
     _content,
     _context,
-    _reference_number,
-    _refusal,
-    _render,
+    checked,
+    freeze,
 )
 from app.services.workspace import Workspace
-from app.storage import audit
-from app.storage.models import Notice
 
 
 @dataclass(frozen=True)
@@ -112,35 +109,12 @@ def print_record(
         record = state.latest.get(form_key)
         if record is None:
             raise NotReadyToIssue(f"There is no {definition.short_title} to print.")
-        ctx = _context(ws, state, now)
-        ok, problems = definition.issuable(state.forms.answers.get(form_key, {}), ctx)
-        problems = state.forms.problems.get(form_key, []) + problems
-        if not ok or state.forms.problems.get(form_key):
-            raise _refusal(what, problems)
+        ctx, _ = checked(ws, state, form_key, now, what)
         content = _content(ws, s, state, form_key, form_key, dict(record.answers), now)
         if form_key == "dt1":
             content["assessment"] = dt1_statement(ctx)
             status = _compare(state, content["assessment"])
             if status.changed and not confirm_changed:
                 raise AppointmentChanged(status.message)
-        notice = Notice(
-            episode_id=episode_id,
-            kind=form_key,
-            reference=_reference_number(form_key, now),
-            form_record_id=record.id,
-            issued_at=now,
-            issued_by=ws.worker.id,
-        )
-        notice.content = {**content, "reference": notice.reference}
-        notice.pdf = _render(notice.content, ws)
-        s.add(notice)
-        s.flush()
-        audit.record(
-            s,
-            ws.worker,
-            "collection",
-            "notice",
-            notice.id,
-            detail={"event": "notice_issued", "kind": form_key},
-        )
+        notice = freeze(ws, s, record, content, now)
         return IssuedNotice(notice.id, form_key, notice.reference, notice.pdf)

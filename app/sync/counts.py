@@ -118,7 +118,10 @@ def repair(store: Store, transport: Transport, mismatches: list[Mismatch]) -> Ap
             ):
                 if row.server_rev > server_revs.get(row.id, 0):
                     # The server lacks this version (e.g. restored from a backup): push it
-                    # again with its base_rev; the server merges, nothing is lost (5.1, 6).
+                    # again against what the server holds, so the push applies every field
+                    # and its acknowledgement (a rev possibly below the one this workstation
+                    # saw before the restore) is taken as the rev from now on (5.1, 6).
+                    row.server_rev = server_revs.get(row.id)
                     row.sync_state = "pending"
                     requeued += 1
     applied.requeued = requeued

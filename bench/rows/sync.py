@@ -52,7 +52,9 @@ def _start_central(work: Path, db_url: str | None = None) -> tuple[subprocess.Po
     proc = subprocess.Popen(
         [sys.executable, "-m", "central", "serve", "--port", str(port), "--log-level", "warning",
          "--database-url", db_url, "--data-dir", str(work)],
-        cwd=ROOT, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        # a file, not a pipe: an unread pipe fills and freezes the service mid-request
+        cwd=ROOT, env=child_env(), stdout=subprocess.DEVNULL,
+        stderr=(work / "central.log").open("ab"),
     )  # fmt: skip
     return proc, _wait_healthy(proc, port), db_url
 
@@ -73,7 +75,8 @@ def _wait_healthy(proc: subprocess.Popen, port: int) -> str:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"central exited: {proc.stderr.read().decode()[-1500:]}")
+            log = (work / "central.log").read_text(errors="replace")
+            raise RuntimeError(f"central exited: {log[-1500:]}")
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                 return url
