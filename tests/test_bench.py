@@ -81,9 +81,9 @@ def _pg_or_skip() -> None:
 @pytest.fixture
 def bench_pg(monkeypatch):
     """The benchmark's own databases for this test run, never a real run's."""
-    from bench import pg
-
     import secrets
+
+    from bench import pg
 
     monkeypatch.setattr(pg, "PREFIX", f"cjit_bench_test_{secrets.token_hex(4)}_")
     _pg_or_skip()

@@ -41,7 +41,7 @@ def _serve(db_url: str, work) -> tuple[subprocess.Popen, str]:  # noqa: ANN001
          "--database-url", db_url, "--data-dir", str(work)],
         cwd=ROOT, env=child_env(), stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    return proc, _wait_healthy(proc, port)
+    return proc, _wait_healthy(proc, port, work / f"serve-{port}.log")
 
 
 def _copy_limit(dsn: str) -> tuple[float, int]:

@@ -56,27 +56,28 @@ def _start_central(work: Path, db_url: str | None = None) -> tuple[subprocess.Po
         cwd=ROOT, env=child_env(), stdout=subprocess.DEVNULL,
         stderr=(work / "central.log").open("ab"),
     )  # fmt: skip
-    return proc, _wait_healthy(proc, port), db_url
+    return proc, _wait_healthy(proc, port, work / "central.log"), db_url
 
 
 def _start_fair(work: Path) -> tuple[subprocess.Popen, str]:
     port, db_url = _free_port(), f"sqlite:///{work / 'fair.db'}"
     proc = subprocess.Popen(
         [sys.executable, "-m", "bench.fair_endpoint", "--port", str(port), "--database-url", db_url],
-        cwd=ROOT, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env=child_env(), stdout=subprocess.DEVNULL,
+        stderr=(work / "fair.log").open("ab"),
     )  # fmt: skip
-    return proc, _wait_healthy(proc, port)
+    return proc, _wait_healthy(proc, port, work / "fair.log")
 
 
-def _wait_healthy(proc: subprocess.Popen, port: int) -> str:
+def _wait_healthy(proc: subprocess.Popen, port: int, log_path: Path | None = None) -> str:
     import httpx
 
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            log = (work / "central.log").read_text(errors="replace")
-            raise RuntimeError(f"central exited: {log[-1500:]}")
+            log = log_path.read_text(errors="replace") if log_path else ""
+            raise RuntimeError(f"the service exited: {log[-1500:]}")
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                 return url
