@@ -13,7 +13,8 @@ first catches up with what was pushed since the last one (usually a few thousand
 nothing), then sums. A deleted form loses its facts at its deleting change. Every change with
 ``seq <= change_seq`` is committed when change_seq is read (writers take their numbers under
 the store lock and keep it until they commit: db.py), so no change is skipped. Two refreshes
-do not run at once (an advisory lock on PostgreSQL; SQLite's write lock).
+do not run at once (an advisory lock on PostgreSQL; SQLite's write lock). A record changed
+in the database by hand, without a new sequence number, is not seen until ``rebuild``.
 
 Any whole-number figure that ``_count`` adds to ``MonthRow`` is carried without a change here;
 a figure of another kind (a median, a rate) must be computed from its own query.
@@ -79,7 +80,11 @@ def refresh(engine: Engine, on_progress: Any = None) -> int:
             state = ReportFactsState(id=1, seq=0)
             session.add(state)
             session.flush()
-        high = session.scalar(select(StoreInfo.change_seq).where(StoreInfo.id == 1)) or 0
+        # change_seq, or a higher seq planted without it (by hand, or by a bulk load)
+        high = max(
+            session.scalar(select(StoreInfo.change_seq).where(StoreInfo.id == 1)) or 0,
+            session.scalar(select(func.max(Record.seq))) or 0,
+        )
         if high <= state.seq:
             return 0
         query = (
@@ -99,6 +104,14 @@ def refresh(engine: Engine, on_progress: Any = None) -> int:
                 on_progress(read)
         state.seq = high
     return read
+
+
+def rebuild(engine: Engine) -> int:
+    """Forget every fact and read every form again (after records were changed by hand)."""
+    with plain_session(engine) as session, session.begin():
+        session.execute(delete(ReportFact))
+        session.execute(delete(ReportFactsState))
+    return refresh(engine)
 
 
 def _replace(session: Any, chunk: Iterable[Any]) -> None:

@@ -205,3 +205,21 @@ def test_report_facts_follow_later_pushes_edits_and_deletions(enrol, engine):
     assert [vars(r) for r in reports.monthly(engine, "2026-04", "2026-05")] == [
         vars(r) for r in reports.monthly_by_scan(engine, "2026-04", "2026-05")
     ]
+
+
+def test_rebuilding_report_facts_sees_a_form_changed_by_hand(enrol, engine):
+    from sqlalchemy import update
+
+    from central import report_facts, reports
+    from central.models import Record
+
+    desk = enrol()
+    test = dt1(_episode(desk), "2026-04-10T09:00:00Z", positive=True)
+    desk.push(test)
+    assert reports.monthly(engine, "2026-04", "2026-04")[0].positive_tests == 1
+    negative = {**test["fields"], "answers": {**test["fields"]["answers"], "results": {}}}
+    with engine.begin() as conn:  # no new seq: the change log does not know
+        conn.execute(update(Record).where(Record.id == test["id"]).values(fields=negative))
+    assert reports.monthly(engine, "2026-04", "2026-04")[0].positive_tests == 1
+    assert report_facts.rebuild(engine) > 0
+    assert reports.monthly(engine, "2026-04", "2026-04")[0].positive_tests == 0
