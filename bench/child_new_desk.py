@@ -23,6 +23,7 @@ class Progress:
 
     def step(self, text: str, done: int = 0, total: int | None = None) -> None:
         self.steps.append((round(time.perf_counter() - self.started, 2), text, done, total))
+        print(f"{self.steps[-1][0]:8.2f} s  {text} {done or ''}", file=sys.stderr, flush=True)
 
     def cancelled(self) -> bool:
         return False

@@ -26,7 +26,7 @@ from app.sync.records import SPECS, parse_time
 from app.sync.transport import Transport
 
 log = logging.getLogger(__name__)
-PAGE = 500
+PAGE = 1000  # the most the server sends in one page
 REFERENCE_NAMES = (
     "trigger_offences",
     "spoc_directory",

@@ -50,15 +50,18 @@ def run(quick: bool = False) -> Row:
         ).scalar()
     engine.dispose()
     proc, base_url, _ = _start_central(work, url)
+    log = work / "desk.log"  # the progress the worker sees, as it happens
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.child_new_desk", str(work / "desk"), base_url, code],
-            cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=1800,
-        )  # fmt: skip
+        with log.open("w") as err:
+            done = subprocess.run(
+                [sys.executable, "-m", "bench.child_new_desk", str(work / "desk"), base_url, code],
+                cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=err, text=True,
+                timeout=1800,
+            )  # fmt: skip
     finally:
         stop(proc)
     if done.returncode != 0:
-        raise RuntimeError(f"the new desk failed: {done.stderr[-1500:]}")
+        raise RuntimeError(f"the new desk failed: {log.read_text()[-1500:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     row.ours = result["usable_s"]
     row.detail = {**result, "suite_records": in_suite, "generator": made}
