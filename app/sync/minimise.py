@@ -26,6 +26,7 @@ from app.storage.models import (
     FormRecordVersion,
     Notice,
     NoticePrint,
+    Person,
     SyncBatch,
     SyncConflict,
     SyncErased,
@@ -38,8 +39,12 @@ CHILDREN = (("form", FormRecord), ("appointment", Appointment), ("notice", Notic
 
 
 def erase_old_episodes(store: Store, actor: audit.Actor, now: datetime, days: int) -> int:
+    """Rows are read with one query per kind for all candidates and deleted together at the
+    end (a new workstation's first sync can pull years of closed episodes: one query per
+    episode and kind made that minutes; issue 16.5). Each erasure is still its own audit
+    event, in the order of the candidates."""
     cutoff = now - timedelta(days=days)
-    with store.session() as s:
+    with store.session() as s, s.no_autoflush:
         s.execute(text("PRAGMA defer_foreign_keys = ON"))
         in_batches = {item[1] for b in s.scalars(select(SyncBatch)) for item in b.items}
         in_conflict = set(s.scalars(select(SyncConflict.record_id)))
@@ -50,20 +55,61 @@ def erase_old_episodes(store: Store, actor: audit.Actor, now: datetime, days: in
                 CustodyEpisode.sync_state == "synced",
             )
         ).all()
-        erased = 0
+        children = _children_of(s, [e.id for e in candidates])
+        people = _people_of(s, {e.person_id for e in candidates})
+        gone: dict[str, list[str]] = {}
         for episode in candidates:
-            rows = _rows_of(s, episode)
+            rows = [("episode", episode), *children.get(episode.id, [])]
             if all(_erasable(row, in_batches, in_conflict) for _, row in rows):
-                _erase(s, actor, episode, rows)
-                erased += 1
-        return erased
+                _erase(s, actor, episode, rows, people.get(episode.person_id))
+                for kind, row in rows:
+                    gone.setdefault(kind, []).append(row.id)
+        _delete_all(s, gone)
+        erased = set(gone.get("episode", ()))
+        for episode in candidates:
+            if episode.id in erased:
+                s.expunge(episode)
+        return len(gone.get("episode", ()))
 
 
-def _rows_of(s: Session, episode: CustodyEpisode) -> list[tuple[str, object]]:
-    rows: list[tuple[str, object]] = [("episode", episode)]
+def _chunks(ids: list[str], size: int = 500):  # noqa: ANN202 - SQLite's bound-parameter limit
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _children_of(s: Session, episode_ids: list[str]) -> dict[str, list[tuple[str, object]]]:
+    out: dict[str, list[tuple[str, object]]] = {}
     for kind, model in CHILDREN:
-        rows += [(kind, r) for r in s.scalars(select(model).where(model.episode_id == episode.id))]
-    return rows
+        for chunk in _chunks(episode_ids):
+            for row in s.scalars(select(model).where(model.episode_id.in_(chunk))):
+                out.setdefault(row.episode_id, []).append((kind, row))
+    return out
+
+
+def _people_of(s: Session, person_ids: set[str]) -> dict[str, Person]:
+    out: dict[str, Person] = {}
+    for chunk in _chunks(sorted(i for i in person_ids if i)):
+        out.update((p.id, p) for p in s.scalars(select(Person).where(Person.id.in_(chunk))))
+    return out
+
+
+def _delete_all(s: Session, gone: dict[str, list[str]]) -> None:
+    for chunk in _chunks(gone.get("form", [])):
+        s.execute(delete(FormRecordVersion).where(FormRecordVersion.form_record_id.in_(chunk)))
+    for chunk in _chunks(gone.get("notice", [])):
+        s.execute(delete(NoticePrint).where(NoticePrint.notice_id.in_(chunk)))
+    for kind, model in (
+        ("appointment", Appointment),
+        ("notice", Notice),
+        ("form", FormRecord),
+        ("episode", CustodyEpisode),
+    ):
+        for chunk in _chunks(gone.get(kind, [])):
+            s.execute(
+                delete(model)
+                .where(model.id.in_(chunk))
+                .execution_options(synchronize_session=False)
+            )
 
 
 def _erasable(row, in_batches: set, in_conflict: set) -> bool:  # noqa: ANN001
@@ -75,8 +121,9 @@ def _erasable(row, in_batches: set, in_conflict: set) -> bool:  # noqa: ANN001
     )
 
 
-def _keep_positive_history(s: Session, episode: CustodyEpisode, forms: list[FormRecord]) -> None:
-    person = episode.person
+def _keep_positive_history(s: Session, person: Person | None, forms: list[FormRecord]) -> None:
+    if person is None:
+        return
     for form in forms:
         results = (form.answers or {}).get("results") or {}
         positive = [k for k, v in results.items() if v == "positive"]
@@ -100,21 +147,14 @@ def _keep_positive_history(s: Session, episode: CustodyEpisode, forms: list[Form
         )
 
 
-def _erase(s: Session, actor: audit.Actor, episode: CustodyEpisode, rows: list) -> None:
+def _erase(
+    s: Session, actor: audit.Actor, episode: CustodyEpisode, rows: list, person: Person | None
+) -> None:
+    """The ledger, the positive history and the audit event; the rows go in _delete_all."""
     forms = [row for kind, row in rows if kind == "form"]
-    notices = [row.id for kind, row in rows if kind == "notice"]
-    _keep_positive_history(s, episode, forms)
+    _keep_positive_history(s, person, forms)
     for kind, row in rows:
         s.add(SyncErased(record_id=row.id, record_type=kind, server_rev=row.server_rev))
-    s.execute(
-        delete(FormRecordVersion).where(FormRecordVersion.form_record_id.in_([f.id for f in forms]))
-    )
-    s.execute(delete(NoticePrint).where(NoticePrint.notice_id.in_(notices)))
-    for kind, model in (("appointment", Appointment), ("notice", Notice), ("form", FormRecord)):
-        ids = [row.id for k, row in rows if k == kind]
-        s.execute(delete(model).where(model.id.in_(ids)))
-    s.execute(delete(CustodyEpisode).where(CustodyEpisode.id == episode.id))
-    s.expunge(episode)
     audit.record(
         s,
         actor,
