@@ -38,59 +38,78 @@ DEFAULT_DAYS = 30
 CHILDREN = (("form", FormRecord), ("appointment", Appointment), ("notice", Notice))
 
 
+CHUNK = 500  # episodes per transaction
+
+
 def erase_old_episodes(store: Store, actor: audit.Actor, now: datetime, days: int) -> int:
-    """Rows are read with one query per kind for all candidates and deleted together at the
-    end (a new workstation's first sync can pull years of closed episodes: one query per
-    episode and kind made that minutes; issue 16.5). Each erasure is still its own audit
-    event, in the order of the candidates."""
+    """Candidates are handled CHUNK at a time, each chunk in its own transaction: its rows
+    read as plain columns with one query per kind (answers only for drug tests), erased, and
+    deleted together (a new workstation's first sync can pull years of closed episodes: one
+    query per episode and kind, and every row loaded whole, made that minutes and hundreds of
+    megabytes; issue 16.5). Each erasure is still its own audit event, in the same order."""
     cutoff = now - timedelta(days=days)
-    with store.session() as s, s.no_autoflush:
-        s.execute(text("PRAGMA defer_foreign_keys = ON"))
+    with store.session() as s:
         in_batches = {item[1] for b in s.scalars(select(SyncBatch)) for item in b.items}
         in_conflict = set(s.scalars(select(SyncConflict.record_id)))
-        candidates = s.scalars(
-            select(CustodyEpisode).where(
+        candidates = s.execute(
+            select(
+                CustodyEpisode.id,
+                CustodyEpisode.person_id,
+                CustodyEpisode.sync_state,
+                CustodyEpisode.server_rev,
+            )
+            .where(
                 CustodyEpisode.status == "closed",
                 CustodyEpisode.closed_at < cutoff,
                 CustodyEpisode.sync_state == "synced",
             )
+            .order_by(CustodyEpisode.closed_at)
         ).all()
-        children = _children_of(s, [e.id for e in candidates])
-        people = _people_of(s, {e.person_id for e in candidates})
-        gone: dict[str, list[str]] = {}
-        for episode in candidates:
-            rows = [("episode", episode), *children.get(episode.id, [])]
-            if all(_erasable(row, in_batches, in_conflict) for _, row in rows):
-                _erase(s, actor, episode, rows, people.get(episode.person_id))
-                for kind, row in rows:
-                    gone.setdefault(kind, []).append(row.id)
-        _delete_all(s, gone)
-        erased = set(gone.get("episode", ()))
-        for episode in candidates:
-            if episode.id in erased:
-                s.expunge(episode)
-        return len(gone.get("episode", ()))
+    erased = 0
+    for chunk in _chunks(candidates, CHUNK):
+        with store.session() as s, s.no_autoflush:
+            s.execute(text("PRAGMA defer_foreign_keys = ON"))
+            children = _children_of(s, [e.id for e in chunk])
+            tests = _drug_tests_of(s, [e.id for e in chunk])
+            people = _people_of(s, {e.person_id for e in chunk})
+            gone: dict[str, list[str]] = {}
+            for episode in chunk:
+                rows = [("episode", episode), *children.get(episode.id, [])]
+                if all(_erasable(row, in_batches, in_conflict) for _, row in rows):
+                    _erase(s, actor, episode, rows, people.get(episode.person_id), tests)
+                    for kind, row in rows:
+                        gone.setdefault(kind, []).append(row.id)
+            _delete_all(s, gone)
+            erased += len(gone.get("episode", ()))
+    return erased
 
 
-def _chunks(ids: list[str], size: int = 500):  # noqa: ANN202 - SQLite's bound-parameter limit
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
+def _chunks(items: list, size: int = 500):  # noqa: ANN202 - SQLite's bound-parameter limit
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _children_of(s: Session, episode_ids: list[str]) -> dict[str, list[tuple[str, object]]]:
     out: dict[str, list[tuple[str, object]]] = {}
     for kind, model in CHILDREN:
-        for chunk in _chunks(episode_ids):
-            for row in s.scalars(select(model).where(model.episode_id.in_(chunk))):
-                out.setdefault(row.episode_id, []).append((kind, row))
+        columns = (model.id, model.episode_id, model.sync_state, model.server_rev)
+        for row in s.execute(select(*columns).where(model.episode_id.in_(episode_ids))):
+            out.setdefault(row.episode_id, []).append((kind, row))
     return out
 
 
-def _people_of(s: Session, person_ids: set[str]) -> dict[str, Person]:
-    out: dict[str, Person] = {}
-    for chunk in _chunks(sorted(i for i in person_ids if i)):
-        out.update((p.id, p) for p in s.scalars(select(Person).where(Person.id.in_(chunk))))
-    return out
+def _drug_tests_of(s: Session, episode_ids: list[str]) -> dict[str, dict]:
+    """Answers of the episodes' drug tests, by form id (the only answers erasure reads)."""
+    query = select(FormRecord.id, FormRecord.answers).where(
+        FormRecord.episode_id.in_(episode_ids), FormRecord.form_key == "dt1"
+    )
+    return {row.id: row.answers or {} for row in s.execute(query)}
+
+
+def _people_of(s: Session, person_ids: set[str]) -> dict[str, object]:
+    columns = (Person.id, Person.pnc_id, Person.family_key, Person.given_key, Person.date_of_birth)
+    ids = sorted(i for i in person_ids if i)
+    return {p.id: p for p in s.execute(select(*columns).where(Person.id.in_(ids)))}
 
 
 def _delete_all(s: Session, gone: dict[str, list[str]]) -> None:
@@ -121,14 +140,16 @@ def _erasable(row, in_batches: set, in_conflict: set) -> bool:  # noqa: ANN001
     )
 
 
-def _keep_positive_history(s: Session, person: Person | None, forms: list[FormRecord]) -> None:
+def _keep_positive_history(s: Session, person: object, tests: list[dict]) -> None:
     if person is None:
         return
-    for form in forms:
-        results = (form.answers or {}).get("results") or {}
+    for answers in tests:
+        results = answers.get("results") if isinstance(answers, dict) else None
+        if not isinstance(results, dict):
+            continue
         positive = [k for k, v in results.items() if v == "positive"]
-        tested_at = (form.answers or {}).get("tested_at")
-        if form.form_key != "dt1" or not positive or not tested_at:
+        tested_at = answers.get("tested_at")
+        if not positive or not tested_at:
             continue
         try:
             when = datetime.fromisoformat(str(tested_at))
@@ -148,11 +169,11 @@ def _keep_positive_history(s: Session, person: Person | None, forms: list[FormRe
 
 
 def _erase(
-    s: Session, actor: audit.Actor, episode: CustodyEpisode, rows: list, person: Person | None
+    s: Session, actor: audit.Actor, episode: object, rows: list, person: object, tests: dict
 ) -> None:
     """The ledger, the positive history and the audit event; the rows go in _delete_all."""
-    forms = [row for kind, row in rows if kind == "form"]
-    _keep_positive_history(s, person, forms)
+    forms = [row.id for kind, row in rows if kind == "form"]
+    _keep_positive_history(s, person, [tests[f] for f in forms if f in tests])
     for kind, row in rows:
         s.add(SyncErased(record_id=row.id, record_type=kind, server_rev=row.server_rev))
     audit.record(
