@@ -301,7 +301,9 @@ def fill(
         episode_id = episode(ws, rng, arrived, people[i % len(people)], "Alex Morgan", 4)
         episodes.close_episode(ws, episode_id)
         made += 1
-    start = datetime.combine(now.date(), time(0, 30), tzinfo=LONDON)
+    # Today's arrivals from 00:30, or over the last six hours when it is not yet 06:30 (a
+    # shift shown just after midnight must not have arrivals still to come).
+    start = min(datetime.combine(now.date(), time(0, 30), tzinfo=LONDON), now - timedelta(hours=6))
     span = max(1, int((now - start).total_seconds() // 60))
     for i in range(episodes_today):
         arrived = start + timedelta(minutes=rng.randint(0, span))

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
+from central import anchors, transfers
 from central.contract import Checked, Refused, check_records, check_references
 from central.db import next_seq, write_session
 from central.merge import MergeResult, Version, merge, same
@@ -50,11 +51,18 @@ def push(engine: Engine, device: Device, request: PushRequest) -> dict[str, Any]
         ctx.current = _load_current(session, [c.record.id for c in checked])
         checked = [c for c in checked if not _refuse_stored(ctx, c, refused)]
         checked = check_references(session, device.suite, checked, refused)
+        checked = anchors.check_pushed(session, device, checked, refused)  # the audit chain
         # One flush at the end (and one per conflict, for its id) instead of an autoflush
         # before every lookup: the unit of work then inserts the batch's rows with executemany.
         with session.no_autoflush:
             results = [_apply(ctx, c.record) for c in checked]
         ctx.insert_pending()
+        # Issue 13: a sent transfer opens a referral in the receiving suite (central.transfers).
+        sent = [
+            c.record.id for c in checked if transfers.is_transfer(c.record.type, c.record.fields)
+        ]
+        if sent:
+            transfers.route(session, info, device.suite, sent)
         response = {
             "batch_id": request.batch_id,
             "replayed": False,

@@ -30,6 +30,7 @@ from app.forms.facts import ATTENDANCE_FORMS, attendance_outcome, is_failure, is
 from central.db import read_session
 from central.models import Record
 from central.record_types import FORM_DT1, FORM_RA1
+from central.reports_pathway import PATHWAY_FIGURES, pathway_figures
 from central.timefmt import month_range, uk_month
 
 
@@ -43,6 +44,24 @@ class MonthRow:
     required_assessments_made: int = 0
     attended: int = 0
     failed_to_attend: int = 0
+    # Issue 13, the rest of the pathway: counted in central.reports_pathway (its docstring has
+    # the rules), keys listed there in PATHWAY_FIGURES and documented in the README.
+    positive_opiates_only: int = 0
+    positive_cocaine_only: int = 0
+    positive_both: int = 0
+    tests_confirmed_negative: int = 0
+    initial_attended: int = 0
+    initial_failed: int = 0
+    follow_up_attended: int = 0
+    follow_up_failed: int = 0
+    failures_reported: int = 0
+    rob_applied: int = 0
+    rob_assessed: int = 0
+    rob_failed: int = 0
+    prison_referrals: int = 0
+    prison_referrals_late: int = 0
+    transfers_out: int = 0
+    transfers_in: int = 0
 
 
 def monthly(engine: Engine, first: str, last: str, suite: str | None = None) -> list[MonthRow]:
@@ -55,6 +74,7 @@ def monthly(engine: Engine, first: str, last: str, suite: str | None = None) -> 
     for (month, figure), total in report_facts.sums(engine, first, last, suite).items():
         if month in rows:
             setattr(rows[month], figure, total)
+    _add_pathway(engine, rows, suite)
     return _rates(rows)
 
 
@@ -66,7 +86,16 @@ def monthly_by_scan(
     rows = {month: MonthRow(month) for month in month_range(first, last)}
     for form_key, answers in _forms(engine, suite):
         _count(rows, form_key, answers)
+    _add_pathway(engine, rows, suite)
     return _rates(rows)
+
+
+def _add_pathway(engine: Engine, rows: dict[str, MonthRow], suite: str | None) -> None:
+    # Issue 13's figures are per episode (a test and its laboratory result together), counted
+    # by their own scan of the forms (central.reports_pathway); not in the report facts yet.
+    for month, figures in pathway_figures(engine, list(rows), suite).items():
+        for key, value in figures.items():
+            setattr(rows[month], key, value)
 
 
 def _rates(rows: dict[str, MonthRow]) -> list[MonthRow]:
@@ -131,6 +160,7 @@ HEADINGS = {
     "required_assessments_made": "Required assessments made",
     "attended": "Attended",
     "failed_to_attend": "Failed to attend or remain",
+    **PATHWAY_FIGURES,
 }
 
 

@@ -71,6 +71,7 @@ def main() -> None:
 
     workspace = ws.unlock(settings, DEMO_WORKER, DEMO_PASSPHRASE)
     workspace.clock = lambda: NOW
+    after_custody = _after_custody(workspace)
     window = MainWindow(workspace)
     window.hooks["print"] = lambda *a: None
     window.move(0, 0)
@@ -92,7 +93,17 @@ def main() -> None:
     window.open_episode(negative.id)
     window.episode.show_form("annex_e")
     shot("annex-e")
+    # Issue 13: the rest of the pathway on one positive episode.
+    window.open_episode(after_custody)
+    from app.ui import ops
+
+    ops.settle(15_000)  # the episode loads on the store executor
+    for form_key, name in (("remand", "remand"), ("rob", "rob"), ("fta_report", "fta-report"),
+                           ("transfer", "transfer"), ("lab_result", "lab-result")):  # fmt: skip
+        window.episode.show_form(form_key)
+        shot(name)
     window.show_board()
+    shot("board-after-custody")
     window.board.search.setText("ush")
     window.board._run_search()
     QTimer.singleShot(300, lambda: None)
@@ -105,6 +116,32 @@ def main() -> None:
     window.lock()
     shot("locked")
     window.close()
+
+
+def _after_custody(workspace) -> str:  # noqa: ANN001
+    """A positive episode of the demo shift taken past custody: remanded (the prison referral
+    due), bailed with RoB elsewhere, a missed assessment reported with its statement."""
+    from datetime import timedelta
+
+    from app.services import episodes, forms_context, pathway
+
+    def save(episode_id: str, form_key: str, **answers) -> None:  # noqa: ANN003
+        stored, version = forms_context.stored(form_key, answers)
+        episodes.save_answers(workspace, episode_id, form_key, stored, version)
+
+    rows = board.shift_board(workspace)
+    positive = [r for r in rows if r.steps["test"].startswith("Positive")]
+    episode_id = positive[-1].id
+    save(episode_id, "remand", remanded_at=NOW - timedelta(hours=3), court="Nottingham Magistrates' Court",
+         prison="HMP Nottingham", **pathway.suggested_answers(workspace, episode_id, "remand"))  # fmt: skip
+    save(episode_id, "rob", bail_decided_at=NOW - timedelta(hours=5), court="Nottingham Magistrates' Court",
+         assessment_at=NOW + timedelta(days=2))  # fmt: skip
+    fta = pathway.suggested_answers(workspace, episode_id, "fta_report")
+    save(episode_id, "fta_report", **fta, account="Waited at the AOT for 40 minutes; no contact.",
+         statement_by="Sam Patel", statement_at=NOW - timedelta(minutes=20),
+         reported_to="PS Brown, Bridewell custody")  # fmt: skip
+    save(episode_id, "transfer", **pathway.suggested_answers(workspace, episode_id, "transfer"))
+    return episode_id
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ def appointment_history(ctx: FormContext, assessment: str = "initial") -> list[A
     else:
         draft = ctx.form(origin)
         if origin == "ra1" and draft.get("requirement_made") is not True:
-            return []
+            return _referred_in(ctx, assessment)
         first = _from_origin(draft, assessment, None)
     if first is None:
         return []
@@ -85,6 +85,27 @@ def appointment_history(ctx: FormContext, assessment: str = "initial") -> list[A
                 Appointment(assessment, at, place, history[-1].cjit, ra2.reference, "ra2", True)
             )
     return history
+
+
+def _referred_in(ctx: FormContext, assessment: str) -> list[Appointment]:
+    """A required assessment referred in by another force or CJIT (004 IE4b): the notice was
+    given there, so its appointment is the initial assessment here, as the referral says."""
+    referral = ctx.form("referral_in")
+    at = referral.get("appointment_at")
+    if assessment != "initial" or not isinstance(at, datetime):
+        return []
+    reference = referral.get("notice_reference")
+    return [
+        Appointment(
+            "initial",
+            at,
+            str(referral.get("place") or ""),
+            ctx.policy.local_cjit,
+            reference if isinstance(reference, str) and reference else None,
+            "referral_in",
+            True,
+        )
+    ]
 
 
 def _from_origin(

@@ -55,6 +55,13 @@ class FormDefinition:
     decider: Decider | None = None
     defaults_for: Defaults | None = None
     migrations: Mapping[int, Migration] = field(default_factory=dict)
+    # Who a printed copy goes to when it leaves the building ("police", "prison"...): each
+    # print is then audited as a disclosure to them (DPA 2018 s.62), not as a collection.
+    disclosed_to: str | None = None
+    # Answers recording that something was reported to someone outside the CJIT, by field key
+    # ({"reported_at": "police"}): the first time one is answered, the services audit a
+    # disclosure to that recipient (s.62: "disclosure, including transfers").
+    disclosures: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         keys = [f.key for f in self.fields]

@@ -140,3 +140,66 @@ def is_failure(answers: Any) -> bool:
 
 def failure_reported(answers: Any) -> bool:
     return isinstance(_mapping(answers).get("reported_to_police_at"), datetime | str)
+
+
+# -- disputed results (000 §2.3; BRIEF: Drugs Act 2005 s.16) ---------------------------------
+
+
+def confirmation_state(dt1: Any, lab: Any) -> str:
+    """What the laboratory's confirmatory analysis says of a disputed positive test:
+    "not_disputed", "awaited" (no result for some positive drug yet), "confirmed_positive"
+    (at least one positive drug confirmed: the requirement stands) or "negative" (every
+    positive drug confirmed negative: the requirement ends)."""
+    if not is_disputed(dt1):
+        return "not_disputed"
+    confirmed = _mapping(_mapping(lab).get("confirmed"))
+    drugs = positive_substances(dt1)
+    if any(confirmed.get(d) == "positive" for d in drugs):
+        return "confirmed_positive"
+    if drugs and all(confirmed.get(d) == "negative" for d in drugs):
+        return "negative"
+    return "awaited"
+
+
+def confirmed_positive_substances(dt1: Any, lab: Any) -> list[str]:
+    """The drugs that count as positive after any confirmatory analysis: the test on arrest's
+    positives, less those the laboratory confirmed negative."""
+    confirmed = _mapping(_mapping(lab).get("confirmed")) if is_disputed(dt1) else {}
+    return [d for d in positive_substances(dt1) if confirmed.get(d) != "negative"]
+
+
+def requirement_ended_by_laboratory(dt1: Any, lab: Any) -> bool:
+    """A negative confirmation ends the required assessment; a confirmed positive keeps it."""
+    return confirmation_state(dt1, lab) == "negative"
+
+
+def positive_pattern(substances: Iterable[str]) -> str | None:
+    """How the monthly figures group a positive test (000 Figures 1-5): "opiates_only",
+    "cocaine_only", "both" or None (no opiate or cocaine positive)."""
+    found = set(substances)
+    opiates, cocaine = "opiates" in found, "cocaine" in found
+    if opiates and cocaine:
+        return "both"
+    if opiates:
+        return "opiates_only"
+    if cocaine:
+        return "cocaine_only"
+    return None
+
+
+# -- the Drug Rehabilitation Requirement ----------------------------------------------------
+
+
+def on_drr(target_testing: Any, ra5: Any) -> bool:
+    """The person is subject to a DRR: said on the target-testing profile or as the RA5's
+    reason; the outcome is then reported to Probation."""
+    return (
+        _mapping(target_testing).get("subject_to_drr") is True
+        or _mapping(ra5).get("reason") == "on_drr"
+    )
+
+
+def answered_moment(answers: Any, key: str) -> bool:
+    """An answer holding a time (typed or as stored JSON text)."""
+    value = _mapping(answers).get(key)
+    return isinstance(value, datetime) or (isinstance(value, str) and bool(value))

@@ -9,7 +9,14 @@ from app.forms.fields import Answers, Field, Predicate, Problem, Section, error,
 from app.forms.times import to_local
 
 # The first part of a notice's number ("RA1-261124-3F9A0C"); the Annex E letter is "AE".
-NUMBER_PREFIX = {"annex_e": "AE"}
+NUMBER_PREFIX = {
+    "annex_e": "AE",
+    "annex_e_fu": "AE2",
+    "fta_report": "FTA",
+    "remand": "PR",
+    "transfer": "TR",
+    "drr_report": "DRR",
+}
 
 
 def number_prefix(kind: str) -> str:

@@ -111,6 +111,7 @@ def _form(key: str, assessment: str, short_title: str) -> FormDefinition:
             ),
         ),
         checks=(check_ra3,),
+        disclosures={"reported_to_police_at": "police"},
         decider=decide,
         migrations={1: _migrate_v1} if key == "ra3" else {},
     )

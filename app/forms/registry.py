@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
-from app.forms import annex_e, custody_episode, dt1, ra1, ra2, ra3, ra4, ra5, target_testing
+from app.forms import (
+    annex_e,
+    annex_e_fu,
+    custody_episode,
+    drr_report,
+    dt1,
+    fta_report,
+    lab_result,
+    ra1,
+    ra2,
+    ra3,
+    ra4,
+    ra5,
+    referral_in,
+    remand,
+    restriction_on_bail,
+    target_testing,
+    transfer,
+)
 from app.forms.definition import FormDefinition
 
 FORMS: dict[str, FormDefinition] = {
@@ -18,6 +36,15 @@ FORMS: dict[str, FormDefinition] = {
         ra5.FORM,
         ra3.FOLLOW_UP_FORM,
         annex_e.FORM,
+        # After the custody suite (issue 13): disputed results, out of area, failures, court.
+        lab_result.FORM,
+        transfer.FORM,
+        referral_in.FORM,
+        fta_report.FORM,
+        annex_e_fu.FORM,
+        remand.FORM,
+        restriction_on_bail.FORM,
+        drr_report.FORM,
     )
 }
 

@@ -13,6 +13,8 @@ if TYPE_CHECKING:  # importing the package must stay cheap: the CLI registers it
     from app.forms.reference import ReferenceData
 
 KINDS = ("ra1", "ra2", "ra4", "ra5", "dt1", "annex_e")
+# The documents of the rest of the pathway (issue 13): app.printing.pathway.
+PATHWAY_KINDS = ("fta_report", "remand", "transfer", "drr_report", "annex_e_fu")
 
 
 class UnprintableNotice(ValueError):
@@ -42,6 +44,10 @@ def render_notice(content: Mapping[str, Any], reference: ReferenceData | None = 
         from app.printing.annex_e import render_annex_e
 
         return render_annex_e(data)
+    if data.kind in PATHWAY_KINDS:
+        from app.printing.pathway import render_pathway
+
+        return render_pathway(data)
     if data.kind not in KINDS:
         raise UnprintableNotice(f"CJIT Desk cannot print a {data.kind!r} notice.")
     from app.printing.ra import render_ra

@@ -54,6 +54,9 @@ class NoticeData:
                 return self.text(fallback)
             return DEFAULTS[path]
 
+    def form_of(self, form_key: str) -> FormDefinition:
+        return FORMS[form_key]
+
     @property
     def wording_version(self) -> str:
         return str(self.reference.documents["wording"]["version"])

@@ -36,4 +36,34 @@ DEFAULTS: dict[str, str] = {
     "dt1.attendance_unknown": "Not yet known",
     "annex_e.no_sanction": "This appointment is voluntary. There is no legal penalty if you do not go. If you cannot go at this time, please ring the CJIT on the number above to arrange another.",
     "annex_e.copy_label": "FOR THE PERSON",
+    # Issue 13 (the rest of the pathway): not yet in resources/wording.json 2026.2; a
+    # partnership adds them there to change them without a release.
+    "signatures.sent_by": "Signature of the person sending this",
+    "fta_report.heading": "Evidential statement: failure to attend or remain for a required assessment (Drugs Act 2005 s.14)",
+    "fta_report.copy_label": "FOR THE POLICE",
+    "fta_report.default_role": "CJIT drugs worker",
+    "fta_report.statement_of": "Statement of {name}, {role}.",
+    "fta_report.narrative": (
+        "On {served} the person was given written notice {notice} requiring them to attend the "
+        "{which} assessment at {at} at {place} and to remain for its duration, with the warning "
+        "that failing without good cause to do so is an offence. The person failed to {what} "
+        "that assessment, as follows."
+    ),
+    "fta_report.declaration": (
+        "This statement is true to the best of my knowledge and belief, and I make it knowing "
+        "that, if it is tendered in evidence, I shall be liable to prosecution if I have wilfully "
+        "stated in it anything which I know to be false or do not believe to be true."
+    ),
+    "fta_report.signed": "Signature of the drug worker",
+    "remand.heading": "Referral to the receiving prison: assessment details",
+    "remand.copy_label": "FOR THE RECEIVING PRISON",
+    "remand.body": "The person named below was remanded in custody. These are the CJIT's assessment details, sent within 24 hours of the remand so that treatment can continue in prison.",
+    "transfer.heading": "Transfer of a required assessment record to the CJIT of residence",
+    "transfer.copy_label": "FOR THE CJIT OF RESIDENCE",
+    "transfer.body": "The person named below tested positive in our custody suite and lives in your area. Their required assessment record is transferred to you for the assessment and any follow-up.",
+    "drr_report.heading": "Outcome report for Probation: person subject to a Drug Rehabilitation Requirement",
+    "drr_report.copy_label": "FOR PROBATION",
+    "drr_report.body": "The person named below, subject to a Drug Rehabilitation Requirement, came into custody. This is the outcome of the CJIT's involvement.",
+    "annex_e_fu.heading": "Another appointment with the Criminal Justice Intervention Team",
+    "annex_e_fu.body": "You were not able to come to your appointment with a drugs worker, so we have arranged another at the time, date and place below.",
 }

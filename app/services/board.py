@@ -24,6 +24,7 @@ from app.forms.facts import (
 from app.forms.registry import FORMS
 from app.forms.validation import detainee_age
 from app.services import forms_context
+from app.services.board_pathway import after_custody_state
 
 # The waiting list lives in its own module; the UI calls it as board.waiting.
 from app.services.waiting import WaitingItem, waiting
@@ -44,12 +45,13 @@ class EpisodeRow:
 
 __all__ = ["STEPS", "STEP_TITLES", "EpisodeRow", "WaitingItem", "shift_board", "waiting"]
 
-STEPS = ("profile", "test", "ra1", "assessment")
+STEPS = ("profile", "test", "ra1", "assessment", "after")
 STEP_TITLES = {
     "profile": "Profile",
     "test": "Test / DT1",
     "ra1": "RA1",
     "assessment": "Assessment / Annex E",
+    "after": "After custody",
 }
 
 
@@ -76,6 +78,7 @@ def _step_states(
         states["test"] = state.replace("_", " ").capitalize()
     states["ra1"] = _ra1_state(typed, statuses, ctx)
     states["assessment"] = _assessment_state(typed, ctx)
+    states["after"] = after_custody_state(typed, ctx)
     return states
 
 

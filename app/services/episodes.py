@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.errors import UserFacingError
-from app.services import forms_context
+from app.services import forms_context, pathway
 from app.services.text_keys import name_key
 from app.services.workspace import Workspace
 from app.storage import audit
@@ -288,7 +288,8 @@ def _write(
     status: str,
 ) -> Saved:
     episode = _episode(s, episode_id)
-    answers, conflicts = _merge_edits(dict(record.answers) if record else {}, edits)
+    before = dict(record.answers) if record else {}
+    answers, conflicts = _merge_edits(before, edits)
     created = record is None
     if created:
         record = FormRecord(episode_id=episode_id, form_key=form_key)
@@ -307,6 +308,7 @@ def _write(
         episode.arrived_at = _parse_datetime(answers.get("arrived_at"))
     if form_key == "annex_e":
         _book_annex_e(s, episode_id, answers)
+    pathway.after_save(ws, s, episode_id, record, before)
     episode.updated_at = utcnow()
     episode.current_step = form_key
     _touch(episode)

@@ -99,9 +99,10 @@ def print_record(
     if form_key not in PRINTED_RECORDS:
         raise ValueError(f"{form_key!r} is not a printed record")
     definition = FORMS[form_key]
-    what = (
-        "The DT1 cannot be printed yet" if form_key == "dt1" else "The letter cannot be printed yet"
+    what = {"dt1": "The DT1", "annex_e": "The letter"}.get(
+        form_key, f"The {definition.short_title}"
     )
+    what += " cannot be printed yet"
     now = ws.clock()
     reference.reference_data(ws)
     with ws.store.session() as s:

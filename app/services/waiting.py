@@ -15,6 +15,7 @@ from app.forms.facts import (
     attendance_assessment,
     attendance_outcome,
     is_positive_test,
+    requirement_ended_by_laboratory,
 )
 from app.forms.validation import age_on
 from app.services import forms_context
@@ -25,7 +26,10 @@ from app.storage.models import Appointment, CustodyEpisode, FormRecord, Notice, 
 @dataclass(frozen=True)
 class WaitingItem:
     episode_id: str
-    kind: str  # print | appointment | follow_up | report_failure | ra1_needed | dt1_reprint
+    # print | appointment | follow_up | report_failure | ra1_needed | dt1_reprint, and the
+    # rest of the pathway (waiting_pathway): prison_referral | rob_assessment | rob_report |
+    # lab_awaited | annex_e_fu | drr_report | transfer
+    kind: str
     text: str
 
 
@@ -65,10 +69,33 @@ def waiting(ws: Workspace, day: date | None = None) -> list[WaitingItem]:
                     f"{kind} due today at {appt.at.astimezone(UK):%H:%M}",
                 )
             )
-        items += _ra1_needed(s)
-        items += _attendance(s)
+        ended = _ended_by_laboratory(s)
+        items += [i for i in _ra1_needed(s) if i.episode_id not in ended]
+        items += [i for i in _attendance(s) if i.episode_id not in ended]
         items += _dt1_to_reprint(s)
+        from app.services.waiting_pathway import pathway_items
+
+        items += pathway_items(s, day, ws.now())
     return items
+
+
+def _ended_by_laboratory(s) -> set[str]:  # noqa: ANN001
+    """Episodes whose disputed result the laboratory confirmed negative: the requirement has
+    ended (000 §2.3), so no RA1 is to give and no failure is to report."""
+    labs = {
+        r.episode_id: r.answers
+        for r in s.scalars(select(FormRecord).where(FormRecord.form_key == "lab_result"))
+    }
+    if not labs:
+        return set()
+    dt1s = s.scalars(
+        select(FormRecord).where(
+            FormRecord.form_key == "dt1", FormRecord.episode_id.in_(list(labs))
+        )
+    )
+    return {
+        r.episode_id for r in dt1s if requirement_ended_by_laboratory(r.answers, labs[r.episode_id])
+    }
 
 
 _ASSESSMENT_WORDS = {"initial": "the initial assessment", "follow_up": "the follow-up assessment"}
@@ -81,6 +108,12 @@ def _attendance(s) -> list[WaitingItem]:  # noqa: ANN001
     ended_or_arranged = set(
         s.scalars(select(FormRecord.episode_id).where(FormRecord.form_key.in_(("ra4", "ra5"))))
     )
+    # A failure reported with its evidential statement (the FTA report) is reported too.
+    reported = {
+        (r.episode_id, (r.answers or {}).get("assessment") or "initial")
+        for r in s.scalars(select(FormRecord).where(FormRecord.form_key == "fta_report"))
+        if isinstance(r.answers, dict) and r.answers.get("reported_at")
+    }
     for record in s.scalars(
         select(FormRecord)
         .where(FormRecord.form_key.in_(tuple(ATTENDANCE_FORMS)))
@@ -89,8 +122,10 @@ def _attendance(s) -> list[WaitingItem]:  # noqa: ANN001
         answers = record.answers if isinstance(record.answers, dict) else {}
         which = attendance_assessment(record.form_key, answers) or "initial"
         outcome = attendance_outcome(answers)
-        if outcome in ("failed_to_attend", "failed_to_remain") and not answers.get(
-            "reported_to_police_at"
+        if (
+            outcome in ("failed_to_attend", "failed_to_remain")
+            and not answers.get("reported_to_police_at")
+            and (record.episode_id, which) not in reported
         ):
             verb = "attend" if outcome == "failed_to_attend" else "remain for"
             items.append(

@@ -305,7 +305,10 @@ class SubstanceResultsEditor(FieldEditor):
         self._layout.addStretch(1)
         self.combos: dict[str, QComboBox] = {}
         for row, (key, label) in enumerate(substances):
-            combo = QComboBox(objectName=f"result_{key}")
+            # The DT1's results keep their short names; another form's (the laboratory's
+            # confirmation) is named by its field, so the two never share an objectName.
+            name = f"result_{key}" if field.key == "results" else f"{field.key}_{key}"
+            combo = QComboBox(objectName=name)
             combo.setAccessibleName(f"{field.label}: {label}")
             combo.addItem("— not recorded —", None)
             for value, text in SUBSTANCE_RESULTS:

@@ -51,7 +51,9 @@ class ReportsDialog(QDialog):
         self.table.setHorizontalHeaderLabels(
             [t.replace(" ", "\n") for _, t in sync_service.REPORT_COLUMNS]
         )
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # 24 figures (issue 13 added the pathway's): columns as wide as their wrapped
+        # headings, the table scrolls sideways rather than squeezing them unreadable.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.chart = QChartView(objectName="reportsChart")
@@ -70,7 +72,7 @@ class ReportsDialog(QDialog):
         layout.addWidget(self.chart)
         self.fetch_button.clicked.connect(self.fetch)
         self.export_button.clicked.connect(self.export)
-        self.resize(900, 620)
+        self.resize(1100, 640)
         self.fetch()  # the current year straight away: that is what a team leader opens it for
 
     def fetch(self) -> None:
@@ -108,6 +110,10 @@ class ReportsDialog(QDialog):
         for key, title in (
             ("successful_tests", "Successful tests"),
             ("positive_tests", "Positive"),
+            # 000 Figures 1-5: positives by drug (issue 13)
+            ("positive_opiates_only", "Opiates only"),
+            ("positive_cocaine_only", "Cocaine only"),
+            ("positive_both", "Both"),
         ):
             bars = QBarSet(title)
             bars.append([float(row.get(key, 0)) for row in rows])

@@ -62,6 +62,16 @@ WHERE outcome IN ('failed_to_attend', 'failed_to_remain') GROUP BY month
 """
 
 
+FIGURE_4 = (
+    "successful_tests",
+    "positive_tests",
+    "inspector_authority_tests",
+    "required_assessments_made",
+    "attended",
+    "failed_to_attend",
+)
+
+
 def last_twelve_months(today: date | None = None) -> tuple[str, str]:
     today = today or date.today()
     index = today.year * 12 + today.month - 1 - 1  # the last full month
@@ -109,11 +119,8 @@ def run(quick: bool = False, runs: int = 5) -> Row:
             facts = conn.exec_driver_sql("SELECT count(*) FROM report_facts").scalar()
     finally:
         engine.dispose()
-    ours = {
-        (m.month, name): getattr(m, name)
-        for m in months
-        for name in report_facts.figures(reports.MonthRow)
-        if getattr(m, name)
+    ours = {  # the figures the plain SQL counts (Figure 4); the pathway's are not compared
+        (m.month, name): getattr(m, name) for m in months for name in FIGURE_4 if getattr(m, name)
     }
     differ = sorted(set(ours.items()) ^ set(plain.items()))
     cli_ms = _cli(pg.url(db), first, last)

@@ -71,6 +71,24 @@ EXPECTED_APRIL = {
     "required_assessments_made": 50,
     "attended": 30,
     "failed_to_attend": 10,
+    # Issue 13's figures (central.reports_pathway): every positive here is opiates only, and
+    # every RA3 is the initial assessment's.
+    "positive_opiates_only": 60,
+    "positive_cocaine_only": 0,
+    "positive_both": 0,
+    "tests_confirmed_negative": 0,
+    "initial_attended": 30,
+    "initial_failed": 10,
+    "follow_up_attended": 0,
+    "follow_up_failed": 0,
+    "failures_reported": 0,
+    "rob_applied": 0,
+    "rob_assessed": 0,
+    "rob_failed": 0,
+    "prison_referrals": 0,
+    "prison_referrals_late": 0,
+    "transfers_out": 0,
+    "transfers_in": 0,
 }
 
 

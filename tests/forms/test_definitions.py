@@ -109,6 +109,36 @@ CONTRACT = {
         "place",
         "out_of_window_reason",
     ],
+    # Issue 13: the rest of the pathway. The keys the services, board and figures read.
+    "lab_result": ["confirmed", "received_at", "sent_at"],
+    "transfer": ["receiving_cjit", "appointment_at", "place", "notice_reference", "sent_at"],
+    "referral_in": ["referring_cjit", "received_at", "appointment_at", "place", "transfer_id"],
+    "fta_report": [
+        "assessment",
+        "required_at",
+        "place",
+        "notice_reference",
+        "notice_served_at",
+        "outcome",
+        "account",
+        "statement_by",
+        "statement_at",
+        "reported_to",
+        "reported_at",
+    ],
+    "annex_e_fu": ["first_outcome", "reported_to_partnership_at", "second_appointment_at"],
+    "remand": ["remanded_at", "court", "prison", "assessment_summary", "sent_at"],
+    "rob": [
+        "bail_decided_at",
+        "assessment_at",
+        "assessment_outcome",
+        "next_appointment_at",
+        "appointments_attended",
+        "appointments_missed",
+        "last_missed_at",
+        "failures_reported_at",
+    ],
+    "drr_report": ["probation_officer", "outcome", "reported_at"],
 }
 
 

@@ -28,6 +28,17 @@ def test_no_text_the_contract_allows_can_overflow_a_column_on_this_workstation()
                 assert kind.max_length <= column.length, f"{record_type}.{name}"
 
 
+def test_no_choice_the_contract_allows_can_overflow_a_column_on_this_workstation():
+    # e.g. every printable form's key is a notice kind (issue 13 added five): notice.kind
+    for record_type, kinds in FIELDS.items():
+        columns = SPECS[record_type].model.__table__.c
+        for name, kind in kinds.items():
+            column = columns[name].type
+            if kind.choices and isinstance(column, String) and column.length:
+                longest = max(kind.choices, key=len)
+                assert len(longest) <= column.length, f"{record_type}.{name}: {longest}"
+
+
 def test_a_required_field_is_never_a_nullable_column_here():
     for record_type, kinds in FIELDS.items():
         columns = SPECS[record_type].model.__table__.c

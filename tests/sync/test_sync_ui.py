@@ -158,6 +158,11 @@ def test_the_reports_dialog_shows_the_months_and_exports_them_where_chosen(
             "attended": 30,
             "failed_to_attend": 10,
             "inspector_authority_tests": 3,
+            # Issue 13's figures, under the central store's keys.
+            "positive_opiates_only": 41,
+            "positive_cocaine_only": 12,
+            "positive_both": 7,
+            "transfers_in": 4,
         },
     ]
     monkeypatch.setattr(sync_service, "monthly_report", lambda ws, first, last: rows)
@@ -166,7 +171,18 @@ def test_the_reports_dialog_shows_the_months_and_exports_them_where_chosen(
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=5000)
     cells = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
     assert cells[:4] == ["2026-04", "236", "60", "25%"]  # the table rounds, as Figure 4 does
-    assert dialog.chart.chart().series()[0].count() == 2
+    headings = [
+        dialog.table.horizontalHeaderItem(c).text().replace("\n", " ")
+        for c in range(dialog.table.columnCount())
+    ]
+    shown = dict(zip(headings, cells, strict=True))
+    assert shown["Positive: opiates only"] == "41" and shown["Transfers in"] == "4"
+    assert shown["RoB applied"] == ""  # a figure the central store did not send stays empty
+    bars = dialog.chart.chart().series()[0]
+    assert [b.label() for b in bars.barSets()] == [
+        "Successful tests", "Positive", "Opiates only", "Cocaine only", "Both",
+    ]  # fmt: skip
+    assert bars.barSets()[3].at(0) == 12
     target = tmp_path / "report.csv"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
@@ -174,3 +190,4 @@ def test_the_reports_dialog_shows_the_months_and_exports_them_where_chosen(
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     lines = target.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("Month,Successful tests") and lines[1].startswith("2026-04,236,60")
+    assert "Positive: opiates only" in lines[0] and ",41,12,7," in lines[1]

@@ -1,0 +1,184 @@
+"""Out-of-area transfers between suites of one central store (004 IE4a, IE4b; issue 13).
+
+A workstation records a transfer (form ``transfer``) and, once it is sent (``sent_at``),
+pushes it like every record. When the receiving CJIT's entry in the SPOC directory names a
+``suite`` of this central store, the push that stores the sent transfer also opens, in that
+suite, what the receiving CJIT needs to record the assessment: the person, a new episode, a
+``referral_in`` form (the appointment, the notice, the test's positives, the summary, the
+transfer's id) and the booked initial appointment. The receiving workstations pull them like
+any record. A CJIT not on this central store (no ``suite``) gets the printed transfer.
+
+*(decisions)* Only the person's identity and contact details, the DT1's result and what the
+transfer form says travel: the rest of the episode stays with the sending suite (data
+minimisation, DPA 2018 Part 3). A transfer is routed once (ids derived from the transfer's
+id, so a replay or an edit after sending never duplicates it; a correction is made by
+telephone and on the receiving side). The move is a disclosure: the sending workstation
+audits it when ``sent_at`` is recorded (``app.services.pathway``) and the central store logs
+the routing (ids only).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.forms.facts import positive_substances
+from app.forms.registry import FORMS
+from central.db import next_seq
+from central.models import Record, RecordVersion, ReferenceDocument, StoreInfo, utcnow
+
+log = logging.getLogger(__name__)
+NAMESPACE = uuid.UUID("6f1f6c1e-3c55-4b8e-9a51-7c3c1f2a9e13")
+PERSON_FIELDS = ("family_name", "given_names", "date_of_birth", "pnc_id", "postcode")
+CONTACT_ANSWERS = (
+    "family_name", "given_names", "date_of_birth", "pnc_id", "address", "postcode", "phone",
+    "gender", "ethnicity",
+)  # fmt: skip
+
+
+def is_transfer(record_type: str, fields: Any) -> bool:
+    """Whether a pushed record may be a transfer to route (read before any lookup)."""
+    return (
+        record_type == "form" and isinstance(fields, dict) and fields.get("form_key") == "transfer"
+    )
+
+
+def derived_id(transfer_id: str, what: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"{transfer_id}:{what}"))
+
+
+def route(session: Session, info: StoreInfo, suite: str, record_ids: Iterable[str]) -> int:
+    """Open a referral in the receiving suite for each sent transfer among the stored
+    records of this push; returns how many were routed."""
+    routed = 0
+    for record_id in record_ids:
+        row = session.get(Record, record_id)
+        if row is None or row.deleted or row.type != "form" or row.form_key != "transfer":
+            continue
+        answers = row.fields.get("answers") if isinstance(row.fields, dict) else None
+        if not isinstance(answers, dict) or not answers.get("sent_at"):
+            continue
+        spocs = _spocs(session)
+        target = (spocs.get(str(answers.get("receiving_cjit"))) or {}).get("suite")
+        if not isinstance(target, str) or not target or target == suite:
+            continue
+        if session.get(Record, derived_id(row.id, "referral")) is not None:
+            continue  # routed already
+        _open_referral(session, info, row, answers, target, _sender(spocs, suite))
+        routed += 1
+        log.info("transfer routed transfer=%s to_suite=%s", row.id, target)
+    return routed
+
+
+def _spocs(session: Session) -> dict[str, dict[str, Any]]:
+    doc = session.get(ReferenceDocument, "spoc_directory")
+    cjits = doc.content.get("cjits") if doc is not None and isinstance(doc.content, dict) else []
+    return {str(c.get("id")): c for c in cjits or [] if isinstance(c, dict)}
+
+
+def _sender(spocs: dict[str, dict[str, Any]], suite: str) -> str | None:
+    return next((cid for cid, c in spocs.items() if c.get("suite") == suite), None)
+
+
+def _form_of(session: Session, suite: str, episode_id: str, form_key: str) -> dict[str, Any]:
+    rows = session.scalars(
+        select(Record).where(
+            Record.suite == suite,
+            Record.form_key == form_key,
+            Record.deleted.is_(False),
+            Record.fields["episode_id"].as_string() == episode_id,
+        )
+    )
+    for found in rows:
+        answers = found.fields.get("answers")
+        if isinstance(answers, dict):
+            return answers
+    return {}
+
+
+def _open_referral(
+    session: Session,
+    info: StoreInfo,
+    transfer: Record,
+    answers: dict[str, Any],
+    target: str,
+    sender: str | None,
+) -> None:
+    episode_id = str(transfer.fields.get("episode_id"))
+    episode = session.get(Record, episode_id)
+    person = session.get(Record, str((episode.fields if episode else {}).get("person_id")))
+    custody = _form_of(session, transfer.suite, episode_id, "custody_episode")
+    dt1 = _form_of(session, transfer.suite, episode_id, "dt1")
+    new_person, new_episode = derived_id(transfer.id, "person"), derived_id(transfer.id, "episode")
+    person_fields = person.fields if person is not None else {}
+    _add(session, info, target, "person", new_person,
+         {k: person_fields.get(k) for k in PERSON_FIELDS})  # fmt: skip
+    _add(session, info, target, "episode", new_episode, {
+        "person_id": new_person, "custody_record_number": "", "arrived_at": None,
+        "status": "open", "closed_at": None, "created_by": None,
+    })  # fmt: skip
+    identity = {k: custody[k] for k in CONTACT_ANSWERS if custody.get(k) not in (None, "")}
+    identity["resident_in_area"] = True  # they live in the receiving CJIT's area
+    _add_form(session, info, target, derived_id(transfer.id, "custody"), new_episode,
+              "custody_episode", identity)  # fmt: skip
+    referral = {
+        "referring_cjit": sender,
+        "referring_force": f"{transfer.suite} (transferred through the central store)",
+        "received_at": utcnow().isoformat(),
+        "notice_reference": answers.get("notice_reference"),
+        "tested_at": dt1.get("tested_at"),
+        "positive_for": positive_substances(dt1) or None,
+        "appointment_at": answers.get("appointment_at"),
+        "place": answers.get("place"),
+        "summary": answers.get("summary"),
+        "transfer_id": transfer.id,
+    }
+    referral = {k: v for k, v in referral.items() if v not in (None, "")}
+    _add_form(session, info, target, derived_id(transfer.id, "referral"), new_episode,
+              "referral_in", referral)  # fmt: skip
+    if answers.get("appointment_at"):
+        _add(session, info, target, "appointment", derived_id(transfer.id, "appointment"), {
+            "episode_id": new_episode, "kind": "initial", "at": answers["appointment_at"],
+            "place": answers.get("place") or "", "cjit_id": answers.get("receiving_cjit"),
+            "notice_id": None, "status": "booked",
+        })  # fmt: skip
+
+
+def _add_form(
+    session: Session,
+    info: StoreInfo,
+    suite: str,
+    rid: str,
+    episode_id: str,
+    key: str,
+    answers: dict,
+) -> None:
+    _add(session, info, suite, "form", rid, {
+        "episode_id": episode_id, "form_key": key, "form_version": FORMS[key].version,
+        "answers": answers, "status": "draft",
+    })  # fmt: skip
+
+
+def _add(
+    session: Session, info: StoreInfo, suite: str, kind: str, rid: str, fields: dict[str, Any]
+) -> None:
+    now, seq = utcnow(), next_seq(info)
+    session.add(
+        Record(
+            id=rid, type=kind, suite=suite, rev=1, seq=seq, deleted=False, fields=fields,
+            form_key=fields.get("form_key") if kind == "form" else None,
+            updated_at=now, updated_by_device_id=None,
+        )
+    )  # fmt: skip
+    session.add(
+        RecordVersion(
+            record_id=rid, rev=1, seq=seq, deleted=False, fields=fields, batch_id=None,
+            device_id=None, created_at=now,
+        )
+    )  # fmt: skip
+    session.flush()
