@@ -85,7 +85,7 @@ def ensure(
     """The history database, made if missing or made with other parameters; returns its facts."""
     import psycopg
 
-    wanted = {"suites": suites, "episodes_per_suite": episodes, "version": 1}
+    wanted = {"suites": suites, "episodes_per_suite": episodes, "version": 1, "schema": _head()}
     if pg.exists(db):
         with psycopg.connect(pg.dsn(db)) as conn:
             try:
@@ -125,6 +125,18 @@ def ensure(
     with psycopg.connect(pg.dsn(db), autocommit=True) as conn:
         conn.execute("ANALYZE records")
     return {**wanted, "generated_s": round(time.perf_counter() - started, 1), "cached": False}
+
+
+def _head() -> str:
+    """The central store's newest migration: a database made with another schema is remade."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from central.db import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config).get_current_head() or ""
 
 
 def main() -> None:
