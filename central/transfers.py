@@ -27,8 +27,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.forms.codec import AnswerTypeError, decode, encode
 from app.forms.facts import positive_substances
 from app.forms.registry import FORMS
+from app.sync.wire import parse_datetime
 from central.db import next_seq
 from central.models import Record, RecordVersion, ReferenceDocument, StoreInfo, utcnow
 
@@ -126,14 +128,15 @@ def _open_referral(
     identity["resident_in_area"] = True  # they live in the receiving CJIT's area
     _add_form(session, info, target, derived_id(transfer.id, "custody"), new_episode,
               "custody_episode", identity)  # fmt: skip
+    appointment_at = _instant(answers.get("appointment_at"))
     referral = {
         "referring_cjit": sender,
         "referring_force": f"{transfer.suite} (transferred through the central store)",
         "received_at": utcnow().isoformat(),
         "notice_reference": answers.get("notice_reference"),
-        "tested_at": dt1.get("tested_at"),
+        "tested_at": _instant(dt1.get("tested_at")),
         "positive_for": positive_substances(dt1) or None,
-        "appointment_at": answers.get("appointment_at"),
+        "appointment_at": appointment_at,
         "place": answers.get("place"),
         "summary": answers.get("summary"),
         "transfer_id": transfer.id,
@@ -141,12 +144,26 @@ def _open_referral(
     referral = {k: v for k, v in referral.items() if v not in (None, "")}
     _add_form(session, info, target, derived_id(transfer.id, "referral"), new_episode,
               "referral_in", referral)  # fmt: skip
-    if answers.get("appointment_at"):
+    if appointment_at:
         _add(session, info, target, "appointment", derived_id(transfer.id, "appointment"), {
-            "episode_id": new_episode, "kind": "initial", "at": answers["appointment_at"],
+            "episode_id": new_episode, "kind": "initial", "at": appointment_at,
             "place": answers.get("place") or "", "cjit_id": answers.get("receiving_cjit"),
             "notice_id": None, "status": "booked",
         })  # fmt: skip
+
+
+def _instant(raw: Any) -> str | None:
+    """An answer's time as the wire writes an instant (UTC, offset written), read as the
+    workstation reads answers: a time without an offset is UK local time, a bare date its
+    midnight. An appointment record's time must carry its offset, or the receiving
+    workstations could not place it."""
+    if parse_datetime(raw) is not None:
+        return raw  # written with its offset already: passed on as written
+    field = FORMS["transfer"].field("appointment_at")
+    try:
+        return encode(field, decode(field, raw))
+    except (AnswerTypeError, OverflowError):
+        return None
 
 
 def _add_form(

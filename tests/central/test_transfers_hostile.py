@@ -1,0 +1,62 @@
+"""A transfer routed into another suite (central.transfers) pushed the way an odd or hostile
+workstation would, on SQLite and PostgreSQL: what the central store opens in the receiving
+suite must itself keep the wire contract (or the receiving workstations could not place it),
+and nothing a sending workstation chooses may break the push or reach another suite's
+records."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from central import reference
+from central.contract import field_problem
+from central.schemas import PushRecord
+from tests.central.helpers import family, form
+
+SPOC = json.loads((Path(__file__).parents[2] / "resources" / "spoc_directory.json").read_text())
+
+
+def _spoc_with_suites(engine, **suites: str) -> None:
+    doc = copy.deepcopy(SPOC)
+    for cjit in doc["cjits"]:
+        if cjit["id"] in suites:
+            cjit["suite"] = suites[cjit["id"]]
+    reference.store_documents(engine, {"spoc_directory": doc})
+
+
+def _transfer(desk, *extra, dt1_answers=None, **answers):
+    someone, visit = family(family_name="Quinn", given_names="Owen")
+    ep = visit["id"]
+    custody = form(ep, "custody_episode", {"family_name": "Quinn", "given_names": "Owen"})
+    dt1 = form(ep, "dt1", {"test_outcome": "completed", "tested_at": "2026-11-24T10:05:00Z",
+                           "results": {"opiates": "positive"}, **(dt1_answers or {})},
+               form_version=2)  # fmt: skip
+    values = {"receiving_cjit": "mansfield_ashfield", "reason": "resident_elsewhere",
+              "appointment_at": "2026-11-25T10:00:00Z", "sent_at": "2026-11-24T11:20:00Z",
+              "sent_by": "Ann Worker", **answers}  # fmt: skip
+    transfer = form(ep, "transfer", values)
+    return desk.push_answer(*extra, someone, visit, custody, dt1, transfer), transfer
+
+
+@pytest.mark.parametrize(
+    "appointment_at",
+    ["2026-11-25T10:00:00", "2026-11-25", "2026-06-25T10:00", "2026-11-25T10:00:00.123456+05:30"],
+)
+def test_what_is_routed_keeps_the_wire_contract(enrol, engine, appointment_at):
+    """The transfer's answers may be written in any form the forms codec reads (a naive time
+    is UK local time, a bare date is midnight); the routed appointment is a wire record whose
+    time must carry its offset, so the receiving workstation can place it."""
+    _spoc_with_suites(engine, nottingham="bridewell", mansfield_ashfield="mansfield")
+    bridewell, mansfield = enrol("bridewell"), enrol("mansfield", "Mansfield desk")
+    answer, _ = _transfer(bridewell, appointment_at=appointment_at)
+    assert answer["refused"] == []
+    pulled, _ = mansfield.pull_all()
+    assert {r["type"] for r in pulled} == {"person", "episode", "form", "appointment"}
+    for rec in pulled:
+        sent = {k: rec[k] for k in ("type", "id", "deleted", "fields")}
+        problem = field_problem(PushRecord.model_validate({**sent, "base_rev": rec["rev"]}))
+        assert problem is None, (rec["type"], rec["fields"], problem)
