@@ -41,6 +41,7 @@ CONTACT_ANSWERS = (
     "family_name", "given_names", "date_of_birth", "pnc_id", "address", "postcode", "phone",
     "gender", "ethnicity",
 )  # fmt: skip
+DERIVED = ("person", "episode", "custody", "referral", "appointment")
 
 
 def is_transfer(record_type: str, fields: Any) -> bool:
@@ -69,8 +70,13 @@ def route(session: Session, info: StoreInfo, suite: str, record_ids: Iterable[st
         target = (spocs.get(str(answers.get("receiving_cjit"))) or {}).get("suite")
         if not isinstance(target, str) or not target or target == suite:
             continue
-        if session.get(Record, derived_id(row.id, "referral")) is not None:
-            continue  # routed already
+        taken = [what for what in DERIVED if session.get(Record, derived_id(row.id, what))]
+        if taken:
+            # Routed already, or an id a workstation used first (never by accident: only
+            # this module derives them); routing over it would fail the whole push.
+            if "referral" not in taken:
+                log.warning("transfer not routed transfer=%s ids taken=%s", row.id, taken)
+            continue
         _open_referral(session, info, row, answers, target, _sender(spocs, suite))
         routed += 1
         log.info("transfer routed transfer=%s to_suite=%s", row.id, target)

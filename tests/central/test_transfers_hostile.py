@@ -15,7 +15,8 @@ import pytest
 from central import reference
 from central.contract import field_problem
 from central.schemas import PushRecord
-from tests.central.helpers import family, form
+from central.transfers import derived_id
+from tests.central.helpers import family, form, person
 
 SPOC = json.loads((Path(__file__).parents[2] / "resources" / "spoc_directory.json").read_text())
 
@@ -60,3 +61,27 @@ def test_what_is_routed_keeps_the_wire_contract(enrol, engine, appointment_at):
         sent = {k: rec[k] for k in ("type", "id", "deleted", "fields")}
         problem = field_problem(PushRecord.model_validate({**sent, "base_rev": rec["rev"]}))
         assert problem is None, (rec["type"], rec["fields"], problem)
+
+
+def test_a_derived_id_already_taken_never_fails_the_push(enrol, engine):
+    """A workstation that (by accident or on purpose) already used the id the central store
+    derives for a routed record: the push is still stored and answered, nothing is routed
+    over the existing record, and the other suite's pull is unharmed."""
+    _spoc_with_suites(engine, nottingham="bridewell", mansfield_ashfield="mansfield")
+    bridewell, mansfield = enrol("bridewell"), enrol("mansfield", "Mansfield desk")
+    someone, visit = family(family_name="Quinn", given_names="Owen")
+    ep = visit["id"]
+    transfer = form(ep, "transfer", {"receiving_cjit": "mansfield_ashfield",
+                                     "reason": "resident_elsewhere",
+                                     "appointment_at": "2026-11-25T10:00:00Z"})  # fmt: skip
+    squatter = person(id=derived_id(transfer["id"], "person"), family_name="Squatter")
+    bridewell.push(someone, visit, transfer, squatter)
+    sent = {**transfer, "base_rev": 1, "fields": {**transfer["fields"], "answers": {
+        **transfer["fields"]["answers"], "sent_at": "2026-11-24T11:20:00Z",
+        "sent_by": "Ann"}}}  # fmt: skip
+    response = bridewell.push_response(sent)
+    assert response.status_code == 200, response.text
+    assert response.json()["refused"] == []
+    [stored] = [r for r in bridewell.pull_all()[0] if r["id"] == squatter["id"]]
+    assert stored["fields"]["family_name"] == "Squatter" and stored["rev"] == 1
+    assert mansfield.pull_all()[0] == []
