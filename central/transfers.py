@@ -13,8 +13,9 @@ transfer form says travel: the rest of the episode stays with the sending suite 
 minimisation, DPA 2018 Part 3). A transfer is routed once (ids derived from the transfer's
 id, so a replay or an edit after sending never duplicates it; a correction is made by
 telephone and on the receiving side). The move is a disclosure: the sending workstation
-audits it when ``sent_at`` is recorded (``app.services.pathway``) and the central store logs
-the routing (ids only).
+audits it when ``sent_at`` is recorded (``app.services.pathway``); the central store logs the
+routing (ids only) and writes the pushing batch and device on the first version of every
+record it opens in the receiving suite.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -55,10 +57,28 @@ def derived_id(transfer_id: str, what: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{transfer_id}:{what}"))
 
 
-def route(session: Session, info: StoreInfo, suite: str, record_ids: Iterable[str]) -> int:
+@dataclass(frozen=True)
+class _Via:
+    """The push that routes: its batch and device are written on the routed records' first
+    versions, so the central store's own history shows who disclosed them to the suite."""
+
+    info: StoreInfo
+    batch_id: str | None
+    device_id: str | None
+
+
+def route(
+    session: Session,
+    info: StoreInfo,
+    suite: str,
+    record_ids: Iterable[str],
+    *,
+    batch_id: str | None = None,
+    device_id: str | None = None,
+) -> int:
     """Open a referral in the receiving suite for each sent transfer among the stored
     records of this push; returns how many were routed."""
-    routed = 0
+    routed, via = 0, _Via(info, batch_id, device_id)
     for record_id in record_ids:
         row = session.get(Record, record_id)
         if row is None or row.deleted or row.type != "form" or row.form_key != "transfer":
@@ -77,9 +97,12 @@ def route(session: Session, info: StoreInfo, suite: str, record_ids: Iterable[st
             if "referral" not in taken:
                 log.warning("transfer not routed transfer=%s ids taken=%s", row.id, taken)
             continue
-        _open_referral(session, info, row, answers, target, _sender(spocs, suite))
+        _open_referral(session, via, row, answers, target, _sender(spocs, suite))
         routed += 1
-        log.info("transfer routed transfer=%s to_suite=%s", row.id, target)
+        log.info(
+            "transfer routed transfer=%s from_suite=%s to_suite=%s batch=%s device=%s",
+            row.id, suite, target, batch_id, device_id,
+        )  # fmt: skip
     return routed
 
 
@@ -111,7 +134,7 @@ def _form_of(session: Session, suite: str, episode_id: str, form_key: str) -> di
 
 def _open_referral(
     session: Session,
-    info: StoreInfo,
+    via: _Via,
     transfer: Record,
     answers: dict[str, Any],
     target: str,
@@ -124,15 +147,15 @@ def _open_referral(
     dt1 = _form_of(session, transfer.suite, episode_id, "dt1")
     new_person, new_episode = derived_id(transfer.id, "person"), derived_id(transfer.id, "episode")
     person_fields = person.fields if person is not None else {}
-    _add(session, info, target, "person", new_person,
+    _add(session, via, target, "person", new_person,
          {k: person_fields.get(k) for k in PERSON_FIELDS})  # fmt: skip
-    _add(session, info, target, "episode", new_episode, {
+    _add(session, via, target, "episode", new_episode, {
         "person_id": new_person, "custody_record_number": "", "arrived_at": None,
         "status": "open", "closed_at": None, "created_by": None,
     })  # fmt: skip
     identity = {k: custody[k] for k in CONTACT_ANSWERS if custody.get(k) not in (None, "")}
     identity["resident_in_area"] = True  # they live in the receiving CJIT's area
-    _add_form(session, info, target, derived_id(transfer.id, "custody"), new_episode,
+    _add_form(session, via, target, derived_id(transfer.id, "custody"), new_episode,
               "custody_episode", identity)  # fmt: skip
     appointment_at = _instant(answers.get("appointment_at"))
     referral = {
@@ -148,10 +171,10 @@ def _open_referral(
         "transfer_id": transfer.id,
     }
     referral = {k: v for k, v in referral.items() if v not in (None, "")}
-    _add_form(session, info, target, derived_id(transfer.id, "referral"), new_episode,
+    _add_form(session, via, target, derived_id(transfer.id, "referral"), new_episode,
               "referral_in", referral)  # fmt: skip
     if appointment_at:
-        _add(session, info, target, "appointment", derived_id(transfer.id, "appointment"), {
+        _add(session, via, target, "appointment", derived_id(transfer.id, "appointment"), {
             "episode_id": new_episode, "kind": "initial", "at": appointment_at,
             "place": answers.get("place") or "", "cjit_id": answers.get("receiving_cjit"),
             "notice_id": None, "status": "booked",
@@ -174,23 +197,23 @@ def _instant(raw: Any) -> str | None:
 
 def _add_form(
     session: Session,
-    info: StoreInfo,
+    via: _Via,
     suite: str,
     rid: str,
     episode_id: str,
     key: str,
     answers: dict,
 ) -> None:
-    _add(session, info, suite, "form", rid, {
+    _add(session, via, suite, "form", rid, {
         "episode_id": episode_id, "form_key": key, "form_version": FORMS[key].version,
         "answers": answers, "status": "draft",
     })  # fmt: skip
 
 
 def _add(
-    session: Session, info: StoreInfo, suite: str, kind: str, rid: str, fields: dict[str, Any]
+    session: Session, via: _Via, suite: str, kind: str, rid: str, fields: dict[str, Any]
 ) -> None:
-    now, seq = utcnow(), next_seq(info)
+    now, seq = utcnow(), next_seq(via.info)
     session.add(
         Record(
             id=rid, type=kind, suite=suite, rev=1, seq=seq, deleted=False, fields=fields,
@@ -200,8 +223,8 @@ def _add(
     )  # fmt: skip
     session.add(
         RecordVersion(
-            record_id=rid, rev=1, seq=seq, deleted=False, fields=fields, batch_id=None,
-            device_id=None, created_at=now,
+            record_id=rid, rev=1, seq=seq, deleted=False, fields=fields,
+            batch_id=via.batch_id, device_id=via.device_id, created_at=now,
         )
     )  # fmt: skip
     session.flush()

@@ -11,12 +11,14 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from central import reference
 from central.contract import field_problem
+from central.models import RecordVersion
 from central.schemas import PushRecord
 from central.transfers import derived_id
-from tests.central.helpers import family, form, person
+from tests.central.helpers import family, form, new_id, person
 
 SPOC = json.loads((Path(__file__).parents[2] / "resources" / "spoc_directory.json").read_text())
 
@@ -85,3 +87,25 @@ def test_a_derived_id_already_taken_never_fails_the_push(enrol, engine):
     [stored] = [r for r in bridewell.pull_all()[0] if r["id"] == squatter["id"]]
     assert stored["fields"]["family_name"] == "Squatter" and stored["rev"] == 1
     assert mansfield.pull_all()[0] == []
+
+
+def test_the_routing_is_traced_to_the_push_that_disclosed_it(enrol, engine):
+    """DPA 2018 s.62 on the central store's side: every record opened in the receiving suite
+    names, in its first version, the batch and the device whose push disclosed it."""
+    _spoc_with_suites(engine, nottingham="bridewell", mansfield_ashfield="mansfield")
+    bridewell, mansfield = enrol("bridewell"), enrol("mansfield", "Mansfield desk")
+    batch = new_id()
+    someone, visit = family()
+    transfer = form(visit["id"], "transfer", {"receiving_cjit": "mansfield_ashfield",
+                    "reason": "resident_elsewhere", "appointment_at": "2026-11-25T10:00:00Z",
+                    "sent_at": "2026-11-24T11:20:00Z", "sent_by": "Ann"})  # fmt: skip
+    bridewell.push(someone, visit, transfer, batch_id=batch)
+    routed = {r["id"] for r in mansfield.pull_all()[0]}
+    assert len(routed) == 5
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(RecordVersion.batch_id, RecordVersion.device_id).where(
+                RecordVersion.record_id.in_(routed)
+            )
+        ).all()
+    assert sorted(set(rows)) == [(batch, bridewell.device_id)] and len(rows) == 5
