@@ -93,7 +93,11 @@ def answer_problem(definition: FormDefinition, field: Field, value: Any) -> Prob
         return wrong
     try:
         decoded = decode(field, value)
-    except AnswerTypeError:
+    except AnswerTypeError as exc:
+        if isinstance(exc.__cause__, OverflowError):  # a year 1 or 9999 instant
+            return Problem(
+                "out_of_range", f"{label}: the year must be from {MIN_YEAR} to {MAX_YEAR}."
+            )
         return wrong
     return _value_problem(field, decoded, label)
 
