@@ -26,6 +26,7 @@ REFUSED = [
     ("lab_result", {"confirmed": {"opiates": 1}}, "wrong_type"),
     ("lab_result", {"received_at": "0001-01-01T00:00:00+00:00"}, "out_of_range"),
     ("lab_result", {"received_at": "9999-12-31T23:59:00+00:00"}, "out_of_range"),
+    ("rob", {"appointments_missed": -1}, "out_of_range"),
     ("rob", {"appointments_attended": 2**40}, "out_of_range"),
     ("rob", {"appointments_attended": True}, "wrong_type"),
     ("rob", {"appointments_attended": "3"}, "wrong_type"),
