@@ -163,6 +163,15 @@ def _court(forms: dict[str, list[dict]]) -> list[tuple[str, str]]:
         if sent is None:
             continue
         found.append((_month(remand.get("sent_at")), "prison_referrals"))
-        if remanded is not None and sent > prison_referral_deadline(remanded):
+        if remanded is not None and _late(sent, remanded):
             found.append((_month(remand.get("sent_at")), "prison_referrals_late"))
     return found
+
+
+def _late(sent: datetime, remanded: datetime) -> bool:
+    """Sent after the 24-hour deadline; a remand time at the very edge of the calendar
+    (year 1 or 9999, stored before the contract) has no deadline, so is not counted late."""
+    try:
+        return sent > prison_referral_deadline(remanded)
+    except OverflowError:
+        return False
