@@ -29,6 +29,8 @@ Row = tuple[str, list[str]]
 WIDTH = 210 * mm - 2 * MARGIN
 LABEL_WIDTH = 60 * mm
 NOT_RECORDED = "Not recorded"
+TALL_ROW = 100 * mm  # a row taller than this may be split across pages
+MIN_ROW_PART = 15 * mm
 
 
 def field_rows(
@@ -86,6 +88,12 @@ def rows_table(
         data = [[Paragraph(escape(label), s.label), value(lines)] for label, lines in rows]
         widths, spans = (LABEL_WIDTH, WIDTH - LABEL_WIDTH), []
     table = Table(data, colWidths=widths, hAlign="LEFT")
+    if _tallest_row(data, widths) > TALL_ROW:
+        # One answer taller than a page (3000 characters of a remand's assessment details,
+        # a prescribing list one drug a line) could never be placed whole: reportlab would
+        # fail the print (LayoutError). Such a table may split inside a row, never leaving
+        # less than MIN_ROW_PART on either page; an ordinary notice lays out as before.
+        table.splitInRow = MIN_ROW_PART
     table.setStyle(
         TableStyle(
             [
@@ -99,6 +107,16 @@ def rows_table(
         )
     )
     return table
+
+
+def _tallest_row(data: Sequence[Sequence[Any]], widths: Sequence[float]) -> float:
+    def height(cell: Any, width: float) -> float:
+        items = cell if isinstance(cell, list) else [cell]
+        return sum(f.wrap(width, 10 * TALL_ROW)[1] for f in items if isinstance(f, Flowable))
+
+    return max(
+        (max(height(c, w) for c, w in zip(row, widths, strict=False)) for row in data), default=0
+    )
 
 
 def _grid(
