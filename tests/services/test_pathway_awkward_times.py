@@ -116,7 +116,8 @@ def test_the_new_documents_print_hostile_text_without_failing(workspace, tmp_pat
                                outcome="failed_to_attend", statement_at=at(24, 16)),
     }  # fmt: skip
     for key, (pdf, text) in printed.items():
-        assert "fam" in text and "WWWW" in text, key
+        assert "fam" in text and "WWWW" in text and "[31m" in text, key
+        assert not set("\x00\x07\x1b") & set(text), key  # no empty boxes for controls
         for page in PdfReader(io.BytesIO(pdf)).pages:  # nothing drawn off the page
             assert float(page.mediabox.width) < 600
         (tmp_path / f"{key}.pdf").write_bytes(pdf)
