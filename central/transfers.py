@@ -43,6 +43,7 @@ CONTACT_ANSWERS = (
     "family_name", "given_names", "date_of_birth", "pnc_id", "address", "postcode", "phone",
     "gender", "ethnicity",
 )  # fmt: skip
+SUITE_LENGTH = Record.__table__.c.suite.type.length
 DERIVED = ("person", "episode", "custody", "referral", "appointment")
 
 
@@ -89,6 +90,9 @@ def route(
         spocs = _spocs(session)
         target = (spocs.get(str(answers.get("receiving_cjit"))) or {}).get("suite")
         if not isinstance(target, str) or not target or target == suite:
+            continue
+        if len(target) > SUITE_LENGTH:  # no device can be enrolled in it
+            log.warning("transfer not routed transfer=%s: the SPOC suite is too long", row.id)
             continue
         taken = [what for what in DERIVED if session.get(Record, derived_id(row.id, what))]
         if taken:

@@ -109,3 +109,21 @@ def test_the_routing_is_traced_to_the_push_that_disclosed_it(enrol, engine):
             )
         ).all()
     assert sorted(set(rows)) == [(batch, bridewell.device_id)] and len(rows) == 5
+
+
+def _spoc_entry(engine, cjit_id: str, suite: str) -> None:
+    doc = copy.deepcopy(SPOC)
+    doc["cjits"].append({**doc["cjits"][1], "id": cjit_id, "suite": suite})
+    for cjit in doc["cjits"]:
+        if cjit["id"] == "nottingham":
+            cjit["suite"] = "bridewell"
+    reference.store_documents(engine, {"spoc_directory": doc})
+
+
+def test_a_spoc_suite_no_device_could_have_is_not_routed_to(enrol, engine):
+    """The SPOC directory is reference data: a suite name longer than the store's column
+    (a typing slip in the JSON) must not fail every push of a sent transfer for ever."""
+    _spoc_entry(engine, "far_away", "s" * 65)
+    bridewell = enrol("bridewell")
+    answer, _ = _transfer(bridewell, receiving_cjit="far_away")
+    assert answer["refused"] == []
