@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from app.forms.codec import AnswerTypeError, decode, encode
 from app.forms.facts import positive_substances
 from app.forms.registry import FORMS
-from app.sync.wire import parse_datetime
+from app.sync.wire import FIELDS, parse_datetime
 from central.db import next_seq
 from central.models import Record, RecordVersion, ReferenceDocument, StoreInfo, utcnow
 
@@ -180,9 +180,16 @@ def _open_referral(
     if appointment_at:
         _add(session, via, target, "appointment", derived_id(transfer.id, "appointment"), {
             "episode_id": new_episode, "kind": "initial", "at": appointment_at,
-            "place": answers.get("place") or "", "cjit_id": answers.get("receiving_cjit"),
+            "place": answers.get("place") or "", "cjit_id": _fits(answers.get("receiving_cjit")),
             "notice_id": None, "status": "booked",
         })  # fmt: skip
+
+
+def _fits(cjit_id: Any) -> str | None:
+    """The receiving CJIT on the appointment, when its SPOC id fits the wire's field (an id
+    that does not is left out rather than make the appointment unplaceable)."""
+    limit = FIELDS["appointment"]["cjit_id"].max_length or 0
+    return cjit_id if isinstance(cjit_id, str) and len(cjit_id) <= limit else None
 
 
 def _instant(raw: Any) -> str | None:

@@ -127,3 +127,15 @@ def test_a_spoc_suite_no_device_could_have_is_not_routed_to(enrol, engine):
     bridewell = enrol("bridewell")
     answer, _ = _transfer(bridewell, receiving_cjit="far_away")
     assert answer["refused"] == []
+
+
+def test_a_long_spoc_id_still_routes_a_placeable_appointment(enrol, engine):
+    cjit_id = "cjit_" + "x" * 60
+    _spoc_entry(engine, cjit_id, "mansfield")
+    bridewell, mansfield = enrol("bridewell"), enrol("mansfield", "Mansfield desk")
+    answer, _ = _transfer(bridewell, receiving_cjit=cjit_id)
+    assert answer["refused"] == []
+    pulled, _ = mansfield.pull_all()
+    [appointment] = [r for r in pulled if r["type"] == "appointment"]
+    sent = {k: appointment[k] for k in ("type", "id", "deleted", "fields")}
+    assert field_problem(PushRecord.model_validate({**sent, "base_rev": 1})) is None
