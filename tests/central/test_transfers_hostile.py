@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from central import reference
 from central.contract import field_problem
@@ -139,3 +139,33 @@ def test_a_long_spoc_id_still_routes_a_placeable_appointment(enrol, engine):
     [appointment] = [r for r in pulled if r["type"] == "appointment"]
     sent = {k: appointment[k] for k in ("type", "id", "deleted", "fields")}
     assert field_problem(PushRecord.model_validate({**sent, "base_rev": 1})) is None
+
+
+def test_a_push_of_many_sent_transfers_reads_the_sending_forms_once(enrol, engine):
+    """The sending episodes' forms are found by a JSON field no index serves: one query for
+    the whole push, not a scan of the suite's forms per transfer under the write lock."""
+    _spoc_with_suites(engine, nottingham="bridewell", mansfield_ashfield="mansfield")
+    bridewell, mansfield = enrol("bridewell"), enrol("mansfield", "Mansfield desk")
+    records, transfers = [], []
+    for _ in range(5):
+        someone, visit = family()
+        records += [someone, visit]
+        transfers.append(form(visit["id"], "transfer", {
+            "receiving_cjit": "mansfield_ashfield", "reason": "resident_elsewhere",
+            "appointment_at": "2026-11-25T10:00:00Z", "sent_at": "2026-11-24T11:20:00Z",
+            "sent_by": "Ann"}))  # fmt: skip
+    bridewell.push(*records)
+    scans: list[str] = []
+
+    def count(conn, cursor, statement, parameters, *args):  # noqa: ANN001, ANN202
+        text = f"{statement} {parameters}"
+        if statement.lstrip().upper().startswith("SELECT") and "episode_id" in text:
+            scans.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        bridewell.push(*transfers)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(scans) == 1
+    assert len([r for r in mansfield.pull_all()[0] if r["type"] == "appointment"]) == 5
