@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.errors import UserFacingError
 from app.forms.appointments import appointment_replaced
@@ -32,7 +33,7 @@ from app.services import reference
 from app.services.episode_state import EpisodeState, load_state, touch
 from app.services.workspace import UK, Workspace
 from app.storage import audit
-from app.storage.models import Appointment, Notice, NoticePrint, Worker
+from app.storage.models import Appointment, FormRecord, Notice, NoticePrint, Worker
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +107,14 @@ def _context(ws: Workspace, state: EpisodeState, now: datetime) -> FormContext:
 
 
 def _content(
-    ws: Workspace, s, state: EpisodeState, kind: str, form_key: str, answers: dict, now: datetime
-) -> dict[str, Any]:  # noqa: ANN001
+    ws: Workspace,
+    s: Session,
+    state: EpisodeState,
+    kind: str,
+    form_key: str,
+    answers: dict,
+    now: datetime,
+) -> dict[str, Any]:
     """What is frozen with a notice; the wording document too, so a reprint says exactly what
     the issued notice said even after the partnership edits its wording."""
     issuer = s.get(Worker, ws.worker.id) if ws.worker.id else None
@@ -167,11 +174,11 @@ def checked(
 
 def freeze(
     ws: Workspace,
-    s,
-    record,
+    s: Session,
+    record: FormRecord,
     content: dict[str, Any],
     now: datetime,
-    **extra: Any,  # noqa: ANN001
+    **extra: Any,
 ) -> Notice:
     """The append-only notice of ``record``: numbered, rendered and audited in the caller's
     transaction, so nothing is issued without its PDF (a rendering failure raises first)."""
