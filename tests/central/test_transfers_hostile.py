@@ -169,3 +169,31 @@ def test_a_push_of_many_sent_transfers_reads_the_sending_forms_once(enrol, engin
         event.remove(engine, "before_cursor_execute", count)
     assert len(scans) == 1
     assert len([r for r in mansfield.pull_all()[0] if r["type"] == "appointment"]) == 5
+
+
+def test_the_receiving_suite_edits_what_was_routed_without_conflict(enrol, engine):
+    _spoc_with_suites(engine, nottingham="bridewell", mansfield_ashfield="mansfield")
+    bridewell, mansfield = enrol("bridewell"), enrol("mansfield", "Mansfield desk")
+    _, transfer = _transfer(bridewell, place="CJIT Office")
+    routed, page = mansfield.pull_all()
+    edited = []
+    for rec in routed:
+        fields = dict(rec["fields"])
+        if rec["type"] == "appointment":
+            fields["status"] = "varied"
+        elif rec["type"] == "form" and fields["form_key"] == "referral_in":
+            fields["answers"] = {**fields["answers"], "place": "Mansfield hub"}
+        else:
+            continue
+        edited.append({"type": rec["type"], "id": rec["id"], "base_rev": rec["rev"],
+                       "deleted": False, "fields": fields})  # fmt: skip
+    results = mansfield.push(*edited)
+    assert [(r["status"], r["conflicts"]) for r in results] == [("applied", [])] * 2
+    _, page = mansfield.pull_all(page["next_cursor"])  # its own edits, echoed
+    # The sender corrects its transfer afterwards: the routing does not run again, so the
+    # receiving suite's edits stand and nothing new arrives there.
+    answers = {**transfer["fields"]["answers"], "place": "Somewhere else"}
+    bridewell.push(
+        {**transfer, "base_rev": 1, "fields": {**transfer["fields"], "answers": answers}}
+    )
+    assert mansfield.pull(page["next_cursor"])["records"] == []
