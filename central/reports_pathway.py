@@ -85,8 +85,12 @@ def pathway_figures(
 
 
 def _episodes(engine: Engine, suite: str | None) -> dict[str, dict[str, list[dict]]]:
-    query = select(Record.form_key, Record.fields).where(
-        Record.type == "form", Record.deleted.is_(False), Record.form_key.in_(FORM_KEYS)
+    # In the order they were last changed: where an episode has two laboratory results
+    # (recorded at two workstations), the one changed last counts, on every backend.
+    query = (
+        select(Record.form_key, Record.fields)
+        .where(Record.type == "form", Record.deleted.is_(False), Record.form_key.in_(FORM_KEYS))
+        .order_by(Record.seq)
     )
     if suite is not None:
         query = query.where(Record.suite == suite)

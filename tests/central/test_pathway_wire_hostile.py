@@ -102,3 +102,24 @@ def test_values_at_the_edges_of_the_contract_break_no_read(enrol, database_url, 
     assert main([*args, "--database-url", database_url]) == 0
     october = next(m for m in json.loads(capsys.readouterr().out) if m["month"] == "2026-10")
     assert october["transfers_out"] == 2 and october["prison_referrals"] == 2
+
+
+def test_two_laboratory_results_of_one_episode_count_the_one_changed_last(enrol):
+    """Two workstations may each record the laboratory's result of one episode offline; the
+    figures take the one changed last (the order stored rows come back in is no rule)."""
+    desk = enrol()
+    someone, visit = family()
+    ep = visit["id"]
+    dt1 = form(ep, "dt1", {"test_outcome": "completed", "tested_at": "2026-04-10T09:00:00Z",
+                           "results": {"opiates": "positive"}, "disputed": True},
+               form_version=2)  # fmt: skip
+    first = form(ep, "lab_result", {"confirmed": {"opiates": "positive"}})
+    second = form(ep, "lab_result", {"confirmed": {"opiates": "positive"}})
+    desk.push(someone, visit, dt1, first, second)
+    corrected = {**first, "base_rev": 1, "fields": {**first["fields"], "answers": {
+        "confirmed": {"opiates": "negative"}, "received_at": "2026-04-20T09:00:00Z"}}}  # fmt: skip
+    desk.push(corrected)
+    [april] = desk.get("/v1/reports/monthly", **{"from": "2026-04", "to": "2026-04"}).json()[
+        "months"
+    ]
+    assert (april["tests_confirmed_negative"], april["positive_opiates_only"]) == (1, 0)
