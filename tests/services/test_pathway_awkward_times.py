@@ -121,3 +121,20 @@ def test_the_new_documents_print_hostile_text_without_failing(workspace, tmp_pat
         for page in PdfReader(io.BytesIO(pdf)).pages:  # nothing drawn off the page
             assert float(page.mediabox.width) < 600
         (tmp_path / f"{key}.pdf").write_bytes(pdf)
+
+
+def test_the_annex_e_letter_and_a_transfer_without_an_address_print(workspace):
+    negative = {**POSITIVE, "results": {"opiates": "negative", "cocaine": "negative"}}
+    bare = {k: v for k, v in HOSTILE_PERSON.items() if k not in ("address", "postcode", "phone")}
+    episode_id = episode(workspace, person=bare, dt1=negative)
+    save(workspace, episode_id, "annex_e", volunteered=True, appointment_at=at(25, 10),
+         assessing_cjit="nottingham", place=_hostile(300, "place"))  # fmt: skip
+    workspace.clock = lambda: at(25, 12)
+    pdf, text = _printed(workspace, episode_id, "annex_e_fu", first_outcome="did_not_attend",
+                         reported_to_partnership_at=at(25, 11),
+                         second_appointment_at=at(2, 10, month=12))  # fmt: skip
+    assert "Wednesday 2 December 2026 at 10:00" in text and "second_place" in text
+    other = episode(workspace, person=bare)
+    pdf, text = _printed(workspace, other, "transfer", receiving_cjit="mansfield_ashfield",
+                         reason="resident_elsewhere")  # fmt: skip
+    assert "fam" in text
