@@ -47,6 +47,14 @@ def check_settings(cli: dict[str, Any] | None = None, config_file: Path | None =
     settings = load_settings(cli, config_file=config_file)  # ConfigError names the bad value
     if settings.ca_bundle and not settings.ca_bundle.is_file():
         raise CheckFailed(f"the CA bundle {settings.ca_bundle} does not exist")
+    if settings.central_url:
+        from app.sync.errors import SyncError
+        from app.sync.transport import check_address
+
+        try:  # https://, or plain http:// to this computer only (docs/deployment.md, TLS)
+            check_address(settings.central_url)
+        except SyncError as exc:
+            raise CheckFailed(exc.detail) from None
     source = config_file_location(config_file)
     present = "" if Path(source).is_file() else " (not present)"
     central = settings.central_url or "none (stand-alone)"

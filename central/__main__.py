@@ -7,6 +7,7 @@ cjit-central report monthly --month 2026-04 [--to 2027-03] [--suite S] [--format
 cjit-central revoke-device DEVICE_ID
 cjit-central load-reference DIR
 cjit-central new-epoch            (after restoring a backup: every client re-pulls from 0)
+cjit-central audit-anchors        (each workstation's audit log as held, and refusals)
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     load.add_argument("directory", type=Path)
     sub.add_parser("new-epoch", help="after restoring a backup: make every client re-pull")
+    sub.add_parser(
+        "audit-anchors", help="each workstation's audit log as held, and any refusal of it"
+    )
     return parser
 
 
@@ -151,7 +155,16 @@ def _new_epoch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_anchors(args: argparse.Namespace) -> int:
+    from central.anchors import listing
+
+    lines = listing(_engine(args))
+    print("\n".join(lines) if lines else "No workstation is enrolled.")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "audit-anchors": _audit_anchors,
     "serve": _serve,
     "enrol-code": _enrol_code,
     "report": _report,

@@ -14,14 +14,19 @@ from fastapi.responses import PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
-from central import auth, errors, history, pull, push, reports
+from central import anchors, auth, errors, history, pull, push, reports
 from central.errors import ApiError
 from central.gate import DEFAULT_MAX_BODY_BYTES, STATE_DEVICE, Gate
 from central.models import Device
+from central.ratelimit import EnrolLimiter
 from central.record_types import MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, RECORD_TYPES
 from central.schemas import (
     MAX_INT,
+    MONTH_PATTERN,
+    AnchorClaim,
+    AnchorResponse,
     CountsResponse,
+    DateText,
     EnrolRequest,
     EnrolResponse,
     HealthResponse,
@@ -72,15 +77,20 @@ def current_device(
 DeviceDep = Annotated[Device, Depends(current_device)]
 
 
-def create_app(engine: Engine, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
+def create_app(
+    engine: Engine,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    enrol_limiter: EnrolLimiter | None = None,
+) -> FastAPI:
     app = FastAPI(
         title="CJIT central store",
         version=str(PROTOCOL_VERSION),
         description="The partnership's shared record; see docs/sync-protocol.md.",
     )
     app.state.engine = engine
+    app.state.enrol_limiter = limiter = enrol_limiter or EnrolLimiter()
     errors.install(app)
-    app.add_middleware(Gate, engine=engine, max_body_bytes=max_body_bytes)
+    app.add_middleware(Gate, engine=engine, max_body_bytes=max_body_bytes, enrol_limiter=limiter)
     _routes(app)
     return app
 
@@ -97,14 +107,28 @@ def _routes(app: FastAPI) -> None:
         "/v1/enrol",
         response_model=EnrolResponse,
         tags=["auth"],
-        responses=error_responses(403, 413, 422),
+        responses=error_responses(403, 413, 422, 429),
+        description="Wrong codes are limited per address and for the whole service, before "
+        "the database is touched (429 with Retry-After); a code is withdrawn after "
+        f"{auth.MAX_WRONG_CODES} wrong codes were tried while it was outstanding.",
     )
     def enrol(body: EnrolRequest, request: Request) -> dict[str, Any]:
+        # Past the limit, the gate has already answered 429 (central/gate.py).
+        limiter: EnrolLimiter = request.app.state.enrol_limiter
+        address = request.client.host if request.client else "unknown"
         try:
             device, token = auth.enrol(engine_of(request), body.code, body.device_name)
+        except auth.WrongCode as exc:
+            limiter.failed(address)
+            raise ApiError(403, "enrolment_refused", str(exc)) from None
         except auth.AuthError as exc:
             raise ApiError(403, "enrolment_refused", str(exc)) from None
-        return {"device_id": device.id, "token": token, "suite": device.suite}
+        return {
+            "device_id": device.id,
+            "token": token,
+            "suite": device.suite,
+            "anchor_public_key": anchors.public_key(engine_of(request)),
+        }
 
     @app.post(
         "/v1/hello",
@@ -149,6 +173,20 @@ def _routes(app: FastAPI) -> None:
         except push.BatchIdReused as exc:
             raise ApiError(409, "batch_id_reused", str(exc)) from None
 
+    @app.post(
+        "/v1/anchor",
+        response_model=AnchorResponse,
+        tags=["sync"],
+        responses=error_responses(401, 413, 422),
+        description="After the push: the workstation's audit chain (length, head, team-leader "
+        "key) against what the central store holds from it; a signed receipt of the latter "
+        "(docs/security.md, the audit anchor).",
+    )
+    def audit_anchor(body: AnchorClaim, device: DeviceDep, request: Request) -> dict[str, Any]:
+        return anchors.answer_claim(
+            engine_of(request), device, body.audit_length, body.audit_head, body.tl_key
+        )
+
     @app.get("/v1/pull", response_model=PullResponse, tags=["sync"], responses=AUTHENTICATED)
     def pull_changes(
         device: DeviceDep,
@@ -173,10 +211,9 @@ def _routes(app: FastAPI) -> None:
     def positive_history(
         device: DeviceDep,
         request: Request,
-        since: Annotated[str | None, Query(max_length=40, pattern=r"^\d{4}-\d{2}-\d{2}")] = None,
+        since: Annotated[DateText | None, Query(description="YYYY-MM-DD")] = None,
         pnc_id: Annotated[str | None, Query(max_length=40)] = None,
     ) -> dict[str, Any]:
-        _valid_since(since)
         people = history.positive_history(engine_of(request), device.suite, since, pnc_id)
         return {"suite": device.suite, "people": people}
 
@@ -184,6 +221,8 @@ def _routes(app: FastAPI) -> None:
         "/v1/reports/monthly",
         response_model=MonthlyResponse,
         tags=["reports"],
+        description="UK months `from`..`to` (default: `from` alone). A range that ends before "
+        "it starts, or covers more than 10 years, is refused (422).",
         responses={
             **AUTHENTICATED,
             200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
@@ -192,8 +231,10 @@ def _routes(app: FastAPI) -> None:
     def monthly_report(
         device: DeviceDep,
         request: Request,
-        first: Annotated[str, Query(alias="from", max_length=7, description="YYYY-MM")],
-        last: Annotated[str | None, Query(alias="to", max_length=7, description="YYYY-MM")] = None,
+        first: Annotated[str, Query(alias="from", pattern=MONTH_PATTERN, description="YYYY-MM")],
+        last: Annotated[
+            str | None, Query(alias="to", pattern=MONTH_PATTERN, description="YYYY-MM")
+        ] = None,
         format: Literal["json", "csv"] = "json",
     ) -> Any:
         try:
@@ -206,14 +247,3 @@ def _routes(app: FastAPI) -> None:
         if format == "csv":
             return PlainTextResponse(reports.to_csv(rows), media_type="text/csv")
         return {"suite": device.suite, "months": [vars(r) for r in rows]}
-
-
-def _valid_since(since: str | None) -> None:
-    if since is None:
-        return
-    try:
-        datetime.fromisoformat(since)
-    except ValueError:
-        raise ApiError(
-            422, "invalid_request", f"since '{since}' is not an ISO date such as 2025-04-01"
-        ) from None

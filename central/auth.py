@@ -44,25 +44,54 @@ def create_enrolment_code(
     expires = now + timedelta(hours=valid_hours)
     with plain_session(engine) as session, session.begin():
         session.add(
-            EnrolmentCode(code_hash=digest(raw), suite=suite, created_at=now, expires_at=expires)
+            EnrolmentCode(
+                code_hash=digest(raw),
+                suite=suite,
+                created_at=now,
+                expires_at=expires,
+                wrong_tries=0,
+            )
         )
     return "-".join(raw[i : i + 4] for i in range(0, _CODE_LENGTH, 4)), expires
 
 
+class WrongCode(AuthError):
+    """No such code: counted against every outstanding code (and by ``central.ratelimit``)."""
+
+
+NOT_VALID = (
+    "This enrolment code is not valid: it may be mistyped, used already or expired. "
+    "Ask the central store's administrator for a new code."
+)
+# Wrong codes tried while a code is outstanding, after which it is withdrawn: it then faces
+# at most this many guesses in its life (out of 31^12, about 10^18), whatever the source.
+MAX_WRONG_CODES = 100
+
+
 def enrol(engine: Engine, code: str, device_name: str) -> tuple[Device, str]:
-    """Spend an enrolment code on a new device; returns the device and its only copy of the token."""
-    token = secrets.token_urlsafe(32)
+    """Spend an enrolment code on a new device; returns the device and its only copy of the token.
+
+    A wrong code is found with a read (no write lock, so guesses never queue the pushes) and
+    then counted against every outstanding code in one short write."""
+    code_hash = digest(_normalise_code(code))
     now = utcnow()
+    with read_session(engine) as session:
+        found = session.get(EnrolmentCode, code_hash)
+    if found is None:
+        _count_wrong_code(engine, now)
+        raise WrongCode(NOT_VALID)
+    token = secrets.token_urlsafe(32)
     with plain_session(engine) as session, session.begin():
         row = session.execute(
-            select(EnrolmentCode)
-            .where(EnrolmentCode.code_hash == digest(_normalise_code(code)))
-            .with_for_update()
+            select(EnrolmentCode).where(EnrolmentCode.code_hash == code_hash).with_for_update()
         ).scalar_one_or_none()
         if row is None or row.used_at is not None or row.expires_at <= now:
+            raise AuthError(NOT_VALID)
+        if row.wrong_tries >= MAX_WRONG_CODES:
             raise AuthError(
-                "This enrolment code is not valid: it may be mistyped, used already or expired. "
-                "Ask the central store's administrator for a new code."
+                f"This enrolment code was withdrawn: more than {MAX_WRONG_CODES} wrong codes "
+                "were tried while it was outstanding. Ask the central store's administrator "
+                "for a new code."
             )
         device = Device(
             id=str(uuid.uuid4()),
@@ -74,6 +103,15 @@ def enrol(engine: Engine, code: str, device_name: str) -> tuple[Device, str]:
         session.add(device)
         row.used_at, row.used_by_device_id = now, device.id
     return device, token
+
+
+def _count_wrong_code(engine: Engine, now: datetime) -> None:
+    with plain_session(engine) as session, session.begin():
+        session.execute(
+            update(EnrolmentCode)
+            .where(EnrolmentCode.used_at.is_(None), EnrolmentCode.expires_at > now)
+            .values(wrong_tries=EnrolmentCode.wrong_tries + 1)
+        )
 
 
 def authenticate(engine: Engine, token: str) -> Device:

@@ -10,6 +10,8 @@ See docs/sync-protocol.md, "Ordering".
 
 from __future__ import annotations
 
+import logging
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from central.models import StoreInfo
 
+log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any constant will do; it only has to be the same in every process.
 _MIGRATION_LOCK_KEY = 0x434A4954  # "CJIT"
@@ -37,9 +40,9 @@ def make_engine(database_url: str) -> Engine:
 
 
 def _sqlite_engine(database_url: str) -> Engine:
-    path = database_url.split("///", 1)[-1]
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    path = database_url.split("///", 1)[-1] if "///" in database_url else ""
+    if path and path != ":memory:" and not path.startswith("file:"):
+        owner_only(Path(path))
     engine = create_engine(
         database_url,
         connect_args={"check_same_thread": False, "timeout": 30},
@@ -65,6 +68,28 @@ def _sqlite_engine(database_url: str) -> Engine:
     return engine
 
 
+def owner_only(path: Path) -> None:
+    """The SQLite file holds names, PNC IDs and addresses: its folder is made 0700 and the file
+    0600 before SQLite opens it (SQLite gives its -wal and -shm files the database file's
+    mode). A folder that already exists is left as it is, with a warning if others can enter
+    it; a database file others can read is made owner-only. On Windows the user profile's
+    access rules protect the default folder (docs/deployment.md)."""
+    if os.name == "nt":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+        os.chmod(folder, 0o700)  # the mode given to mkdir is cut by the umask
+    elif folder.stat().st_mode & 0o077:
+        log.warning("the central store's folder %s can be entered by other users", folder)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for each in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if each.exists() and each.stat().st_mode & 0o077:
+            os.chmod(each, 0o600)
+            log.warning("%s could be read by other users: made owner-only", each.name)
+
+
 def migrate(engine: Engine) -> None:
     """Upgrade to the newest schema; safe when several processes start at once."""
     config = Config()
@@ -82,6 +107,9 @@ def _seed(connection: Any) -> None:
         if session.get(StoreInfo, 1) is None:
             session.add(StoreInfo(id=1, change_seq=0, store_epoch=str(uuid.uuid4())))
             session.flush()
+        from central.anchors import ensure_key  # (anchors needs this module)
+
+        ensure_key(session)  # the audit receipts' signing key, made once per central store
 
 
 @contextmanager

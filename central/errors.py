@@ -39,6 +39,11 @@ def readable(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     out = []
     for error in errors:
         message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+        if error.get("type") == "string_pattern_mismatch":
+            from central.schemas import PATTERN_WORDS
+
+            pattern = (error.get("ctx") or {}).get("pattern")
+            message = PATTERN_WORDS.get(pattern, "is not written in the expected form")
         if error.get("type") == "json_invalid":
             reason = (error.get("ctx") or {}).get("error", "")
             out.append({"field": "request body", "message": f"is not valid JSON ({reason})"})
@@ -58,13 +63,23 @@ async def _validation(_request: Request, exc: RequestValidationError) -> JSONRes
 
 
 async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    if "retry_after" in exc.extra:
+        headers["Retry-After"] = str(exc.extra["retry_after"])
     return JSONResponse(
         error_body(exc.code, exc.detail, **exc.extra), status_code=exc.status, headers=headers
     )
 
 
 async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400:  # FastAPI's "error parsing the body": bytes that are not JSON
+        problems = [{"field": "request body", "message": "is not valid JSON (or not UTF-8)"}]
+        body = error_body(
+            "invalid_request",
+            "The request is not valid: request body is not JSON.",
+            errors=problems,
+        )
+        return JSONResponse(body, status_code=422)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     return JSONResponse(
         error_body(code, str(exc.detail)),

@@ -7,7 +7,10 @@
    body is counted as it arrives, chunked or not, and the request is answered 413 the moment
    it passes the limit. Nothing beyond the limit is ever held in memory.
 
-Both refusals close the connection (``Connection: close``), so the client's remaining upload is
+3. **Wrong enrolment codes** (``central.ratelimit``): an address or a service past its limit is
+   answered 429 from the headers, before its body is read or any handler runs.
+
+The refusals close the connection (``Connection: close``), so the client's remaining upload is
 dropped by the server rather than read. The device found is left in the request's state for
 the handlers (``api.current_device``), so a request is authenticated once.
 """
@@ -21,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from central import auth
 from central.errors import error_body
+from central.ratelimit import EnrolLimiter
 
 DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024  # a push batch
 SMALL_BODY_BYTES = 64 * 1024  # enrol, hello: a few short strings
@@ -29,14 +33,28 @@ STATE_DEVICE = "device"
 
 
 class Gate:
-    def __init__(self, app: ASGIApp, engine: Engine, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        engine: Engine,
+        max_body_bytes: int,
+        enrol_limiter: EnrolLimiter | None = None,
+    ) -> None:
         self.app, self.engine, self.max_body_bytes = app, engine, max_body_bytes
+        self.enrol_limiter = enrol_limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
+        if path == "/v1/enrol" and self.enrol_limiter is not None:
+            # 3. Wrong enrolment codes: turned away from the headers, before the body is read
+            # or anything else runs (central/ratelimit.py); the handler counts the failures.
+            refusal = _too_many(self.enrol_limiter, client_address(scope))
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
         if path.startswith("/v1/") and path not in PUBLIC:
             refusal = await self._authenticate(scope)
             if refusal is not None:
@@ -70,6 +88,25 @@ class Gate:
             return _refuse(401, "unauthenticated", str(exc))
         scope.setdefault("state", {})[STATE_DEVICE] = device
         return None
+
+
+def client_address(scope: Scope) -> str:
+    """The client's address (uvicorn has already put a trusted proxy's X-Forwarded-For here)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def _too_many(limiter: EnrolLimiter, address: str) -> JSONResponse | None:
+    wait = limiter.retry_after(address)
+    if wait is None:
+        return None
+    return _refuse(
+        429,
+        "too_many_attempts",
+        f"Too many wrong enrolment codes were tried from here. Wait {wait} seconds, then type "
+        "the code again carefully.",
+        retry_after=wait,
+    )
 
 
 def _bearer(scope: Scope) -> str | None:
@@ -136,4 +173,6 @@ def _refuse(status: int, code: str, detail: str, **extra: object) -> JSONRespons
     headers = {"Connection": "close"}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    if "retry_after" in extra:
+        headers["Retry-After"] = str(extra["retry_after"])
     return JSONResponse(error_body(code, detail, **extra), status_code=status, headers=headers)

@@ -73,6 +73,8 @@ class EnrolmentCode(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     used_by_device_id: Mapped[str | None] = mapped_column(String(36))
+    # Wrong codes tried while this one was outstanding (central.auth.MAX_WRONG_CODES).
+    wrong_tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Record(Base):
@@ -151,3 +153,30 @@ class ReferenceDocument(Base):
     content: Mapped[Any] = mapped_column(JSON)  # a list or an object, as the file holds
     content_digest: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime]
+
+
+class AnchorKey(Base):
+    """One row: the Ed25519 key that signs audit receipts (``central.anchors``). Made once per
+    central store, in its database, so every ``serve`` process signs with the same key."""
+
+    __tablename__ = "anchor_key"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seed: Mapped[str] = mapped_column(String(64))  # base64 of 32 bytes; never leaves the store
+    public_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class DeviceAnchor(Base):
+    """How long each workstation's audit chain is, as far as the central store holds it, and
+    its last hash: a pushed event must extend it (docs/security.md, the audit anchor)."""
+
+    __tablename__ = "device_anchors"
+    device_id: Mapped[str] = mapped_column(String(36), ForeignKey("devices.id"), primary_key=True)
+    length: Mapped[int] = mapped_column(BigInteger)
+    head: Mapped[str] = mapped_column(String(64))
+    tl_key: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime]
+    # The last refusal, kept for the partnership (``cjit-central anchors``).
+    problem_code: Mapped[str | None] = mapped_column(String(40))
+    problem: Mapped[str | None] = mapped_column(String(500))
+    problem_at: Mapped[datetime | None]

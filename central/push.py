@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
-from central import transfers
+from central import anchors, transfers
 from central.contract import Checked, Refused, check_records, check_references
 from central.db import next_seq, write_session
 from central.merge import MergeResult, Version, merge, same
@@ -51,6 +51,7 @@ def push(engine: Engine, device: Device, request: PushRequest) -> dict[str, Any]
         ctx.current = _load_current(session, [c.record.id for c in checked])
         checked = [c for c in checked if not _refuse_stored(ctx, c, refused)]
         checked = check_references(session, device.suite, checked, refused)
+        checked = anchors.check_pushed(session, device, checked, refused)  # the audit chain
         # One flush at the end (and one per conflict, for its id) instead of an autoflush
         # before every lookup: the unit of work then inserts the batch's rows with executemany.
         with session.no_autoflush:

@@ -8,10 +8,12 @@ malformed request is a 4xx that names the problem instead of a database error.
 
 from __future__ import annotations
 
+import re
 import uuid
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from app.sync.wire import MAX_DEPTH, check_json, text_problem
 from central.record_types import RECORD_TYPES
@@ -33,21 +35,69 @@ def _check_json(value: Any) -> Any:
     return value
 
 
-def _check_uuid(value: str) -> str:
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_UUID = re.compile(UUID_PATTERN)
+MONTH_PATTERN = r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"  # the wire contract's years, 1900-2099
+HASH_PATTERN = r"^[0-9a-f]{64}$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# What each pattern means, for a person (central.errors turns pydantic's message into this).
+PATTERN_WORDS = {
+    UUID_PATTERN: "must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e",
+    MONTH_PATTERN: "must be a month written YYYY-MM, e.g. 2026-04 (years 1900-2099)",
+    HASH_PATTERN: "must be a SHA-256 hash: 64 lower-case hexadecimal digits",
+    DATE_PATTERN: "must be a date written YYYY-MM-DD, e.g. 2025-04-01",
+}
+
+
+def _check_date(value: str) -> str:
     try:
-        return str(uuid.UUID(value))
-    except (ValueError, AttributeError, TypeError):
-        raise ValueError("must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e") from None
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a date such as 2025-04-01") from None
+    return value
+
+
+DateText = Annotated[
+    str,
+    Field(pattern=DATE_PATTERN),
+    AfterValidator(_check_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
+
+
+def _check_uuid(value: str) -> str:
+    # Only the canonical form (what uuid.uuid4() prints), so the schema's pattern is the
+    # whole truth: no braces, URNs or missing dashes that a pattern would have to describe.
+    if not _UUID.match(value):
+        raise ValueError("must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e")
+    return str(uuid.UUID(value))
 
 
 SafeText = Annotated[str, AfterValidator(_check_text)]
-UUIDText = Annotated[str, Field(min_length=32, max_length=45), AfterValidator(_check_uuid)]
+UUIDText = Annotated[
+    str,
+    Field(min_length=36, max_length=36),
+    AfterValidator(_check_uuid),
+    WithJsonSchema({"type": "string", "format": "uuid", "pattern": UUID_PATTERN}),
+]
 JsonObject = Annotated[dict[str, Any], AfterValidator(_check_json)]
-Revision = Annotated[int, Field(ge=1, le=MAX_INT32)]
+
+
+def _whole(value: Any) -> Any:
+    """JSON Schema's integer: 3 and 3.0, not true or "3" (the models are strict otherwise)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a whole number")
+    return value
+
+
+Revision = Annotated[int, Field(ge=1, le=MAX_INT32), BeforeValidator(_whole)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: JSON true is not the number 1, "2" not 2 (the schema says integer, so must we)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -64,11 +114,15 @@ class ErrorBody(BaseModel):
     detail: str
     code: str = Field(
         description="unauthenticated, wrong_device, enrolment_refused, batch_id_reused, "
-        "too_large, invalid_request, upgrade_required, not_found, server_error…"
+        "too_large, invalid_request, upgrade_required, too_many_attempts, not_found, "
+        "server_error…"
     )
     errors: list[FieldError] | None = Field(None, description="422 only: each problem.")
     min_protocol_version: int | None = Field(None, description="426 only.")
     max_bytes: int | None = Field(None, description="413 only: the body limit in bytes.")
+    retry_after: int | None = Field(
+        None, description="429 only: seconds to wait (also the Retry-After header)."
+    )
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -80,8 +134,16 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         413: "The body is larger than the limit (counted on the bytes sent, chunked or not)",
         422: "Malformed request: 'errors' lists each problem",
         426: "This client's protocol is too old: upgrade it",
+        429: "Too many wrong enrolment codes: wait Retry-After seconds",
     }
-    return {s: {"model": ErrorBody, "description": words[s]} for s in statuses}
+    out: dict[int | str, dict[str, Any]] = {
+        s: {"model": ErrorBody, "description": words[s]} for s in statuses
+    }
+    if 429 in out:
+        out[429]["headers"] = {
+            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+        }
+    return out
 
 
 # --- enrolment and hello ---------------------------------------------------------------------
@@ -96,10 +158,14 @@ class EnrolResponse(BaseModel):
     device_id: str
     token: str
     suite: str
+    anchor_public_key: str = Field(
+        description="Base64 of the central store's Ed25519 key that signs audit receipts "
+        "(POST /v1/anchor); the workstation pins it."
+    )
 
 
 class HelloRequest(Strict):
-    protocol_version: Annotated[int, Field(ge=0, le=1_000_000)]
+    protocol_version: Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(_whole)]
     app_version: Annotated[SafeText, Field(min_length=1, max_length=64)]
 
 
@@ -129,7 +195,7 @@ class PushRecord(Strict):
     base_rev: Revision | None = None
     deleted: bool = False
     fields: JsonObject
-    resolves: Annotated[list[Annotated[int, Field(ge=1, le=MAX_INT32)]], Field(max_length=100)] = []
+    resolves: Annotated[list[Revision], Field(max_length=100)] = []
 
 
 def _shallow(value: Any) -> Any:
@@ -203,7 +269,7 @@ class Refusal(BaseModel):
         description="invalid_record, unknown_field, missing_field, wrong_type, out_of_range, "
         "too_long, too_deep, too_large, not_allowed, unknown_reference, parent_refused, "
         "unknown_form_version, unknown_answer, append_only, id_taken, duplicate_in_batch, "
-        "cannot_delete"
+        "cannot_delete, audit_chain_broken"
     )
     field: str | None = Field(description="e.g. 'date_of_birth' or 'answers.tested_at'.")
     message: str
@@ -328,3 +394,45 @@ class MonthOut(BaseModel):
 class MonthlyResponse(BaseModel):
     suite: str
     months: list[MonthOut]
+
+
+# --- the audit anchor (docs/security.md) -----------------------------------------------------
+
+Hash = Annotated[str, Field(pattern=HASH_PATTERN)]
+
+
+class AnchorClaim(Strict):
+    """What the workstation holds of its audit chain (``app.storage.anchor.claim``)."""
+
+    # the audit log's seq is an INTEGER column on the workstation
+    audit_length: Annotated[int, Field(ge=0, le=MAX_INT32), BeforeValidator(_whole)]
+    audit_head: Hash
+    tl_key: Annotated[str, Field(max_length=100, pattern=r"^[0-9a-f]*$")] = ""
+
+
+class Receipt(BaseModel):
+    """Signed by the central store over the chain it holds from this device."""
+
+    device_id: str
+    length: int
+    head: str
+    issued_at: str
+    signature: str = Field(description="Base64 Ed25519 signature (app/storage/anchor.py).")
+
+
+class AnchorRefusal(BaseModel):
+    id: str = Field(description="The device id.")
+    code: Literal["audit_history_rewritten"]
+    field: str = Field(description="audit_length, audit_head or tl_key")
+    message: str
+
+
+class AnchorResponse(BaseModel):
+    receipt: Receipt | None = Field(
+        description="Null until the central store holds an audit event from this device."
+    )
+    refused: list[AnchorRefusal] = []
+    public_key: str = Field(
+        description="The key that signs receipts, as answered at enrolment (a workstation "
+        "enrolled before receipts existed pins it from here)."
+    )

@@ -130,3 +130,11 @@ def test_on_linux_a_build_without_the_cups_plugin_cannot_reach_printers(monkeypa
         selfcheck_qt.check_qt_print()
     monkeypatch.setattr(selfcheck_qt.sys, "platform", "win32")  # built into QtPrintSupport there
     assert "built into QtPrintSupport" in selfcheck_qt.check_qt_print()
+
+
+def test_a_central_address_over_plain_http_to_another_computer_fails_the_check(tmp_path):
+    config = tmp_path / "none.toml"
+    with pytest.raises(selfcheck.CheckFailed, match=r"not encrypted \(http://\)"):
+        selfcheck.check_settings({"central_url": "http://central.example:8765"}, config)
+    for fine in ("https://central.example", "http://127.0.0.1:8765", "http://localhost:8765"):
+        assert fine in selfcheck.check_settings({"central_url": fine}, config)

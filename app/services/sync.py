@@ -163,11 +163,47 @@ def audit_failure(ws: Workspace) -> Failure | None:
     )
 
 
+CHAIN_BROKEN = "audit_chain_broken"  # central/anchors.py
+TELL_LEAD = (
+    "Tell your team leader now. The central store keeps the log as this workstation sent it; "
+    "'cjit-desk verify-audit' says what differs."
+)
+
+
+def _audit_failures(ws: Workspace, report: engine.Report) -> list[Failure]:
+    """15.1: the central store's word on this workstation's audit log, said plainly once."""
+    found = []
+    if report.audit_refused:
+        found.append(
+            Failure(
+                "The central store refused this workstation's audit log as a rewritten "
+                "history: " + " ".join(report.audit_refused),
+                TELL_LEAD,
+            )
+        )
+    broken = [h for h in names.needing_attention(ws.store) if h.code == CHAIN_BROKEN]
+    if broken:
+        found.append(
+            Failure(
+                f"The central store refused {len(broken)} new entries of this workstation's "
+                "audit log: they do not follow the entries it already holds from here, so "
+                "entries it had received were removed or changed on this workstation.",
+                TELL_LEAD,
+            )
+        )
+    if (failure := audit_failure(ws)) is not None:
+        found.append(failure)
+    elif report.anchor_problem:
+        found.append(Failure(report.anchor_problem, TELL_LEAD))
+    return found
+
+
 def _summary(ws: Workspace, report: engine.Report) -> SyncSummary:
     out = SyncSummary(report.pushed, report.pulled, report.conflicts, report.erased)
-    if (failure := audit_failure(ws)) is not None:
-        out.failures.append(failure)
+    out.failures += _audit_failures(ws, report)
     for held in names.needing_attention(ws.store):
+        if held.code == CHAIN_BROKEN:
+            continue  # said once, above
         out.failures.append(
             Failure(
                 f"The central store did not accept {held.record}: {held.reason}",

@@ -192,6 +192,10 @@ def verify(store, session: Session) -> AnchorCheck:  # noqa: ANN001
     return compare(hashes, max(genuine, key=lambda a: a.length))
 
 
+def pinned(session: Session) -> bool:
+    return _public_key(session) is not None
+
+
 def pin_public_key(session: Session, public_key_b64: str) -> None:
     """At enrolment: the central store's anchor key. Trust on first use; a different key later
     is refused (a new key comes with a new enrolment, which replaces the setting on purpose)."""
@@ -211,12 +215,16 @@ def accept(store, session: Session, receipt: dict, device_id: str) -> AnchorChec
         raise AnchorRefused("The central store's receipt of the audit log is not genuine.")
     if anchor.device_id != device_id:
         raise AnchorRefused("The central store's receipt names another workstation.")
-    check = compare(chain_hashes(session), anchor)
-    if check.status != "extends":
-        raise AnchorRefused(f"The central store's receipt does not match this log: {check.message}")
     kept = [a for a in _stored(store, session) if signature_ok(a, public_key)]
     if kept and max(a.length for a in kept) > anchor.length:
         raise AnchorRefused("The central store's receipt is older than one already kept.")
+    check = compare(chain_hashes(session), anchor)
+    if check.status != "extends":
+        # Kept even so, in the file (the raise rolls the caller's transaction back): it is the
+        # central store's word on what this workstation sent, so verify-audit can still say
+        # what is missing here when the receipt kept before was deleted as well.
+        atomic_write(Path(store.data_dir) / ANCHOR_FILE, json.dumps(asdict(anchor)).encode())
+        raise AnchorRefused(f"The central store's receipt does not match this log: {check.message}")
     row = session.get(Setting, ANCHOR_SETTING)
     if row is None:
         session.add(Setting(key=ANCHOR_SETTING, value=asdict(anchor)))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from app.storage import audit
+from app.storage import anchor, audit
 from app.storage.store import Store
 from app.sync import counts, errors, history, minimise, outbox, state
 from app.sync.pull import pull
@@ -66,6 +66,10 @@ class Report:
     unreadable: list[str] = field(default_factory=list)  # pulled values not placed: type id field
     reset_message: str | None = None
     clock_note: str | None = None
+    # The central store's word on this workstation's audit log (docs/security.md): its
+    # refusals of a rewritten history, and a receipt that does not match the log here.
+    audit_refused: list[str] = field(default_factory=list)
+    anchor_problem: str | None = None
 
 
 def run(job: Job, progress: Progress | None = None) -> Report:
@@ -84,6 +88,7 @@ def run(job: Job, progress: Progress | None = None) -> Report:
         )
     _record_summary(job, report)
     outbox.push_all(job.store, job.transport, _sender(job))  # the audit events just written
+    _anchor(job, report)
     with job.store.session() as s:
         state.put(s, state.LAST_SYNC, job.now().isoformat())
     progress.step("Sync complete", 1, 1)
@@ -169,6 +174,33 @@ def _check_counts(job: Job, progress: Progress, report: Report) -> None:
         if audit_short:
             counts.repush_audit_events(job.store)
         _exchange(job, progress, report)
+
+
+def _anchor(job: Job, report: Report) -> None:
+    """After the last push: the audit chain's length and head against what the central store
+    holds; its signed receipt is kept (app/storage/anchor.py). Nothing is written to the audit
+    log here, so the log just sent is the one the receipt covers."""
+    with job.store.session() as s:
+        claim = anchor.claim(s, job.store.slots.tl_fingerprint)
+    try:
+        answer = job.transport.anchor(claim)
+    except errors.Refused as exc:  # a central store from before the anchor (404)
+        log.warning("audit anchor: not answered (%s)", type(exc).__name__)
+        return
+    refused = answer.get("refused") if isinstance(answer.get("refused"), list) else []
+    report.audit_refused = [str(r.get("message", "")) for r in refused if isinstance(r, dict)]
+    receipt = answer.get("receipt")
+    if not isinstance(receipt, dict):
+        return
+    try:
+        with job.store.session() as s:
+            key = answer.get("public_key")
+            if isinstance(key, str) and not anchor.pinned(s):  # enrolled before receipts
+                anchor.pin_public_key(s, key)
+            anchor.accept(job.store, s, receipt, job.device_id)
+    except (anchor.AnchorRefused, KeyError, TypeError, ValueError) as exc:
+        report.anchor_problem = str(exc) or "The central store's receipt could not be read."
+        log.warning("audit anchor: receipt not accepted (%s)", type(exc).__name__)
 
 
 def _record_summary(job: Job, report: Report) -> None:

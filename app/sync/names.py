@@ -39,6 +39,7 @@ class Attention:
     record: str
     reason: str
     what_to_do: str
+    code: str = ""
 
 
 def needing_attention(store: Store) -> list[Attention]:
@@ -59,7 +60,8 @@ def _attention(s: Session, problem: SyncProblem) -> Attention:
     advice = WHAT_TO_DO.get(problem.code or "", CORRECT_IT)
     if problem.record_type == "audit_event":  # no worker edits the audit log
         advice = "Tell IT; quote the message. The entry is kept on this workstation."
-    return Attention(record, problem.reason, advice.format(parent=parent, field=field))
+    advice = advice.format(parent=parent, field=field)
+    return Attention(record, problem.reason, advice, problem.code or "")
 
 
 def _field_words(problem: SyncProblem, row: Any) -> str:

@@ -153,6 +153,11 @@ def split(store: Store, batch: SyncBatch) -> None:
         s.delete(s.merge(batch))
         device_id = batch.body["device_id"]
         first = batch.created_at
+        # The queue after it moves back a microsecond, so the second half is not tied with
+        # (or sent after) the batch that followed: audit events must reach the central store
+        # in chain order (central/anchors.py), and children after their parents.
+        for later in list(s.scalars(select(SyncBatch).where(SyncBatch.created_at > first))):
+            later.created_at += timedelta(microseconds=1)
         _persist(s, device_id, records[:half], items[:half], first)
         _persist(s, device_id, records[half:], items[half:], first + timedelta(microseconds=1))
     log.info("push: batch of %d records too large; split in two", len(records))

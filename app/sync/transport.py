@@ -116,6 +116,10 @@ class Transport:
         params += [("type", t) for t in types or ()]
         return self._json("GET", "/v1/pull", params=params)
 
+    def anchor(self, claim: dict[str, Any]) -> dict[str, Any]:
+        """The audit chain's length and head; the central store's signed receipt back."""
+        return self._json("POST", "/v1/anchor", json=claim)
+
     def counts(self) -> dict[str, Any]:
         return self._json("GET", "/v1/counts")
 
@@ -164,6 +168,8 @@ def _refusal(response: httpx.Response) -> errors.SyncError:
     if not isinstance(detail, str):
         detail = f"The central store refused the request (HTTP {response.status_code})."
     status, code = response.status_code, body.get("code")
+    if status == 429 and code == "too_many_attempts":  # enrolment: the wait, in words
+        return errors.Refused(detail)
     if status >= 500 or status in (408, 429):
         return errors.Transient(f"The central store had a problem (HTTP {status}).")
     if status == 401:

@@ -72,9 +72,27 @@ def appointment(episode_id: str, **fields: Any) -> dict[str, Any]:
 
 
 def audit_event(**fields: Any) -> dict[str, Any]:
+    """An audit event whose hash is its true digest (the central store checks it links to the
+    device's chain, central/anchors.py) unless ``hash`` is given; ``prev_hash`` defaults to
+    the chain's start."""
     values = {"seq": 1, "at": "2026-04-02T10:00:00+00:00", "actor": "ann", "action": "consultation"}
-    hashes = {"detail": {}, "prev_hash": "0" * 64, "hash": "a" * 64}
-    return record("audit_event", **{**values, **hashes, **fields})
+    event = record("audit_event", **{**values, "detail": {}, "prev_hash": "0" * 64, **fields})
+    if "hash" not in fields:
+        event["fields"]["hash"] = _digest(event)
+    return event
+
+
+def _digest(event: dict[str, Any]) -> str:
+    from app.storage.anchor import digest_from_wire
+
+    wire = {"actor_id": None, "record_type": None, "record_id": None, "reason": None}
+    return digest_from_wire({**wire, **event["fields"], "id": event["id"]})
+
+
+def next_event(previous: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """The audit event after ``previous`` in a device's chain."""
+    seq = previous["fields"]["seq"] + 1
+    return audit_event(**{"seq": seq, "prev_hash": previous["fields"]["hash"], **fields})
 
 
 def family(**person_fields: Any) -> tuple[dict[str, Any], dict[str, Any]]:

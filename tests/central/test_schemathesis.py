@@ -10,6 +10,11 @@ Hypothesis strategy from the loaded schema and runs it with plain ``@given``.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed")
@@ -73,3 +78,38 @@ def test_the_schema_documents_each_refusal_with_the_one_error_body(client):
                 method,
                 path,
             )
+
+
+LIVE_CONFIG = Path(__file__).parent / "data" / "schemathesis.toml"
+
+
+def _st_command() -> list[str]:
+    """Schemathesis' own command line (``st``), from the running interpreter's environment."""
+    return [sys.executable, "-c", "import sys; from schemathesis.cli import schemathesis; "
+            "sys.exit(schemathesis())"]  # fmt: skip
+
+
+def test_every_check_of_schemathesis_passes_against_the_live_server(database_url, tmp_path):
+    """Issue 15.7: the real ``serve`` process over HTTP, on SQLite and PostgreSQL, with ALL of
+    schemathesis' checks: conformance of status codes, content types, bodies and headers, schema-
+    valid requests accepted and schema-violating ones refused, missing auth refused, unsupported
+    methods answered 405. Two refusals by design are declared in the config file (with why)."""
+    from tests.sync.conftest import Central
+
+    server = Central(database_url, tmp_path).start()
+    try:
+        answer = httpx.post(
+            f"{server.url}/v1/enrol",
+            json={"code": server.code("bridewell"), "device_name": "schemathesis"},
+        )
+        token = answer.json()["token"]
+        run = subprocess.run(
+            [*_st_command(), "--config-file", str(LIVE_CONFIG), "run",
+             f"{server.url}/openapi.json", "--checks", "all", "--max-examples", "40",
+             "--seed", "15", "--no-color", "-H", f"Authorization: Bearer {token}"],
+            capture_output=True, text=True, timeout=600, cwd=tmp_path,
+        )  # fmt: skip
+    finally:
+        server.stop()
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    assert "No issues found" in run.stdout
