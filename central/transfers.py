@@ -39,9 +39,12 @@ from central.models import Record, RecordVersion, ReferenceDocument, StoreInfo, 
 log = logging.getLogger(__name__)
 NAMESPACE = uuid.UUID("6f1f6c1e-3c55-4b8e-9a51-7c3c1f2a9e13")
 PERSON_FIELDS = ("family_name", "given_names", "date_of_birth", "pnc_id", "postcode")
+# Not ethnicity: racial or ethnic origin is sensitive processing (DPA 2018 s.35(8)), strictly
+# necessary only for the CJIT that monitors it, and the receiving CJIT records it as the
+# person describes themselves at the assessment (the field's own rule).
 CONTACT_ANSWERS = (
     "family_name", "given_names", "date_of_birth", "pnc_id", "address", "postcode", "phone",
-    "gender", "ethnicity",
+    "gender",
 )  # fmt: skip
 SUITE_LENGTH = Record.__table__.c.suite.type.length
 DERIVED = ("person", "episode", "custody", "referral", "appointment")

@@ -197,3 +197,22 @@ def test_the_receiving_suite_edits_what_was_routed_without_conflict(enrol, engin
         {**transfer, "base_rev": 1, "fields": {**transfer["fields"], "answers": answers}}
     )
     assert mansfield.pull(page["next_cursor"])["records"] == []
+
+
+def test_only_identity_and_contact_travel_not_ethnicity(enrol, engine):
+    """Data minimisation (DPA 2018 Part 3): ethnic origin is sensitive processing; the
+    receiving CJIT asks the person at the assessment."""
+    _spoc_with_suites(engine, nottingham="bridewell", mansfield_ashfield="mansfield")
+    bridewell, mansfield = enrol("bridewell"), enrol("mansfield", "Mansfield desk")
+    someone, visit = family(family_name="Quinn")
+    custody = form(visit["id"], "custody_episode", {
+        "family_name": "Quinn", "given_names": "Owen", "gender": "male", "ethnicity": "asian_chinese",
+        "phone": "07700 900123"})  # fmt: skip
+    transfer = form(visit["id"], "transfer", {"receiving_cjit": "mansfield_ashfield",
+                    "reason": "resident_elsewhere", "sent_at": "2026-11-24T11:20:00Z",
+                    "sent_by": "Ann"})  # fmt: skip
+    bridewell.push(someone, visit, custody, transfer)
+    [routed] = [r["fields"]["answers"] for r in mansfield.pull_all()[0]
+                if r["type"] == "form" and r["fields"]["form_key"] == "custody_episode"]  # fmt: skip
+    assert routed["phone"] == "07700 900123" and routed["gender"] == "male"
+    assert "ethnicity" not in routed
