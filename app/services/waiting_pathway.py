@@ -9,10 +9,11 @@ report to Probation. Every deadline comes from `app.forms.deadlines`, every fact
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.forms.deadlines import (
     annex_e_second_appointment_deadline,
@@ -44,16 +45,46 @@ FORM_KEYS = (
 TRIGGERS = ("dt1", "annex_e_fu", "remand", "rob", "target_testing", "ra5")
 
 
-def pathway_items(s, day: date, now: datetime) -> list[WaitingItem]:  # noqa: ANN001
-    """Items for episodes with any form of the rest of the pathway (or a disputed DT1)."""
-    wanted = select(FormRecord.episode_id).where(FormRecord.form_key.in_(TRIGGERS))
-    forms: dict[str, dict[str, Any]] = defaultdict(dict)
-    for r in s.scalars(
-        select(FormRecord)
-        .where(FormRecord.episode_id.in_(wanted), FormRecord.form_key.in_(FORM_KEYS))
-        .order_by(FormRecord.updated_at)
+# Forms that exist only for the rest of the pathway: an episode with one is looked at however
+# old it is (a remand or a Restriction on Bail lasts as long as it lasts).
+PATHWAY_FORMS = ("lab_result", "transfer", "annex_e_fu", "remand", "rob", "drr_report")
+# Other episodes are looked at while open and for four weeks after arrival: a disputed result
+# waits days for the laboratory, a DRR outcome follows the assessment. Older history (years of
+# it, pulled from the central store) is not read again on every refresh of the board.
+RECENT = timedelta(days=28)
+
+
+def _candidates(s: Session, now: datetime) -> list[str]:
+    """Three reads, each on its own index (form kind; status; arrival), so the forms are then
+    fetched by episode and never by scanning every form of every episode (as one UNION, SQLite
+    took 1.9 s on a 110,000-episode store; apart, 65 ms)."""
+    found: set[str] = set()
+    for query in (
+        select(FormRecord.episode_id).where(FormRecord.form_key.in_(PATHWAY_FORMS)),
+        select(CustodyEpisode.id).where(CustodyEpisode.status == "open"),
+        select(CustodyEpisode.id).where(CustodyEpisode.arrived_at >= now - RECENT),
     ):
-        forms[r.episode_id][r.form_key] = forms_context.typed(r.form_key, r.answers, r.form_version)
+        found.update(s.scalars(query))
+    return sorted(found)
+
+
+def pathway_items(s: Session, day: date, now: datetime) -> list[WaitingItem]:
+    """Items for episodes with any form of the rest of the pathway (or a disputed DT1)."""
+    forms: dict[str, dict[str, Any]] = defaultdict(dict)
+    candidates = _candidates(s, now)
+    for chunk in range(0, len(candidates), 500):  # under SQLite's bound-parameter limit
+        for r in s.scalars(
+            select(FormRecord)
+            .where(
+                FormRecord.episode_id.in_(candidates[chunk : chunk + 500]),
+                FormRecord.form_key.in_(FORM_KEYS),
+            )
+            .order_by(FormRecord.updated_at)
+        ):
+            forms[r.episode_id][r.form_key] = forms_context.typed(
+                r.form_key, r.answers, r.form_version
+            )
+    forms = {k: v for k, v in forms.items() if v.keys() & set(TRIGGERS)}
     open_ids = set(
         s.scalars(
             select(CustodyEpisode.id).where(

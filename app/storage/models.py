@@ -117,7 +117,7 @@ class FormRecord(SyncColumns, Base):
     __table_args__ = (Index("ix_form_record_episode_form", "episode_id", "form_key"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     episode_id: Mapped[str] = mapped_column(ForeignKey("custody_episode.id"))
-    form_key: Mapped[str] = mapped_column(String(30))
+    form_key: Mapped[str] = mapped_column(String(30), index=True)
     form_version: Mapped[int] = mapped_column(Integer, default=1)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(12), default="draft")  # draft | complete | issued

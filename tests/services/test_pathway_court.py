@@ -175,3 +175,25 @@ def test_after_a_negative_confirmation_no_ra1_is_asked_for_and_no_failure_report
     save(workspace, episode_id, "lab_result", received_at=at(24, 11),
          confirmed={"opiates": "negative", "cocaine": "negative"})  # fmt: skip
     assert _items(workspace, "ra1_needed") == [] and _items(workspace, "report_failure") == []
+
+
+def test_years_of_history_are_not_read_again_on_each_refresh_but_pathway_forms_always_are(
+    workspace,
+):
+    from datetime import timedelta
+
+    from app.services import episodes
+
+    disputed = episode(workspace, dt1=DISPUTED)
+    remanded = episode(workspace)
+    save(workspace, remanded, "remand", remanded_at=at(24, 10), court="Nottingham MC",
+         prison="HMP Nottingham")  # fmt: skip
+    for episode_id in (disputed, remanded):
+        episodes.close_episode(workspace, episode_id)
+    workspace.clock = lambda: at(24, 10) + timedelta(days=27)
+    assert _items(workspace, "lab_awaited") == ["Disputed result: laboratory confirmation awaited"]
+    workspace.clock = lambda: at(24, 10) + timedelta(days=29)  # closed, four weeks on
+    assert _items(workspace, "lab_awaited") == []
+    assert _items(workspace, "prison_referral") == [
+        "OVERDUE: Prison referral to HMP Nottingham due by Wed 25/11 10:00"
+    ]
