@@ -28,6 +28,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.storage import audit
 from app.storage.models import CustodyEpisode, FormRecord, SyncErased, Tombstone, Worker, utcnow
 from app.sync.records import (
     SPECS,
@@ -98,6 +99,8 @@ def _apply_all(s: Session, records: list[dict[str, Any]], force: bool) -> Applie
         for rec in records:
             outcome = _apply_one(s, rec, coming, force, here, out)
             setattr(out, outcome, getattr(out, outcome) + 1)
+            if outcome == "applied" and rec["id"] not in here:
+                _audit_transfer_in(s, rec)  # flushes itself: the audit chain needs order
     return out
 
 
@@ -123,6 +126,33 @@ def _present_parents(s: Session, records: list[dict[str, Any]]) -> set[tuple[str
                 (kind, i) for i in s.scalars(select(model.id).where(model.id.in_(chunk)))
             )
     return present
+
+
+def _audit_transfer_in(s: Session, rec: dict[str, Any]) -> None:
+    """DPA 2018 s.62 on the receiving side: a referral the central store opened here from
+    another CJIT's transfer (central.transfers) is personal data collected from that CJIT,
+    logged once, when it first arrives (ids and the sender only, no content)."""
+    fields = rec["fields"]
+    answers = fields.get("answers") if rec["type"] == "form" else None
+    if fields.get("form_key") != "referral_in" or not isinstance(answers, dict):
+        return
+    transfer_id = answers.get("transfer_id")
+    if not isinstance(transfer_id, str) or not transfer_id:
+        return
+    audit.record(
+        s,
+        audit.SYSTEM,
+        "collection",
+        "form",
+        rec["id"],
+        reason="record transferred here by another CJIT through the central store",
+        detail={
+            "event": "transfer_received",
+            "transfer_id": transfer_id[:36],
+            "from": str(answers.get("referring_cjit") or "")[:40] or None,
+            "episode_id": fields.get("episode_id"),
+        },
+    )
 
 
 def _apply_each(s: Session, records: list[dict[str, Any]], force: bool) -> Applied:
