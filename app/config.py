@@ -20,13 +20,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from app.errors import UserFacingError
 
@@ -97,10 +94,14 @@ def setting(*, default: Any = None, default_factory: Callable[[], Any] | None = 
 
 
 def default_data_dir() -> Path:
+    import platformdirs  # here, not at the top: the cold start pays only for what it uses
+
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
 
 
 def default_config_file() -> Path:
+    import platformdirs
+
     return Path(platformdirs.site_config_dir(APP_NAME, APP_AUTHOR)) / "config.toml"
 
 
@@ -256,6 +257,8 @@ def _coerce(name: str, value: Any, source: str) -> Any:
 def _from_file(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
+    import tomllib  # only when there is a config file (most desks have none)
+
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -286,4 +289,4 @@ def load_settings(
             values[name] = _coerce(name, environ[env_name], f"the environment variable {env_name}")
     for name, value in cli.items():
         values[name] = _coerce(name, value, "the command line")
-    return replace(Settings(), **values)
+    return Settings(**values)  # (the default data folder is looked up only when not given)

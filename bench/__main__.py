@@ -7,7 +7,7 @@ are cached under bench/out/ (gitignored); the first run makes them (about two mi
 
     python -m bench                 # everything
     python -m bench --only search   # some rows (cold_start unlock save search pdf sync memory
-                                    # responsive)
+                                    # responsive burst reports new_desk)
     python -m bench --quick         # fewer runs, small stores (a smoke test, not figures)
 """
 
@@ -26,6 +26,8 @@ from bench import common  # noqa: E402
 from bench.common import OUT, Row  # noqa: E402
 
 ROWS = ("cold_start", "unlock", "save", "search", "pdf", "sync", "memory", "responsive")
+# The central store at scale (issue 16): PostgreSQL rows, skipped with the reason without it.
+SCALE_ROWS = ("burst", "reports", "new_desk")
 
 
 def _run_row(key: str, quick: bool, stores: dict) -> Row:
@@ -48,6 +50,22 @@ def _run_row(key: str, quick: bool, stores: dict) -> Row:
         return memory.run(stores["large"](), runs=n(3, 1))
     if key == "responsive":
         return responsive.run(stores["large"](), seconds=n(90, 15))
+    return _scale_row(key, quick)
+
+
+def _scale_row(key: str, quick: bool) -> Row:
+    if key == "burst":
+        from bench.rows import burst
+
+        return burst.run(workstations=4 if quick else 200, episodes=10 if quick else 60)
+    if key == "reports":
+        from bench.rows import reports
+
+        return reports.run(quick=quick)
+    if key == "new_desk":
+        from bench.rows import new_desk
+
+        return new_desk.run(quick=quick)
     raise ValueError(key)
 
 
@@ -71,9 +89,16 @@ def table(rows: list[Row]) -> str:
     )
 
 
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--only", nargs="+", choices=ROWS, help="run only these rows")
+    parser.add_argument("--only", nargs="+", choices=ROWS + SCALE_ROWS, help="run only these rows")
     parser.add_argument("--quick", action="store_true", help="few runs, small stores (smoke test)")
     parser.add_argument("--out", type=Path, default=OUT / "results.json")
     args = parser.parse_args(argv)
@@ -87,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"CJIT Desk benchmarks — {info['cpu']}, {info['nproc']} CPUs, {info['ram_gb']} GB, "
           f"Python {info['python']}, SQLCipher {info['sqlcipher']}", flush=True)  # fmt: skip
     rows = []
-    for key in args.only or ROWS:
+    for key in args.only or ROWS + SCALE_ROWS:
         t = time.perf_counter()
         try:
             row = _run_row(key, args.quick, stores)
@@ -95,12 +120,14 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
             row = Row(key, key, "", status=f"error: {type(exc).__name__}: {exc}"[:200])
         row.detail["row_seconds"] = round(time.perf_counter() - t, 1)
+        row.detail["load_after"] = _load()
         rows.append(row)
-        print(f"  {key}: {row.status} ({row.detail['row_seconds']} s)", flush=True)
+        print(f"  {key}: {row.status} ({row.detail['row_seconds']} s, load {_load()})", flush=True)
     total = time.perf_counter() - started
     print()
     print(table(rows))
-    print(f"\nsuite: {total:.0f} s; results in {args.out}")
+    print(f"\nsuite: {total:.0f} s; load average now {_load()} (1, 5, 15 min) on {info['nproc']} "
+          f"CPUs, at start {info['loadavg_at_start']}; results in {args.out}")  # fmt: skip
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
         "machine": info, "quick": args.quick, "suite_seconds": round(total, 1),

@@ -127,6 +127,7 @@ class _Writer:
     def __init__(self, worker_id: str, username: str, prev_hash: str, start_seq: int):
         self.worker_id, self.username = worker_id, username
         self.prev, self.seq = prev_hash, start_seq
+        self.unsynced = False
         self.rows: dict[type, list[dict]] = {
             m: []
             for m in (Person, CustodyEpisode, FormRecord, FormRecordVersion, Notice,
@@ -265,6 +266,12 @@ def _ra1(w, rng, eid, tested, resident, defaults, counts) -> None:  # noqa: ANN0
 
 def _flush(conn, w: _Writer, counts: Counts) -> None:  # noqa: ANN001
     for model, rows in w.rows.items():
+        if rows and w.unsynced:  # never sent: the outbox of a shift not yet synced
+            for r in rows:
+                if "sync_state" in r:
+                    r["sync_state"] = "pending"
+                if "server_rev" in r:
+                    r.update(server_rev=None, local_rev=1)
         if rows:
             conn.execute(insert(model.__table__), rows)
             if model is FormRecord:
@@ -286,10 +293,17 @@ def create_store(data_dir: Path) -> wsm.Workspace:
 
 
 def fill(
-    ws: wsm.Workspace, people: int, episodes: int, seed: int = 2026, open_today: int = 15
+    ws: wsm.Workspace,
+    people: int,
+    episodes: int,
+    seed: int = 2026,
+    open_today: int = 15,
+    unsynced: bool = False,
+    history_days: int = 3 * 365,
 ) -> Counts:
     """Bulk-fill an unlocked store: ``people`` people, ``episodes`` episodes (>= people), the
-    newest ``open_today`` of which arrived today and are still open."""
+    newest ``open_today`` of which arrived today and are still open. ``unsynced``: every row
+    still in the outbox (pending, no server rev) — a shift about to be synced (the burst)."""
     episodes = max(episodes, people)
     rng = random.Random(seed)
     counts = Counts()
@@ -309,6 +323,7 @@ def fill(
             row.hash if row else audit.GENESIS,
             row.seq if row else 0,
         )
+        w.unsynced = unsynced
         per_person: dict[int, int] = {}
         for i in extra:
             per_person[i] = per_person.get(i, 0) + 1
@@ -331,7 +346,7 @@ def fill(
                     arrived = now - timedelta(minutes=rng.randint(10, 8 * 60))
                 else:
                     arrived = now - timedelta(
-                        days=rng.randint(1, 3 * 365), minutes=rng.randint(0, 1439)
+                        days=rng.randint(1, history_days), minutes=rng.randint(0, 1439)
                     )
                 _episode(w, rng, pid, p, arrived, ra1_defaults, counts, closed=not is_today)
             if len(w.rows[AuditEvent]) > 20000:

@@ -93,7 +93,11 @@ def answer_problem(definition: FormDefinition, field: Field, value: Any) -> Prob
         return wrong
     try:
         decoded = decode(field, value)
-    except AnswerTypeError:
+    except AnswerTypeError as exc:
+        if isinstance(exc.__cause__, OverflowError):  # a year 1 or 9999 instant
+            return Problem(
+                "out_of_range", f"{label}: the year must be from {MIN_YEAR} to {MAX_YEAR}."
+            )
         return wrong
     return _value_problem(field, decoded, label)
 
@@ -101,7 +105,11 @@ def answer_problem(definition: FormDefinition, field: Field, value: Any) -> Prob
 def _value_problem(field: Field, decoded: Any, label: str) -> Problem | None:
     if isinstance(decoded, date | datetime) and not MIN_YEAR <= decoded.year <= MAX_YEAR:
         return Problem("out_of_range", f"{label}: the year must be from {MIN_YEAR} to {MAX_YEAR}.")
-    if field.type == "int" and abs(decoded) > 2**31 - 1:
+    # Every whole-number question is a count (RoB appointments attended / missed): the
+    # client's editor takes 0 to 10 000 000, so a negative number is no client's answer.
+    if field.type == "int" and decoded < 0:
+        return Problem("out_of_range", f"{label}: a count cannot be negative.")
+    if field.type == "int" and decoded > 2**31 - 1:
         return Problem("out_of_range", f"{label}: the number is too large.")
     texts = _texts(field, decoded)
     for text in texts:

@@ -195,8 +195,11 @@ def _routes(app: FastAPI) -> None:
         limit: Annotated[int, Query(ge=1, le=1000)] = 500,
         epoch: Annotated[str | None, Query(max_length=64, pattern=r"^[0-9a-f-]+$")] = None,
         type: Annotated[list[Literal[RECORD_TYPES]] | None, Query()] = None,  # type: ignore[valid-type]
+        skip_own: Annotated[
+            bool, Query(description="Leave out records whose current version this device wrote.")
+        ] = False,
     ) -> PullResponse:
-        return pull.pull(engine_of(request), device, cursor, limit, epoch, type)
+        return pull.pull(engine_of(request), device, cursor, limit, epoch, type, skip_own)
 
     @app.get(
         "/v1/counts",

@@ -180,3 +180,26 @@ class DeviceAnchor(Base):
     problem_code: Mapped[str | None] = mapped_column(String(40))
     problem: Mapped[str | None] = mapped_column(String(500))
     problem_at: Mapped[datetime | None]
+
+
+class ReportFact(Base):
+    """What one form record adds to the monthly report: one row per figure it counts in
+    (central/report_facts.py). Kept up to date from the change sequence, so a report sums a
+    few rows per record in its months instead of reading every form the partnership holds."""
+
+    __tablename__ = "report_facts"
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    figure: Mapped[str] = mapped_column(String(40), primary_key=True)
+    suite: Mapped[str] = mapped_column(String(64))
+    month: Mapped[str] = mapped_column(String(7))
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_report_facts_month_suite", "month", "suite"),)
+
+
+class ReportFactsState(Base):
+    """One row: the change sequence up to which report_facts is complete."""
+
+    __tablename__ = "report_facts_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)

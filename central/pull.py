@@ -12,7 +12,7 @@ import hashlib
 import uuid
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, or_, select
 
 from central.db import read_session
 from central.models import Conflict, Device, Record, ReferenceDocument, StoreInfo
@@ -33,6 +33,7 @@ def pull(
     limit: int,
     epoch: str | None = None,
     types: list[str] | None = None,
+    skip_own: bool = False,
 ) -> PullResponse:
     with read_session(engine) as session:
         info = session.get(StoreInfo, 1)
@@ -52,6 +53,8 @@ def pull(
         query = select(Record).where(Record.suite == device.suite, Record.seq > cursor)
         if types:
             query = query.where(Record.type.in_(types))
+        if skip_own:
+            query = query.where(not_written_by(device))
         records = list(session.scalars(query.order_by(Record.seq).limit(limit + 1)))
         refs = (
             []
@@ -78,6 +81,16 @@ def pull(
             reference=[reference_out(r) for r in items if isinstance(r, ReferenceDocument)],
             conflicts=open_conflicts(session, device.suite),
         )
+
+
+def not_written_by(device: Device) -> Any:
+    """``skip_own``: a record whose current version this device wrote is left out (the cursor
+    still moves past it). The push's answer already carried what was stored (``stored`` when
+    it differs from what was sent), so sending it back is the whole shift again for nothing
+    (issue 16). The desk asks for this in its ordinary pulls only; a device that lacks one of
+    its own records (its folder restored from an old backup) gets it back from the count check
+    that ends every sync: the digests differ, and the repair pulls by type, without it."""
+    return or_(Record.updated_by_device_id.is_(None), Record.updated_by_device_id != device.id)
 
 
 def open_conflicts(session: Any, suite: str) -> list[ConflictOut]:

@@ -62,7 +62,9 @@ def push(engine: Engine, device: Device, request: PushRequest) -> dict[str, Any]
             c.record.id for c in checked if transfers.is_transfer(c.record.type, c.record.fields)
         ]
         if sent:
-            transfers.route(session, info, device.suite, sent)
+            transfers.route(
+                session, info, device.suite, sent, batch_id=request.batch_id, device_id=device.id
+            )
         response = {
             "batch_id": request.batch_id,
             "replayed": False,

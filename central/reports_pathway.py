@@ -85,8 +85,12 @@ def pathway_figures(
 
 
 def _episodes(engine: Engine, suite: str | None) -> dict[str, dict[str, list[dict]]]:
-    query = select(Record.form_key, Record.fields).where(
-        Record.type == "form", Record.deleted.is_(False), Record.form_key.in_(FORM_KEYS)
+    # In the order they were last changed: where an episode has two laboratory results
+    # (recorded at two workstations), the one changed last counts, on every backend.
+    query = (
+        select(Record.form_key, Record.fields)
+        .where(Record.type == "form", Record.deleted.is_(False), Record.form_key.in_(FORM_KEYS))
+        .order_by(Record.seq)
     )
     if suite is not None:
         query = query.where(Record.suite == suite)
@@ -163,6 +167,15 @@ def _court(forms: dict[str, list[dict]]) -> list[tuple[str, str]]:
         if sent is None:
             continue
         found.append((_month(remand.get("sent_at")), "prison_referrals"))
-        if remanded is not None and sent > prison_referral_deadline(remanded):
+        if remanded is not None and _late(sent, remanded):
             found.append((_month(remand.get("sent_at")), "prison_referrals_late"))
     return found
+
+
+def _late(sent: datetime, remanded: datetime) -> bool:
+    """Sent after the 24-hour deadline; a remand time at the very edge of the calendar
+    (year 1 or 9999, stored before the contract) has no deadline, so is not counted late."""
+    try:
+        return sent > prison_referral_deadline(remanded)
+    except OverflowError:
+        return False

@@ -61,3 +61,86 @@ def test_percentile_is_nearest_rank():
     samples = [float(i) for i in range(1, 101)]
     assert percentile(samples, 95) == 95.0
     assert percentile([3.0], 95) == 3.0
+
+
+# --- quick modes of the rows (issue 16): the benchmark code runs, its checks hold ----------------
+# Figures are never asserted: only that each row produces one and that its own checks (same
+# answer, no errors, no sequence gaps) pass. PostgreSQL rows skip where it is unreachable.
+
+
+def _pg_or_skip() -> None:
+    from bench import pg
+
+    reason = pg.unreachable()
+    if reason:
+        from tests.central.pg import pg_unavailable
+
+        pg_unavailable(reason)
+
+
+@pytest.fixture
+def bench_pg(monkeypatch):
+    """The benchmark's own databases for this test run, never a real run's."""
+    import secrets
+
+    from bench import pg
+
+    monkeypatch.setattr(pg, "PREFIX", f"cjit_bench_test_{secrets.token_hex(4)}_")
+    _pg_or_skip()
+    yield pg
+    for name in ("burst", "history_quick"):
+        pg.drop(name)
+
+
+def test_cold_start_row_quick():
+    from bench import common
+    from bench.rows import startup
+
+    row = startup.run(common.small_store(), runs=1)
+    assert row.ours > 0 and row.baseline > 0 and row.ratio is not None
+
+
+def test_sync_row_quick_measures_the_sync_and_the_fair_post():
+    from bench.rows import sync
+
+    row = sync.run(rounds=1)
+    assert row.ours > 0 and row.baseline > 0
+    [done] = row.detail["rounds"]
+    assert done["pushed"] >= done["records"] > 0
+    assert done["requests"][0] == "POST /v1/hello" and "POST /v1/push" in done["requests"]
+
+
+def test_burst_row_quick_has_no_errors_and_no_sequence_gaps(bench_pg):
+    from bench.rows import burst
+
+    row = burst.run(workstations=3, episodes=5)
+    assert row.detail["errors"] == 0, row.detail["error_samples"]
+    assert row.detail["store"]["seq_gaps"] == 0 and row.detail["store"]["versions"] > 0
+    assert row.detail["copy_rows"] > 0 and row.ours > 0
+
+
+def test_reports_row_quick_agrees_with_plain_sql(bench_pg):
+    from bench.rows import reports
+
+    row = reports.run(quick=True, runs=1)
+    assert row.detail["differences"] == [] and row.detail["figures_compared"] > 0
+    assert row.met is not None and row.ours > 0
+
+
+def test_new_desk_row_quick_pulls_a_usable_store(bench_pg):
+    from bench.rows import new_desk
+
+    row = new_desk.run(quick=True)
+    assert row.detail["pulled"] > 0 and row.detail["failures"] == []
+    assert row.detail["search_hits"] > 0 and row.detail["receiving_updates"] > 0
+    assert row.detail["peak_mb"] > 0
+
+
+def test_postgresql_rows_skip_with_the_reason_when_it_is_unreachable(monkeypatch):
+    from bench import pg
+    from bench.rows import burst, new_desk, reports
+
+    monkeypatch.setattr(pg, "unreachable", lambda: "PostgreSQL (host=nowhere) is unreachable")
+    for row in (burst.run(3, 5), reports.run(quick=True), new_desk.run(quick=True)):
+        assert row.status == "skipped: PostgreSQL (host=nowhere) is unreachable"
+        assert row.ours is None

@@ -207,6 +207,8 @@ def keyboard_shots(app, window) -> None:  # noqa: ANN001
     for dialog in window.findChildren(QWidget, "auditDialog"):
         dialog.close()
     wait()
+
+
 def _after_custody(workspace) -> str:  # noqa: ANN001
     """A positive episode of the demo shift taken past custody: remanded (the prison referral
     due), bailed with RoB elsewhere, a missed assessment reported with its statement."""

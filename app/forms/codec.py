@@ -24,7 +24,7 @@ def encode(field: Field, value: Any) -> Any:
     encoder = _ENCODERS[field.type]
     try:
         return encoder(value)
-    except (TypeError, ValueError, AttributeError) as exc:
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise AnswerTypeError(f"{field.label}: cannot store {value!r} as {field.type}") from exc
 
 
@@ -33,7 +33,9 @@ def decode(field: Field, raw: Any) -> Any:
         return None
     try:
         return _DECODERS[field.type](raw)
-    except (TypeError, ValueError, AttributeError) as exc:
+    # OverflowError: an instant at the very edge of the calendar (0001-01-01T00:00:00+00:00)
+    # has no UK local time.
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise AnswerTypeError(f"{field.label}: cannot read {raw!r} as {field.type}") from exc
 
 

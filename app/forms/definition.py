@@ -239,6 +239,8 @@ def _value_problems(f: Field, value: Any, ctx: FormContext) -> list[Problem]:
                 "too_long",
             )
         ]
+    if f.type == "int" and value < 0:  # every whole-number question is a count
+        return [error(f.key, f"{f.label}: a count cannot be negative.", "negative")]
     if f.type in ("choice", "multi_choice"):
         allowed = _allowed(f, ctx)
         values = [value] if f.type == "choice" else value

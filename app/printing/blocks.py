@@ -10,6 +10,7 @@ Tables), so a long name or address grows the page downwards instead of being cli
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
@@ -29,6 +30,9 @@ Row = tuple[str, list[str]]
 WIDTH = 210 * mm - 2 * MARGIN
 LABEL_WIDTH = 60 * mm
 NOT_RECORDED = "Not recorded"
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+TALL_ROW = 100 * mm  # a row taller than this may be split across pages
+MIN_ROW_PART = 15 * mm
 
 
 def field_rows(
@@ -83,9 +87,15 @@ def rows_table(
         )
         widths: tuple[float, ...] = (WIDTH / columns,) * columns
     else:
-        data = [[Paragraph(escape(label), s.label), value(lines)] for label, lines in rows]
+        data = [[Paragraph(printable(label), s.label), value(lines)] for label, lines in rows]
         widths, spans = (LABEL_WIDTH, WIDTH - LABEL_WIDTH), []
     table = Table(data, colWidths=widths, hAlign="LEFT")
+    if _tallest_row(data, widths) > TALL_ROW:
+        # One answer taller than a page (3000 characters of a remand's assessment details,
+        # a prescribing list one drug a line) could never be placed whole: reportlab would
+        # fail the print (LayoutError). Such a table may split inside a row, never leaving
+        # less than MIN_ROW_PART on either page; an ordinary notice lays out as before.
+        table.splitInRow = MIN_ROW_PART
     table.setStyle(
         TableStyle(
             [
@@ -99,6 +109,16 @@ def rows_table(
         )
     )
     return table
+
+
+def _tallest_row(data: Sequence[Sequence[Any]], widths: Sequence[float]) -> float:
+    def height(cell: Any, width: float) -> float:
+        items = cell if isinstance(cell, list) else [cell]
+        return sum(f.wrap(width, 10 * TALL_ROW)[1] for f in items if isinstance(f, Flowable))
+
+    return max(
+        (max(height(c, w) for c, w in zip(row, widths, strict=False)) for row in data), default=0
+    )
 
 
 def _grid(
@@ -117,7 +137,7 @@ def _grid(
     spans: list[int] = []
     pending: list[Any] = []
     for (label, lines), (_, as_printed) in zip(rows, measured or rows, strict=True):
-        cell = [Paragraph(escape(label), styles().label), value(lines)]
+        cell = [Paragraph(printable(label), styles().label), value(lines)]
         if any(stringWidth(line, style.fontName, style.fontSize) > room for line in as_printed):
             spans.append(len(data))
             data.append([cell] + [""] * (columns - 1))
@@ -145,16 +165,23 @@ def field_block(
     return [rows_table(rows, strong=strong, columns=columns, compact=compact)] if rows else []
 
 
+def printable(text: str) -> str:
+    """Text as Paragraph markup, without the control characters a pasted or synced answer
+    may carry (a bell, an escape sequence): no font has a glyph for them, so they would print
+    as empty boxes on a document for the police or a court. Line breaks are kept."""
+    return escape(_CONTROL.sub("", text))
+
+
 def lines_markup(lines: Sequence[str]) -> str:
-    return "<br/>".join(escape(line) for line in lines)
+    return "<br/>".join(printable(line) for line in lines)
 
 
 def heading(text: str) -> Paragraph:
-    return Paragraph(escape(text), styles().heading)
+    return Paragraph(printable(text), styles().heading)
 
 
 def para(text: str, style_name: str = "body") -> Paragraph:
-    return Paragraph(escape(text), getattr(styles(), style_name))
+    return Paragraph(printable(text), getattr(styles(), style_name))
 
 
 def boxed(
@@ -183,7 +210,7 @@ def signature_lines(labels: Sequence[str]) -> KeepTogether:
     row: list[Any] = []
     widths: list[float] = []
     for label in labels:
-        row += [Paragraph(escape(label), s.label), ""]
+        row += [Paragraph(printable(label), s.label), ""]
         widths += [width, gap]
     table = Table(
         [[""] * (len(row) - 1), row[:-1]], colWidths=widths[:-1], rowHeights=[10 * mm, None]

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from app.config import Settings
-from app.errors import UserFacingError
 
 # The storage stack (SQLAlchemy, Alembic, SQLCipher) loads at unlock, not at start: the
 # unlock window must appear at once.
@@ -73,15 +72,11 @@ class Workspace:
 
 
 def known_workers(settings: Settings) -> list[str]:
-    """Usernames with a key slot, for the unlock window's picker (no unlock needed)."""
-    from app.storage.keyslots import KeySlotFile
+    """Usernames with a key slot, for the unlock window's picker (no unlock needed). A damaged
+    or unreadable file gives none: signing in shows why, with what to do."""
+    from app.storage.slotnames import usernames
 
-    if not settings.keyslots_path.exists():  # store.is_initialised, without loading storage
-        return []
-    try:
-        return KeySlotFile.load(settings.keyslots_path).usernames()
-    except UserFacingError:  # damaged or unreadable: signing in shows why, with what to do
-        return []
+    return usernames(settings.keyslots_path)
 
 
 def unlock(settings: Settings, username: str, passphrase: str) -> Workspace:

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.storage import audit
@@ -74,10 +74,16 @@ def acknowledge(
     results = {r["id"]: r for r in response.get("results", [])}
     refused = {r["id"]: r for r in response.get("refused", []) if r.get("id")}
     sent = {record["id"]: record for record in batch.body["records"]}
+    plain = [item for item in batch.items if _plainly_stored(item, results)]
     with store.session() as s, s.no_autoflush:
-        rows = rows_of(s, batch.items)
+        _mark_stored(s, plain, results)
+        done = {item[1] for item in plain}
+        rest = [item for item in batch.items if item[1] not in done]
+        rows = rows_of(s, rest)
         problems = {p.record_id: p for p in s.scalars(select(SyncProblem))}
-        for item in batch.items:
+        for record_id in done & problems.keys():
+            s.delete(problems.pop(record_id))
+        for item in rest:
             row = rows.get(item[1])
             if row is None:
                 continue
@@ -94,6 +100,57 @@ def acknowledge(
         _disclose(s, batch, sender, results, refused)
         s.delete(s.merge(batch))
     out.pushed += len(results.keys() & sent.keys())
+
+
+def _plainly_stored(item: list[Any], results: dict[str, Any]) -> bool:
+    """Stored as sent (no ``stored`` version to rebase on): the common case, done in bulk."""
+    result = results.get(item[1])
+    return (
+        result is not None
+        and result.get("stored") is None
+        and not _is_tombstone(item)
+        and item[0] in SPECS
+    )
+
+
+def _mark_stored(s: Session, items: list[list[Any]], results: dict[str, Any]) -> None:
+    """What ``_stored`` does to each row, as one UPDATE per type run over every acknowledged
+    row (executemany), without loading the rows: the server's rev is recorded unless the row
+    already knows a newer one, and a row still in flight (or held) is synced — or pending
+    again when the worker edited it since it was sent (``local_rev`` moved on)."""
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        by_type.setdefault(item[0], []).append(
+            {"row_id": item[1], "acked_rev": results[item[1]]["rev"], "sent_rev": item[2]}
+        )
+    for record_type, params in by_type.items():
+        table = SPECS[record_type].model.__table__
+        c = table.c
+        # (not IN (…): an expanding parameter cannot be used in an executemany)
+        waiting = or_(c.sync_state == "in_flight", c.sync_state == ATTENTION)
+        if "local_rev" in c:
+            values = {
+                "server_rev": case(
+                    (
+                        func.coalesce(c.server_rev, 0) <= bindparam("acked_rev"),
+                        bindparam("acked_rev"),
+                    ),
+                    else_=c.server_rev,
+                ),
+                "sync_state": case(
+                    (waiting & (c.local_rev == bindparam("sent_rev")), "synced"),
+                    (waiting, "pending"),
+                    else_=c.sync_state,
+                ),
+            }
+            stmt = update(table).where(c.id == bindparam("row_id")).values(values)
+        else:  # audit events: append-only, never edited, no server rev
+            stmt = (
+                update(table)
+                .where(c.id == bindparam("row_id"), waiting)
+                .values(sync_state="synced")
+            )
+        s.connection().execute(stmt, params)
 
 
 def _stored(s: Session, item: list[Any], row: Any, sent: dict, result: dict[str, Any]) -> None:

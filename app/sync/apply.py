@@ -28,6 +28,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.storage import audit
 from app.storage.models import CustodyEpisode, FormRecord, SyncErased, Tombstone, Worker, utcnow
 from app.sync.records import (
     SPECS,
@@ -82,17 +83,76 @@ def apply_records(s: Session, records: list[dict[str, Any]], force: bool = False
         return out
     except SQLAlchemyError as exc:
         log.warning("pulled records applied one by one after %s", type(exc).__name__)
+        s.info.pop("cjit_workers_ensured", None)  # rolled back with the savepoint
     return _apply_each(s, records, force)
 
 
 def _apply_all(s: Session, records: list[dict[str, Any]], force: bool) -> Applied:
     out = Applied()
     here = _preload(s, records)
+    here["present"] = _present_parents(s, records)
     coming = _coming(s, records, here)
-    for rec in records:
-        outcome = _apply_one(s, rec, coming, force, here, out)
-        setattr(out, outcome, getattr(out, outcome) + 1)
+    # No autoflush while placing: every lookup below is answered from what was preloaded, and
+    # flushing the rows added so far before each lookup made a page of N records cost N
+    # flushes (seconds per page of a new workstation's first pull: issue 16.5).
+    with s.no_autoflush:
+        for rec in records:
+            outcome = _apply_one(s, rec, coming, force, here, out)
+            setattr(out, outcome, getattr(out, outcome) + 1)
+            if outcome == "applied" and rec["id"] not in here:
+                _audit_transfer_in(s, rec)  # flushes itself: the audit chain needs order
     return out
+
+
+def _present_parents(s: Session, records: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """(type, id) of every record the batch names as a parent that is already here: one
+    query per type and chunk."""
+    wanted: dict[str, set[str]] = {}
+    for rec in records:
+        spec = SPECS.get(rec["type"])
+        fields = rec.get("fields")
+        if spec is None or not isinstance(fields, dict):
+            continue
+        for name, kind in spec.parents.items():
+            value = fields.get(name)
+            if isinstance(value, str) and value:
+                wanted.setdefault(kind, set()).add(value)
+    present: set[tuple[str, str]] = set()
+    for kind, ids in wanted.items():
+        model, listed = SPECS[kind].model, sorted(ids)
+        for start in range(0, len(listed), 500):  # SQLite's bound-parameter limit
+            chunk = listed[start : start + 500]
+            present.update(
+                (kind, i) for i in s.scalars(select(model.id).where(model.id.in_(chunk)))
+            )
+    return present
+
+
+def _audit_transfer_in(s: Session, rec: dict[str, Any]) -> None:
+    """DPA 2018 s.62 on the receiving side: a referral the central store opened here from
+    another CJIT's transfer (central.transfers) is personal data collected from that CJIT,
+    logged once, when it first arrives (ids and the sender only, no content)."""
+    fields = rec["fields"]
+    answers = fields.get("answers") if rec["type"] == "form" else None
+    if fields.get("form_key") != "referral_in" or not isinstance(answers, dict):
+        return
+    transfer_id = answers.get("transfer_id")
+    if not isinstance(transfer_id, str) or not transfer_id:
+        return
+    audit.record(
+        s,
+        audit.SYSTEM,
+        "collection",
+        "form",
+        rec["id"],
+        reason="record transferred here by another CJIT through the central store",
+        detail={
+            "event": "transfer_received",
+            "transfer_id": transfer_id[:36],
+            "from": str(answers.get("referring_cjit") or "")[:40] or None,
+            "episode_id": fields.get("episode_id"),
+        },
+    )
 
 
 def _apply_each(s: Session, records: list[dict[str, Any]], force: bool) -> Applied:
@@ -103,6 +163,7 @@ def _apply_each(s: Session, records: list[dict[str, Any]], force: bool) -> Appli
                 out.add(_apply_all(s, [rec], force))
                 s.flush()
         except SQLAlchemyError as exc:
+            s.info.pop("cjit_workers_ensured", None)  # rolled back with the savepoint
             log.warning("pulled %s %s set aside: %s", rec["type"], rec["id"], type(exc).__name__)
             out.unplaced += 1
             out.unreadable.append(f"{rec['type']} {rec['id']}: could not be stored here")
@@ -129,7 +190,9 @@ def _coming(s: Session, records: list[dict[str, Any]], here: dict[str, Any]) -> 
     coming = set(refs)
     while True:
         gone = {
-            key for key in coming if any(p not in coming and not _stored(s, *p) for p in refs[key])
+            key
+            for key in coming
+            if any(p not in coming and p not in here["present"] for p in refs[key])
         }
         if not gone:
             return coming
@@ -178,7 +241,11 @@ def _apply_one(
     if rec["deleted"]:
         return _delete(s, spec, rec, row)
     fields, bad = readable(spec, rec["fields"])
-    missing = [n for n, kind in spec.parents.items() if _absent(s, kind, fields.get(n), coming)]
+    missing = [
+        n
+        for n, kind in spec.parents.items()
+        if _absent(kind, fields.get(n), coming, here["present"])
+    ]
     if row is not None:  # keep what can be kept: the old value of a field naming nothing here
         bad += missing
         fields = {k: v for k, v in fields.items() if k not in missing}
@@ -214,15 +281,11 @@ def _new_row(spec: Spec, rec: dict[str, Any]) -> Any:
     return row
 
 
-def _stored(s: Session, kind: str, record_id: str) -> bool:
-    return s.get(SPECS[kind].model, record_id) is not None
-
-
-def _absent(s: Session, kind: str, record_id: Any, coming: set) -> bool:
+def _absent(kind: str, record_id: Any, coming: set, present: set) -> bool:
     """Whether a reference names a record that is neither here nor arriving."""
     if not isinstance(record_id, str) or not record_id:
         return False
-    return (kind, record_id) not in coming and not _stored(s, kind, record_id)
+    return (kind, record_id) not in coming and (kind, record_id) not in present
 
 
 def _parent_erased(spec: Spec, rec: dict[str, Any], erased_episodes: set[str]) -> bool:
@@ -245,7 +308,11 @@ def ensure_workers(s: Session, spec: Spec, fields: dict[str, Any]) -> None:
 def _ensure_worker(s: Session, worker_id: Any) -> None:
     """Workers of other workstations become inactive placeholders, so 'created by' keeps
     their id (and pushing the row back never changes it) without a local account."""
-    if isinstance(worker_id, str) and worker_id and s.get(Worker, worker_id) is None:
+    seen = s.info.setdefault("cjit_workers_ensured", set())  # added in this session, unflushed
+    if not isinstance(worker_id, str) or not worker_id or worker_id in seen:
+        return
+    seen.add(worker_id)
+    if s.get(Worker, worker_id) is None:
         s.add(
             Worker(
                 id=worker_id,

@@ -1,9 +1,11 @@
-"""Pull by cursor (docs/sync-protocol.md 5): pages fetched first, then applied in one short
-transaction together with the new cursor, the open conflicts and the reference documents.
+"""Pull by cursor (docs/sync-protocol.md 5): each page applied in its own short transaction
+as it arrives, then the new cursor, the open conflicts and the reference documents together.
 
-Fetching before writing keeps the write lock off the network: the worker's autosave is never
-kept waiting on a slow connection. An interrupted pull stores nothing and resumes from the
-cursor of the last completed pull (re-applying is harmless: rows are upserted by id and rev).
+No transaction is open while the network is used: the worker's autosave is never kept waiting
+on a slow connection. An interrupted pull resumes from the cursor of the last completed pull
+(re-applying is harmless: rows are upserted by id and rev). The desk's ordinary pulls leave
+out its own records (``skip_own``: the push's answer carried them); the repair's pulls by type
+(``fetch``, app.sync.counts) see everything.
 """
 
 from __future__ import annotations
@@ -16,15 +18,15 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.storage.models import ReferenceDocument, SyncConflict
+from app.storage.models import ReferenceDocument, SyncConflict, SyncErased
 from app.storage.store import Store
 from app.sync import state
 from app.sync.apply import Applied, apply_records
-from app.sync.records import parse_time
+from app.sync.records import SPECS, parse_time
 from app.sync.transport import Transport
 
 log = logging.getLogger(__name__)
-PAGE = 500
+PAGE = 1000  # the most the server sends in one page
 REFERENCE_NAMES = (
     "trigger_offences",
     "spoc_directory",
@@ -72,15 +74,37 @@ def fetch(
 def pull(
     store: Store, transport: Transport, on_page: Callable[[int], None] = lambda n: None
 ) -> PullOutcome:
+    """Page by page: each page is applied in its own short transaction as it arrives, so a
+    new workstation pulling years of a suite's history holds one page in memory, not all of
+    them (issue 16.5). The cursor, the epoch, the open conflicts and the reference documents
+    are stored together at the end: an interrupted pull resumes from the previous cursor and
+    re-applies what it had (harmless: rows are upserted by id and rev). A record whose parent
+    has not arrived yet (it changed later, so it comes on a later page) waits for the next
+    page; what still cannot be placed at the end is reported as before."""
     with store.session() as s:
         cursor, epoch = state.get(s, state.CURSOR, 0), state.get(s, state.EPOCH)
-    pages, reset = fetch(transport, cursor, epoch, on_page=on_page)
-    out = PullOutcome(reset_message=pages[0]["message"] if reset else None)
-    last = pages[-1]
+    out = PullOutcome()
+    waiting: list[dict[str, Any]] = []
+    reference: list[dict[str, Any]] = []
+    received, last, reset = 0, None, False
+    while True:
+        page = transport.pull(cursor, PAGE, None if reset else epoch, skip_own=True)
+        if page["reset"]:
+            if reset:  # a reset answer to a pull from 0: the server is inconsistent
+                raise RuntimeError("the central store asked for a reset twice")
+            # 5.1: start again from 0; nothing local is deleted (see apply.py, force).
+            reset, cursor, out.reset_message = True, 0, page["message"]
+            continue
+        last, cursor = page, page["next_cursor"]
+        received += len(page["records"])
+        reference += page["reference"]
+        final = not page["more"]
+        waiting = _apply_page(store, waiting + page["records"], reset, final, out)
+        on_page(received)
+        if final:
+            break
     with store.session() as s:
-        records = [r for page in pages for r in page["records"]]
-        out.applied = apply_records(s, records, force=reset)
-        out.reference = _store_reference(s, [d for page in pages for d in page["reference"]])
+        out.reference = _store_reference(s, reference)
         out.conflicts = replace_conflicts(s, last["conflicts"])
         state.put(s, state.CURSOR, last["next_cursor"])
         state.put(s, state.EPOCH, last["store_epoch"])
@@ -88,6 +112,43 @@ def pull(
     if reset:
         log.warning("pull: the central store asked for a reset; re-pulled from 0")
     return out
+
+
+def _apply_page(
+    store: Store, records: list[dict[str, Any]], force: bool, final: bool, out: PullOutcome
+) -> list[dict[str, Any]]:
+    """Apply one page (and what waited); returns the new records that found no place yet,
+    to be offered again with the next page (none after the last page)."""
+    with store.session() as s:
+        applied = apply_records(s, records, force=force)
+        later = [] if final else _not_placed(s, records)
+    if later:  # offered again: their outcome is the next page's to count
+        ids = {f"{r['type']} {r['id']}:" for r in later}
+        applied.orphans = applied.unplaced = 0
+        applied.unreadable = [u for u in applied.unreadable if not u.startswith(tuple(ids))]
+    out.applied.add(applied)
+    return later
+
+
+def _not_placed(s: Session, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Live records of synced types that are still not a row here (nor erased here)."""
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for rec in records:
+        if rec["type"] in SPECS and rec["type"] != "audit_event" and not rec["deleted"]:
+            by_type.setdefault(rec["type"], []).append(rec)
+    missing: list[dict[str, Any]] = []
+    for record_type, recs in by_type.items():
+        model = SPECS[record_type].model
+        ids = [r["id"] for r in recs]
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+            chunk = ids[start : start + 500]
+            found.update(s.scalars(select(model.id).where(model.id.in_(chunk))))
+            found.update(
+                s.scalars(select(SyncErased.record_id).where(SyncErased.record_id.in_(chunk)))
+            )
+        missing += [r for r in recs if r["id"] not in found]
+    return missing
 
 
 def replace_conflicts(s: Session, conflicts: list[dict[str, Any]]) -> int:

@@ -109,10 +109,13 @@ class Transport:
         limit: int = 500,
         epoch: str | None = None,
         types: list[str] | None = None,
+        skip_own: bool = False,
     ) -> dict[str, Any]:
         params: list[tuple[str, Any]] = [("cursor", cursor), ("limit", limit)]
         if epoch:
             params.append(("epoch", epoch))
+        if skip_own:
+            params.append(("skip_own", "true"))
         params += [("type", t) for t in types or ()]
         return self._json("GET", "/v1/pull", params=params)
 

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.config import Settings
-from app.services import workspace as ws
-from app.ui import tasks, wheel_guard
-from app.ui.screen_fit import resize_to_fit
+from app.ui import tasks
 from app.ui.theme import apply_theme
 from app.ui.unlock import UnlockPanel
 
+if TYPE_CHECKING:
+    from app.config import Settings
+    from app.services.workspace import Workspace
+
+# What the unlock window needs is imported above; everything else (the workspace, storage,
+# SQLAlchemy, the main window) loads once the window is on screen, while the worker types
+# (bench/RESULTS.md, "cold start"). Not imported here either: ``PySide6.QtCore.Qt``, whose first
+# import builds every enum of the Qt namespace (~18 ms); the unlock window does without it.
 log = logging.getLogger(__name__)
 SWITCH_INTERVAL_S = 0.0005
+AFTER_SHOWN_MS = 100  # deferred start-up work waits until the first window has been painted
 
 
 def _excepthook(exc_type, exc, tb) -> None:  # noqa: ANN001
@@ -27,9 +33,8 @@ def _excepthook(exc_type, exc, tb) -> None:  # noqa: ANN001
 
 
 def make_application(argv: list[str] | None = None, theme: str = "standard") -> QApplication:
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
+    # High-DPI scaling: Qt 6's default rounding policy is PassThrough (fractional scale factors,
+    # e.g. 125 % and 150 % displays, not rounded), which is what this window wants.
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     # PySide6 lets go of the GIL on every call into Qt and must win it back afterwards; while a
     # background thread (the sync, the store executor) runs Python, each such call could wait
@@ -38,8 +43,7 @@ def make_application(argv: list[str] | None = None, theme: str = "standard") -> 
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     app.setApplicationName("CJIT Desk")
     app.setOrganizationName("CJIT")
-    apply_theme(app, theme)
-    wheel_guard.install(app)
+    apply_theme(app, theme)  # the wheel guard comes with the main window (main_window.py)
     return app
 
 
@@ -63,18 +67,25 @@ class Launcher:
             self.wizard.show()
 
     def show_unlock(self) -> None:
-        panel = UnlockPanel(
-            ws.known_workers(self.settings), lambda u, p: ws.unlock(self.settings, u, p)
-        )
+        from app.storage.slotnames import usernames  # = workspace.known_workers, lighter
+
+        panel = UnlockPanel(usernames(self.settings.keyslots_path), self._unlock)
         panel.setWindowTitle("CJIT Desk — sign in")
         panel.unlocked.connect(self.show_main)
+        from app.ui.screen_fit import resize_to_fit
+
         resize_to_fit(panel, 640, 420)
         panel.show()
         panel.focus_first()
         self.unlock_window = panel
-        _preload_storage_soon()
+        QTimer.singleShot(AFTER_SHOWN_MS, after_shown)
 
-    def show_main(self, workspace: ws.Workspace) -> None:
+    def _unlock(self, username: str, passphrase: str) -> Workspace:
+        from app.services import workspace as ws
+
+        return ws.unlock(self.settings, username, passphrase)
+
+    def show_main(self, workspace: Workspace) -> None:
         from app.ui.main_window import MainWindow
 
         self.window = MainWindow(workspace)
@@ -87,15 +98,21 @@ class Launcher:
             self.unlock_window = None
 
 
-def _preload_storage_soon() -> None:
-    """Import the storage stack while the worker types the passphrase, so unlock does not
-    pay for it; the window is already on screen."""
+def after_shown() -> None:
+    """Start-up work the first window does not need, once it is on screen: the log file, and
+    the storage stack imported on a thread while the worker types, so unlock does not pay
+    for it either."""
     import threading
 
+    from app.logging_setup import finish_deferred
+
+    finish_deferred()
+
     def load() -> None:
+        import app.services.workspace  # noqa: F401
         import app.storage.store  # noqa: F401
 
-    QTimer.singleShot(0, lambda: threading.Thread(target=load, daemon=True).start())
+    threading.Thread(target=load, daemon=True).start()
 
 
 def run_gui(settings: Settings) -> int:
@@ -103,4 +120,9 @@ def run_gui(settings: Settings) -> int:
     sys.excepthook = _excepthook
     launcher = Launcher(settings)
     launcher.start()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        from app.logging_setup import finish_deferred
+
+        finish_deferred()  # the window closed before its first moments were over

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -91,9 +91,8 @@ class UnlockPanel(QWidget):
         self.setTabOrder(self.passphrase, self.button)
 
     def focus_first(self) -> None:
-        (self.passphrase if self.worker.currentText() else self.worker).setFocus(
-            Qt.FocusReason.OtherFocusReason
-        )
+        # (setFocus() gives Qt.OtherFocusReason; not named here, see app/ui/main.py's imports)
+        (self.passphrase if self.worker.currentText() else self.worker).setFocus()
 
     def reset(self, note: str = "") -> None:
         self.passphrase.clear()

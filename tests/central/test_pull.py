@@ -181,3 +181,19 @@ def test_a_stored_conflict_of_any_shape_is_served(enrol, engine):
         session.execute(update(Conflict).values(yours=["odd"], winner="?", created_at=utcnow()))
     [conflict] = desk.pull()["conflicts"]
     assert (conflict["yours_present"], conflict["winner"]) == (False, "theirs")
+
+
+def test_skip_own_leaves_out_what_this_device_wrote_but_moves_the_cursor_past_it(enrol):
+    desk, colleague = enrol(), enrol()
+    mine = person(family_name="Mine")
+    desk.push(mine)
+    colleague.push(person(family_name="Theirs"))
+    page = desk.pull(0, skip_own="true")
+    assert [r["fields"]["family_name"] for r in page["records"]] == ["Theirs"]
+    assert page["next_cursor"] == 2 and page["more"] is False
+    # A colleague's edit of my record is theirs now: it comes back to me.
+    colleague.push({**mine, "base_rev": 1, "fields": {**mine["fields"], "family_name": "Mien"}})
+    newer = desk.pull(page["next_cursor"], skip_own="true")
+    assert [r["fields"]["family_name"] for r in newer["records"]] == ["Mien"]
+    # Without it (a repair by type asks without), everything comes, mine too.
+    assert len(desk.pull(0)["records"]) == 2

@@ -187,3 +187,57 @@ def test_each_assessments_attendance_counts_and_a_reported_failure_stays_counted
     )
     [april] = desk.get("/v1/reports/monthly", **{"from": "2026-04"}).json()["months"]
     assert (april["attended"], april["failed_to_attend"]) == (1, 1)
+
+
+def test_report_facts_give_the_same_months_as_reading_every_form(enrol, engine):
+    from central import reports
+
+    april_2013_like(enrol("bridewell"))
+    other = enrol("mansfield")
+    ep = _episode(other)
+    other.push(*[dt1(ep, f"2026-0{m}-15T10:00:00Z", positive=m % 2 == 0) for m in range(3, 7)])
+    for suite in (None, "bridewell", "mansfield"):
+        by_facts = reports.monthly(engine, "2026-02", "2026-06", suite)
+        assert by_facts == reports.monthly_by_scan(engine, "2026-02", "2026-06", suite)
+    assert vars(reports.monthly(engine, "2026-04", "2026-04", "bridewell")[0]) == EXPECTED_APRIL
+
+
+def test_report_facts_follow_later_pushes_edits_and_deletions(enrol, engine):
+    from central import reports
+
+    desk = enrol()
+    ep = _episode(desk)
+    test = dt1(ep, "2026-04-10T09:00:00Z", positive=True)
+    desk.push(test)
+    [april] = reports.monthly(engine, "2026-04", "2026-04")
+    assert (april.successful_tests, april.positive_tests) == (1, 1)
+    moved = {**test["fields"]["answers"], "tested_at": "2026-05-02T09:00:00Z"}
+    desk.push({**test, "base_rev": 1, "fields": {**test["fields"], "answers": moved}})
+    desk.push(dt1(ep, "2026-04-11T09:00:00Z", positive=False))
+    april, may = reports.monthly(engine, "2026-04", "2026-05")
+    assert (april.successful_tests, april.positive_tests) == (1, 0)
+    assert (may.successful_tests, may.positive_tests) == (1, 1)
+    desk.push({**test, "base_rev": 2, "deleted": True})
+    april, may = reports.monthly(engine, "2026-04", "2026-05")
+    assert (april.successful_tests, may.successful_tests) == (1, 0)
+    assert [vars(r) for r in reports.monthly(engine, "2026-04", "2026-05")] == [
+        vars(r) for r in reports.monthly_by_scan(engine, "2026-04", "2026-05")
+    ]
+
+
+def test_rebuilding_report_facts_sees_a_form_changed_by_hand(enrol, engine):
+    from sqlalchemy import update
+
+    from central import report_facts, reports
+    from central.models import Record
+
+    desk = enrol()
+    test = dt1(_episode(desk), "2026-04-10T09:00:00Z", positive=True)
+    desk.push(test)
+    assert reports.monthly(engine, "2026-04", "2026-04")[0].positive_tests == 1
+    negative = {**test["fields"], "answers": {**test["fields"]["answers"], "results": {}}}
+    with engine.begin() as conn:  # no new seq: the change log does not know
+        conn.execute(update(Record).where(Record.id == test["id"]).values(fields=negative))
+    assert reports.monthly(engine, "2026-04", "2026-04")[0].positive_tests == 1
+    assert report_facts.rebuild(engine) > 0
+    assert reports.monthly(engine, "2026-04", "2026-04")[0].positive_tests == 0

@@ -80,3 +80,34 @@ def test_data_minimisation_still_erases_a_synced_notice_through_the_ledger(ann):
     with ann.session() as s:
         assert s.get(Notice, notice_id) is None
         assert s.scalar(select(func.count()).select_from(NoticePrint)) == 0
+
+
+def test_data_minimisation_in_chunks_keeps_positive_history_ledger_and_audit(ann, monkeypatch):
+    from app.storage.models import FormRecord, SyncErased, TestHistory
+
+    monkeypatch.setattr(minimise, "CHUNK", 2)  # three chunks for five episodes
+    synced = {"sync_state": "synced", "server_rev": 1}
+    with ann.session() as s:
+        person = Person(family_name="Grey", given_names="Sam", pnc_id="01/1A", **synced)
+        s.add(person)
+        s.flush()
+        for i in range(5):
+            episode = CustodyEpisode(
+                person_id=person.id, status="closed", closed_at=LONG_AGO, **synced
+            )
+            s.add(episode)
+            s.flush()
+            answers = {"test_outcome": "completed", "tested_at": "2026-01-02T10:00:00+00:00",
+                       "results": {"cocaine": "positive" if i < 2 else "negative"}}  # fmt: skip
+            s.add(FormRecord(episode_id=episode.id, form_key="dt1", answers=answers, **synced))
+        kept = CustodyEpisode(person_id=person.id, status="closed", closed_at=LONG_AGO)
+        s.add(kept)  # not synced: stays
+    assert minimise.erase_old_episodes(ann, ann.worker, datetime.now(UTC), days=30) == 5
+    with ann.session() as s:
+        assert s.scalar(select(func.count()).select_from(CustodyEpisode)) == 1
+        assert s.scalar(select(func.count()).select_from(FormRecord)) == 0
+        assert s.scalar(select(func.count()).select_from(SyncErased)) == 10
+        history = s.scalars(select(TestHistory)).all()
+        assert [(h.pnc_id, h.substances) for h in history] == [("01/1A", ["cocaine"])] * 2
+        erasures = s.scalars(select(AuditEvent).where(AuditEvent.action == "erasure")).all()
+        assert len(erasures) == 5 and audit.verify(s).ok

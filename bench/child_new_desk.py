@@ -1,0 +1,69 @@
+"""Child of the new-desk row: ``python -m bench.child_new_desk DATA_DIR URL CODE``.
+
+A new workstation (fresh store, enrolled with CODE) runs the real first sync against the
+central store at URL, then shows the shift board and runs a search: the store is usable.
+Prints one JSON line: seconds to usable, the sync's own seconds, records pulled, the progress
+the worker saw, and memory (RSS before the sync, peak and current after, from /proc).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+
+class Progress:
+    """What the sync window would show, kept with the time it was shown."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.steps: list[tuple[float, str, int, int | None]] = []
+
+    def step(self, text: str, done: int = 0, total: int | None = None) -> None:
+        self.steps.append((round(time.perf_counter() - self.started, 2), text, done, total))
+        print(f"{self.steps[-1][0]:8.2f} s  {text} {done or ''}", file=sys.stderr, flush=True)
+
+    def cancelled(self) -> bool:
+        return False
+
+
+def main(data_dir: str, url: str, code: str) -> int:
+    from app.storage import keyslots
+
+    keyslots.ARGON2_PARAMS.update(time_cost=1, memory_cost=8192)  # not what is measured
+    from app.services import board, search
+    from app.services import sync as sync_service
+    from bench.common import rss_mb
+    from bench.datagen import create_store
+    from bench.rows.sync import desk_heap_policy
+
+    ws = create_store(Path(data_dir))
+    sync_service.enrol(ws, url, code)
+    desk_heap_policy()
+    before, _ = rss_mb()
+    progress = Progress()
+    start = time.perf_counter()
+    summary = sync_service.sync_now(ws, progress)
+    synced = time.perf_counter() - start
+    shift = board.shift_board(ws)
+    hits = search.search_people(ws, "smi")
+    usable = time.perf_counter() - start
+    now, peak = rss_mb()
+    steps = progress.steps
+    receiving = [s for s in steps if s[1].startswith("Receiving")]
+    print(json.dumps({
+        "usable_s": usable, "sync_s": synced, "pulled": summary.pulled,
+        "failures": [f.reason for f in summary.failures], "offline": summary.offline,
+        "rss_before_mb": before, "rss_after_mb": now, "peak_mb": peak,
+        "progress_updates": len(steps), "receiving_updates": len(receiving),
+        "progress_sample": steps[:3] + receiving[-2:] + steps[-2:],
+        "board_rows": len(getattr(shift, "rows", shift) or []), "search_hits": len(hits),
+    }))  # fmt: skip
+    ws.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:4]))

@@ -1,0 +1,150 @@
+"""``report monthly`` for 12 months over years of a partnership's records, on PostgreSQL.
+
+The store: ``bench.central_gen`` (50 suites x 20,000 episodes over 5 years = 1 million
+episodes, ~5 million records, COPY-loaded and kept between runs). Ours: the report the
+``cjit-central report monthly`` command and the API run (``central.reports.monthly``: catch up
+the report facts with the change log — nothing to do once they are current — then one indexed
+``GROUP BY``), median of runs, in this process; the command itself is also run once as a
+subprocess (interpreter start included). The first catch-up (every form of 5 years) is timed
+separately: it happens once, after that only what was pushed since the previous report.
+
+Baseline, and the check: the same figures by a plain SQL count written here independently of
+the app's rules (JSON operators over every form in ``records``, UK months by
+``AT TIME ZONE 'Europe/London'``); the row fails if any figure of any month differs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+
+from bench import central_gen, pg
+from bench.common import ROOT, Row, child_env, ms
+
+KEY, WHAT = "reports", "report monthly, 12 months, 1M episodes / 50 suites (PostgreSQL)"
+TARGET = "< 1 s, same answer as plain SQL"
+TARGET_MS = 1000.0
+
+_MONTH = "to_char(({col})::timestamptz AT TIME ZONE 'Europe/London', 'YYYY-MM')"
+PLAIN_SQL = f"""
+WITH forms AS (
+    SELECT form_key, fields -> 'answers' AS a FROM records
+    WHERE type = 'form' AND NOT deleted AND form_key IN ('dt1', 'ra1', 'ra3', 'ra3_follow_up')
+), tests AS (
+    SELECT {_MONTH.format(col="a ->> 'tested_at'")} AS month, a FROM forms
+    WHERE form_key = 'dt1' AND a ->> 'test_outcome' = 'completed'
+), made AS (
+    SELECT {_MONTH.format(col="a ->> 'given_at'")} AS month FROM forms
+    WHERE form_key = 'ra1' AND a ->> 'requirement_made' = 'true'
+), attendance AS (
+    SELECT {_MONTH.format(col="a ->> 'recorded_at'")} AS month, a ->> 'outcome' AS outcome
+    FROM forms WHERE form_key IN ('ra3', 'ra3_follow_up')
+)
+SELECT month, 'successful_tests', count(*) FROM tests GROUP BY month
+UNION ALL
+SELECT month, 'positive_tests', count(*) FROM tests
+WHERE EXISTS (SELECT 1 FROM json_each_text(a -> 'results') r WHERE r.value = 'positive')
+GROUP BY month
+UNION ALL
+SELECT month, 'inspector_authority_tests', count(*) FROM tests
+WHERE a ->> 'authority' = 'inspector' GROUP BY month
+UNION ALL
+SELECT month, 'required_assessments_made', count(*) FROM made GROUP BY month
+UNION ALL
+SELECT month, 'attended', count(*) FROM attendance
+WHERE outcome = 'attended_and_remained' GROUP BY month
+UNION ALL
+SELECT month, 'failed_to_attend', count(*) FROM attendance
+WHERE outcome IN ('failed_to_attend', 'failed_to_remain') GROUP BY month
+"""
+
+
+FIGURE_4 = (
+    "successful_tests",
+    "positive_tests",
+    "inspector_authority_tests",
+    "required_assessments_made",
+    "attended",
+    "failed_to_attend",
+)
+
+
+def last_twelve_months(today: date | None = None) -> tuple[str, str]:
+    today = today or date.today()
+    index = today.year * 12 + today.month - 1 - 1  # the last full month
+    first = index - 11
+    return f"{first // 12:04d}-{first % 12 + 1:02d}", f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def plain_counts(dsn: str, first: str, last: str) -> dict[tuple[str, str], int]:
+    import psycopg
+
+    with psycopg.connect(dsn) as conn:
+        rows = conn.execute(PLAIN_SQL).fetchall()
+    return {(m, f): n for m, f, n in rows if m is not None and first <= m <= last}
+
+
+def run(quick: bool = False, runs: int = 5) -> Row:
+    row = Row(KEY, WHAT, TARGET)
+    reason = pg.unreachable()
+    if reason:
+        row.status = f"skipped: {reason}"
+        return row
+    from central import report_facts, reports
+    from central.db import make_engine
+
+    suites, episodes, db = (3, 300, "history_quick") if quick else (50, 20_000, "history")
+    if quick:
+        row.what = f"report monthly, 12 months, {suites * episodes} episodes (quick)"
+    made = central_gen.ensure(suites, episodes, db=db)
+    engine = make_engine(pg.url(db))
+    first, last = last_twelve_months()
+    try:
+        start = time.perf_counter()
+        caught_up = report_facts.refresh(engine)
+        catch_up_s = time.perf_counter() - start
+        samples, base = [], []
+        for _ in range(runs if not quick else 2):
+            start = time.perf_counter()
+            months = reports.monthly(engine, first, last)
+            samples.append(ms(time.perf_counter() - start))
+            start = time.perf_counter()
+            plain = plain_counts(pg.dsn(db), first, last)
+            base.append(ms(time.perf_counter() - start))
+        with engine.connect() as conn:
+            records = conn.exec_driver_sql("SELECT count(*) FROM records").scalar()
+            facts = conn.exec_driver_sql("SELECT count(*) FROM report_facts").scalar()
+    finally:
+        engine.dispose()
+    ours = {  # the figures the plain SQL counts (Figure 4); the pathway's are not compared
+        (m.month, name): getattr(m, name) for m in months for name in FIGURE_4 if getattr(m, name)
+    }
+    differ = sorted(set(ours.items()) ^ set(plain.items()))
+    cli_ms = _cli(pg.url(db), first, last)
+    row.ours, row.baseline = statistics.median(samples), statistics.median(base)
+    row.detail = {
+        "months": [first, last], "generator": made, "records": records, "report_facts": facts,
+        "first_catch_up_s": round(catch_up_s, 1), "forms_caught_up": caught_up,
+        "report_ms": samples, "plain_sql_ms": base, "cli_ms": cli_ms,
+        "differences": differ[:10], "figures_compared": len(ours),
+        "successful_tests_12_months": sum(m.successful_tests for m in months),
+    }  # fmt: skip
+    row.finish(row.ours < TARGET_MS and not differ and bool(ours))
+    if differ:
+        row.status += f" ({len(differ)} figures differ from plain SQL)"
+    return row
+
+
+def _cli(url: str, first: str, last: str) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "central", "report", "monthly", "--month", first, "--to", last,
+         "--database-url", url, "--format", "csv"],
+        cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"cjit-central report failed: {done.stderr[-800:]}")
+    return ms(time.perf_counter() - start)
