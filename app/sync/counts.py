@@ -66,7 +66,7 @@ def local_copy(s: Session, record_type: str) -> dict[str, Any] | None:
         overrides[gone.record_id] = (gone.server_rev, gone.deleted)
     rows = s.execute(
         select(model.id, model.server_rev).where(model.server_rev.is_not(None)).order_by(model.id)
-    ).tuples()
+    )
     kept = ((rid, rev) for rid, rev in rows if rid not in overrides)
     replaced = sorted((rid, rev) for rid, (rev, _) in overrides.items())
     digest = hashlib.sha256()
