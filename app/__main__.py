@@ -11,6 +11,16 @@ from app.config import add_options, load_settings, options_given
 from app.errors import UserFacingError
 
 log = logging.getLogger("app")
+# Commands that open an existing store: a data folder without one is a mistyped --data-dir,
+# said before anything is written there (not even logs/).
+NEEDS_STORE = {
+    "add-worker",
+    "remove-worker",
+    "reset-passphrase",
+    "rekey",
+    "new-recovery-key",
+    "verify-audit",
+}
 
 
 def _options_parser(**kw) -> argparse.ArgumentParser:  # noqa: ANN003
@@ -32,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _options_parser()
     sub = parser.add_subparsers(dest="command")
+    # The global options are accepted after the sub-command too: cjit-desk init --data-dir X.
+    common = argparse.ArgumentParser(add_help=False)
+    add_options(common, after_command=True)
+    _add = sub.add_parser
+    sub.add_parser = lambda *a, **k: _add(*a, parents=[common, *k.pop("parents", [])], **k)  # type: ignore[method-assign]
     add_admin_commands(sub)
     add_demo_command(sub)
     add_try_command(sub)
@@ -44,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _gui(settings, args) -> int:  # noqa: ANN001
     from app.ui.main import run_gui  # Qt is imported only when a window is wanted
 
+    # Qt's X11 libraries are checked by `make run` and --self-check, not here: an ldd per
+    # start would cost the cold start (bench/RESULTS.md) on every workstation already set up.
     return run_gui(settings)
 
 
@@ -71,6 +88,11 @@ def main(argv: list[str] | None = None) -> int:
         return selfcheck.main(cli, config_file)
     try:
         settings = load_settings(cli, config_file=config_file)
+        if args.command in NEEDS_STORE and not settings.database_path.is_file():
+            raise UserFacingError(
+                f"There is no CJIT Desk store in {settings.data_dir}: check --data-dir (or "
+                "CJIT_DATA_DIR); 'cjit-desk init' creates one."
+            )
         from app.logging_setup import setup_logging
 
         func = getattr(args, "func", _gui)

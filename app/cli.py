@@ -254,7 +254,9 @@ def cmd_try(settings: Settings, args) -> int:  # noqa: ANN001
     from dataclasses import replace
 
     from app import trial
+    from app.selfcheck_xcb import require_platform_libraries
 
+    require_platform_libraries()  # make run on a fresh Debian: name the missing packages
     base = Path(args.dir).resolve()
     settings = replace(settings, data_dir=base / "data")
     setup_logging(settings.log_dir, settings.log_level)

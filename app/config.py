@@ -75,6 +75,16 @@ def _log_level(value: Any) -> str:
     return level
 
 
+THEMES = ("standard", "high-contrast")
+
+
+def _theme(value: Any) -> str:
+    name = str(value).strip().lower()
+    if name not in THEMES:
+        raise ValueError(value)
+    return name
+
+
 def setting(*, default: Any = None, default_factory: Callable[[], Any] | None = None, **kw: Any):
     """A dataclass field that carries its Declaration."""
     metadata = {"setting": Declaration(**kw)}
@@ -145,6 +155,16 @@ class Settings:
         env="CJIT_LOG_LEVEL",
     )
 
+    theme: str = setting(
+        default="standard",
+        label="colour theme (standard, high-contrast)",
+        help="high-contrast: white on black with a yellow focus, for low vision or glare",
+        default_text="standard",
+        parse=_theme,
+        must_be="standard or high-contrast",
+        env="CJIT_THEME",
+    )
+
     @property
     def database_path(self) -> Path:
         return self.data_dir / "cjit.db"
@@ -182,8 +202,10 @@ def declared() -> Iterator[tuple[str, Declaration]]:
 ENV_NAMES = {name: d.env for name, d in declared() if d.env and name != "config"}
 
 
-def add_options(parser: argparse.ArgumentParser) -> None:
-    """One command-line option per setting that has one; its help names the other sources."""
+def add_options(parser: argparse.ArgumentParser, after_command: bool = False) -> None:
+    """One command-line option per setting that has one; its help names the other sources.
+    ``after_command``: the same options for a sub-command's parser (``init --data-dir X``),
+    setting nothing when absent so they never undo one given before the sub-command."""
     for name, declaration in declared():
         if declaration.option is None:
             continue
@@ -196,6 +218,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
             dest=name,
             metavar=declaration.metavar,
             help=declaration.help + extra,
+            **({"default": argparse.SUPPRESS} if after_command else {}),
         )
 
 

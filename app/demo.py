@@ -279,7 +279,8 @@ def ra1_draft(
         "follow_up_required_if_assessor_requires": True,
         "copies": ["detainee", "custody_record", "cjit"],
         "given_by": worker,
-        "given_at": tested + timedelta(minutes=40),
+        # never in the future: just after midnight "today's" tests are minutes old
+        "given_at": min(tested + timedelta(minutes=40), ws.now()),
     }
     _save(ws, episode_id, "ra1", answers)
 

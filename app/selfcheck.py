@@ -57,6 +57,14 @@ def check_settings(cli: dict[str, Any] | None = None, config_file: Path | None =
             raise CheckFailed(exc.detail) from None
     source = config_file_location(config_file)
     present = "" if Path(source).is_file() else " (not present)"
+    if settings.central_url:
+        from app.sync import errors
+        from app.sync.transport import check_address
+
+        try:
+            check_address(settings.central_url)  # the rule every sync applies (https only)
+        except errors.InsecureAddress as exc:
+            raise CheckFailed(str(exc)) from None
     central = settings.central_url or "none (stand-alone)"
     return f"data {settings.data_dir}; central {central}; config {source}{present}"
 
@@ -199,6 +207,7 @@ Check = tuple[str, Callable[[], str]]
 
 def default_checks(cli: dict[str, Any] | None = None, config_file: Path | None = None) -> list:
     from app import selfcheck_qt as qt  # here, not at the top: it imports CheckFailed from us
+    from app import selfcheck_xcb as xcb
 
     return [
         ("settings", lambda: check_settings(cli, config_file)),
@@ -208,6 +217,7 @@ def default_checks(cli: dict[str, Any] | None = None, config_file: Path | None =
         ("holidays", check_bank_holidays),
         ("store", check_store),
         ("printing", check_printing),
+        ("qt-xcb", xcb.check_xcb_libraries),
         ("qt-platform", qt.check_qt_platform),
         ("qt-images", qt.check_qt_images),
         ("ui", qt.check_ui),

@@ -21,7 +21,8 @@ from collections.abc import Callable, Sequence
 from importlib.util import find_spec
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from central import auth, reference, reports
 from central.db import make_engine, migrate
@@ -29,6 +30,20 @@ from central.settings import load_settings
 
 log = logging.getLogger("central")
 ENV_MAX_BODY_MB = "CJIT_CENTRAL_MAX_BODY_MB"
+
+
+class CliError(Exception):
+    """A mistake on the command line or in the set-up: one line for the operator, exit 1."""
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: use 1 to 65535 (e.g. 8765)")
+    return port
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser = lambda *a, **k: _add(*a, parents=[common], **k)  # type: ignore[method-assign]
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--port", type=_port, default=8765)
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.add_argument(
         "--max-body-mb",
@@ -76,8 +91,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _engine(args: argparse.Namespace) -> Engine:
+def _engine(args: argparse.Namespace, create: bool = False) -> Engine:
+    """The store's engine, migrated. The setting-up commands (serve, enrol-code,
+    load-reference) make a new SQLite store; for the others (report, revoke-device, new-epoch)
+    a missing one is a mistyped --data-dir, said as such (before, a report printed zeros and
+    left an empty store in the mistyped folder)."""
     settings = load_settings(args.data_dir, args.database_url)
+    if settings.is_sqlite and not create:
+        path = Path(settings.database_url.split("///", 1)[-1])
+        if str(path) != ":memory:" and not path.is_file():
+            raise CliError(
+                f"there is no central store at {path}: check --data-dir (or "
+                "CJIT_CENTRAL_DATA_DIR), or --database-url for PostgreSQL"
+            )
     engine = make_engine(settings.database_url)
     migrate(engine)
     return engine
@@ -97,7 +123,7 @@ def _serve(args: argparse.Namespace) -> int:
         )
     limit = args.max_body_mb or float(os.environ.get(ENV_MAX_BODY_MB) or 0) or None
     max_body = int(limit * 1024 * 1024) if limit else DEFAULT_MAX_BODY_BYTES
-    app = create_app(_engine(args), max_body_bytes=max_body)
+    app = create_app(_engine(args, create=True), max_body_bytes=max_body)
     # Everything loaded so far (the form definitions the contract checks against, the app)
     # lives as long as the process: keep it out of the garbage collector's full passes,
     # which would otherwise walk it again and again under load.
@@ -107,7 +133,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _enrol_code(args: argparse.Namespace) -> int:
-    code, expires = auth.create_enrolment_code(_engine(args), args.suite, args.valid_hours)
+    engine = _engine(args, create=True)
+    code, expires = auth.create_enrolment_code(engine, args.suite, args.valid_hours)
     print(code)
     print(
         f"Single use, for suite '{args.suite}', valid until {expires:%Y-%m-%d %H:%M} UTC.",
@@ -117,8 +144,16 @@ def _enrol_code(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    if args.suite is not None:
+        known = reports.suites(engine)
+        if args.suite not in known:
+            raise CliError(
+                f"no suite called '{args.suite}'; "
+                + (f"known suites: {', '.join(known)}" if known else "no suite has synced yet")
+            )
     try:
-        rows = reports.monthly(_engine(args), args.month, args.to or args.month, args.suite)
+        rows = reports.monthly(engine, args.month, args.to or args.month, args.suite)
     except ValueError as exc:
         print(f"cjit-central: {exc}", file=sys.stderr)
         return 2
@@ -137,7 +172,7 @@ def _revoke(args: argparse.Namespace) -> int:
 
 def _load_reference(args: argparse.Namespace) -> int:
     try:
-        loaded, ignored = reference.load_folder(_engine(args), args.directory)
+        loaded, ignored = reference.load_folder(_engine(args, create=True), args.directory)
     except reference.ReferenceDataError as exc:
         print(f"cjit-central: {exc}", file=sys.stderr)
         return 1
@@ -208,7 +243,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # serve --log-level is the service's level too, not only uvicorn's
     logging.getLogger().setLevel(getattr(args, "log_level", "info").upper())
-    return COMMANDS[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except CliError as exc:
+        print(f"cjit-central: {exc}.", file=sys.stderr)
+        return 1
+    except DBAPIError as exc:
+        log.debug("database error", exc_info=True)
+        print(f"cjit-central: {_database_problem(exc, args)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _database_problem(exc: DBAPIError, args: argparse.Namespace) -> str:
+    """One line naming the database (without its password) and what the driver said."""
+    settings = load_settings(args.data_dir, args.database_url)
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    said = (str(exc.orig or exc).strip().splitlines() or ["no detail"])[0]
+    if exc.connection_invalidated or isinstance(exc, OperationalError):
+        return (
+            f"cannot use the database at {where}: {said}. Check that the database server is "
+            "running and reachable, and the --database-url (or CJIT_CENTRAL_DATABASE_URL)."
+        )
+    return f"the database at {where} refused the command: {said}."
 
 
 if __name__ == "__main__":

@@ -105,6 +105,19 @@ def _rates(rows: dict[str, MonthRow]) -> list[MonthRow]:
     return list(rows.values())
 
 
+def suites(engine: Engine) -> list[str]:
+    """Every suite the store knows: enrolled workstations, codes given, records synced."""
+    from sqlalchemy import union
+
+    from central.models import Device, EnrolmentCode
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            union(select(Device.suite), select(EnrolmentCode.suite), select(Record.suite))
+        )
+        return sorted(r[0] for r in rows)
+
+
 def _forms(engine: Engine, suite: str | None) -> list[tuple[str, dict[str, Any]]]:
     query = select(Record.form_key, Record.fields).where(
         Record.type == "form",

@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
 
 from app import demo  # noqa: E402
 from app.cli import DEMO_PASSPHRASE, DEMO_WORKER  # noqa: E402
@@ -29,8 +29,43 @@ OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 NOW = datetime(2026, 11, 24, 15, 40, tzinfo=UTC)  # a Tuesday afternoon shift
 
 
+def wait() -> None:
+    """Until the store executor has delivered every result to the window."""
+    from app.ui import ops
+
+    app = QApplication.instance()
+    for _ in range(3):
+        ops.settle(10_000)
+        for _ in range(10):
+            app.processEvents()
+            app.thread().msleep(10)
+
+
+def _focus():  # noqa: ANN202
+    """The focused widget (Xvfb has no window manager to make the window active)."""
+    app = QApplication.instance()
+    window = next(w for w in app.topLevelWidgets() if w.objectName() == "mainWindow")
+    return QApplication.focusWidget() or window.focusWidget() or window
+
+
+def keys(text: str) -> None:
+    """Typed at the keyboard, into whatever has the focus ("\n" is Enter, "\t" Tab)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    named = {"\n": Qt.Key.Key_Return, "\t": Qt.Key.Key_Tab}
+    for ch in text:
+        target = _focus()
+        if ch in named:
+            QTest.keyClick(target, named[ch])
+        else:
+            QTest.keyClicks(target, ch)
+        QApplication.instance().processEvents()
+
+
 def shot(name: str) -> None:
     app = QApplication.instance()
+    wait()
     for _ in range(5):
         app.processEvents()
     QApplication.primaryScreen().grabWindow(0).save(str(OUT / f"{name}.png"))
@@ -76,9 +111,10 @@ def main() -> None:
     window.hooks["print"] = lambda *a: None
     window.move(0, 0)
     window.showMaximized()
+    window.activateWindow()
     window.show_board()
     shot("board")
-    rows = board.shift_board(workspace)
+    rows = workspace.submit(lambda: board.shift_board(workspace)).result()
     positive = next(r for r in rows if r.steps["test"].startswith("Positive"))
     window.open_episode(positive.id)
     window.episode.show_form("custody_episode")
@@ -93,6 +129,7 @@ def main() -> None:
     window.open_episode(negative.id)
     window.episode.show_form("annex_e")
     shot("annex-e")
+    keyboard_shots(app, window)
     # Issue 13: the rest of the pathway on one positive episode.
     window.open_episode(after_custody)
     from app.ui import ops
@@ -115,7 +152,61 @@ def main() -> None:
     window.board.hits.hide()
     window.lock()
     shot("locked")
+    # Last: the high-contrast theme (settings: theme = high-contrast), on the DT1 typed above.
+    from app.ui.theme import apply_theme
+
+    window._unlocked(None)
+    window.open_episode(window.episode.episode_id or positive.id, "dt1")
+    apply_theme(app, "high-contrast")
+    shot("high-contrast")
     window.close()
+
+
+def keyboard_shots(app, window) -> None:  # noqa: ANN001
+    """Issue 14: a new detainee at the keyboard, the defaults and carried answers, F1, the
+    print preview and the dialogs at 1366x768."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from app.printing.samples import render_sample
+    from app.ui.print_preview import show_print_preview
+
+    window.new_episode()
+    wait()
+    keys("52/12345/26\nn\nTh \nKowalski\nAdam\n170590\n7 Hyson Street\nNottingham\t")
+    keys("NG8 1AA\nM\n")
+    app.thread().msleep(400)
+    keys("W\ny")
+    shot("keyboard-episode")
+    QTest.keyClick(_focus(), Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    keys("nnnnynnnn")
+    window.episode.form_pages["target_testing"].verticalScrollBar().setValue(0)
+    shot("keyboard-profile")
+    QTest.keyClick(_focus(), Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    keys("T\nn\nP\n")
+    app.thread().msleep(400)
+    keys("N\nn")
+    shot("keyboard-dt1")
+    QTest.keyClick(_focus(), Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    keys("+1 10")
+    shot("keyboard-ra1-short-date")
+    keys("\nn\t")  # Tab on: "n" is written out as the time it stands for
+    shot("keyboard-ra1")
+    window.show_shortcuts()
+    shot("shortcuts")
+    for box in window.findChildren(QMessageBox, "shortcutsDialog"):
+        box.close()
+    preview = show_print_preview(window, "sample", render_sample("ra1"), False)
+    shot("print-preview")
+    preview.close()
+    window.show_board()
+    wait()
+    window.board.table.selectRow(0)
+    window.show_audit()
+    shot("audit-log")
+    for dialog in window.findChildren(QWidget, "auditDialog"):
+        dialog.close()
+    wait()
 
 
 def _after_custody(workspace) -> str:  # noqa: ANN001

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.forms.context import FormContext
 from app.forms.definition import FormDefinition
 from app.forms.fields import Answers, Field, Problem, Section, answered, equals, error, warning
@@ -85,6 +87,25 @@ def check_person(answers: Answers, ctx: FormContext) -> list[Problem]:
             )
         )
     return problems
+
+
+_CUSTODY_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 /\-]{2,29}$")
+
+
+def check_custody_number(answers: Answers, ctx: FormContext) -> list[Problem]:
+    """Forces write the custody record number differently (52/12345/26, BW/9876/26), so only
+    nonsense is refused: no digit at all, or characters no custody record number has."""
+    number = (answers.get("custody_record_number") or "").strip()
+    if not number or (_CUSTODY_NUMBER.match(number) and any(c.isdigit() for c in number)):
+        return []
+    return [
+        error(
+            "custody_record_number",
+            f"“{number}” does not look like a custody record number: copy it from the custody "
+            "record, e.g. 52/12345/26 (letters, digits, '/' and '-').",
+            "episode.custody_number",
+        )
+    ]
 
 
 def check_residence(answers: Answers, ctx: FormContext) -> list[Problem]:
@@ -192,5 +213,5 @@ FORM = FormDefinition(
             ),
         ),
     ),
-    checks=(check_offences, check_person, check_residence),
+    checks=(check_offences, check_person, check_residence, check_custody_number),
 )

@@ -166,6 +166,15 @@ def check_printable(answers: Answers, ctx: FormContext) -> list[Problem]:
     return problems
 
 
+def defaults(ctx: FormContext) -> dict:
+    """The authority follows from the arrest offence when it is a trigger offence; the court
+    file indicator is Nottingham's recommendation for every DT1 (000 §2.4)."""
+    out: dict = {"court_file_indicator": True}
+    if arrest_is_trigger_offence(ctx) is True:
+        out["authority"] = "trigger_offence"
+    return out
+
+
 def _drop_assessment_time(raw: dict) -> dict:
     """v1 -> v2: the assessment time is the RA1's (after any RA2), not typed on the DT1."""
     return {k: v for k, v in raw.items() if k != "ra_at"}
@@ -199,7 +208,12 @@ FORM = FormDefinition(
                     "tested_at", "datetime", "Date and time of the test (or attempt)", required=True
                 ),
                 Field(
-                    "tested_by", "text", "Tested by (name and number)", required=True, max_length=80
+                    "tested_by",
+                    "text",
+                    "Tested by (name and number)",
+                    required=True,
+                    max_length=80,
+                    prefill="shift:tested_by",
                 ),
                 Field(
                     "results",
@@ -258,5 +272,6 @@ FORM = FormDefinition(
     checks=(check_test, check_authority),
     issue_checks=(check_printable,),
     decider=decide,
+    defaults_for=defaults,
     migrations={1: _drop_assessment_time},
 )

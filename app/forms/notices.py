@@ -70,6 +70,7 @@ def given_fields(
             required=required,
             visible_when=visible_when,
             max_length=80,
+            prefill="shift:given_by",
         ),
         Field(
             "given_at",

@@ -106,6 +106,9 @@ def check_not_made(answers: Answers, ctx: FormContext) -> list[Problem]:
 def defaults(ctx: FormContext) -> dict[str, Any]:
     cjit = expected_cjit(ctx)
     return {
+        # After a positive test of an adult the requirement is the rule; not making it needs
+        # an inspector's authority and reasons (004 IE1 (i)), recorded when it happens.
+        "requirement_made": True,
         "assessing_cjit": cjit,
         "place": ctx.reference.spoc_address(cjit),
         "follow_up_required_if_assessor_requires": True,

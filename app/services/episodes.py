@@ -21,7 +21,7 @@ from sqlalchemy import select
 from app.errors import UserFacingError
 from app.services import forms_context, pathway
 from app.services.text_keys import name_key
-from app.services.workspace import Workspace
+from app.services.workspace import UK, Workspace
 from app.storage import audit
 from app.storage.models import (
     Appointment,
@@ -35,6 +35,11 @@ from app.storage.models import (
 )
 
 VERSION_GAP = timedelta(minutes=10)
+# A new episode and its person are "local" until something is entered: the outbox sends only
+# "pending" rows, so an accidental Ctrl+N never reaches the central store, and
+# ``discard_empty_episode`` can remove it (issue 14). The first answer saved makes both
+# pending (``_write``). Counts of unsynced records leave "local" rows out (sync_status, counts).
+LOCAL_ONLY = "local"
 # Conflicts found on this workstation (an autosave meeting a synced change) are kept beside the
 # central store's, under ids the central store never uses, so a pull does not replace them.
 LOCAL_CONFLICT = "local-"
@@ -59,10 +64,12 @@ class EpisodeData:
 
 def new_episode(ws: Workspace) -> str:
     with ws.store.session() as s:
-        person = Person()
+        person = Person(sync_state=LOCAL_ONLY)
         s.add(person)
         s.flush()
-        episode = CustodyEpisode(person_id=person.id, created_by=ws.worker.id)
+        episode = CustodyEpisode(
+            person_id=person.id, created_by=ws.worker.id, sync_state=LOCAL_ONLY
+        )
         s.add(episode)
         s.flush()
         audit.record(
@@ -312,6 +319,8 @@ def _write(
     episode.updated_at = utcnow()
     episode.current_step = form_key
     _touch(episode)
+    if episode.person.sync_state == LOCAL_ONLY:
+        _touch(episode.person)  # something is entered: the person travels with the episode
     if _record_version(s, ws, record):
         audit.record(
             s,
@@ -390,6 +399,71 @@ def close_episode(ws: Workspace, episode_id: str) -> None:
             "custody_episode",
             episode_id,
             detail={"event": "episode_closed"},
+        )
+
+
+def custody_number_in_use(ws: Workspace, episode_id: str, number: str) -> str | None:
+    """A sentence naming another episode with this custody record number (the same arrest
+    entered twice, or a mistyped number), or None."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    with ws.store.session() as s:
+        other = s.scalars(
+            select(CustodyEpisode).where(
+                CustodyEpisode.custody_record_number == number, CustodyEpisode.id != episode_id
+            )
+        ).first()
+        if other is None:
+            return None
+        person = other.person
+        name = f"{person.family_name.upper()}, {person.given_names}".strip(", ") or "no name yet"
+        arrived = other.arrived_at.astimezone(UK) if other.arrived_at else None
+        when = f", arrived {arrived:%d/%m/%Y %H:%M}" if arrived else ""
+        return (
+            f"Custody record number {number} is already used by the episode of {name}{when}: "
+            "check the number, or open that episode instead (Ctrl+F)."
+        )
+
+
+class NotEmpty(UserFacingError):
+    pass
+
+
+def is_empty(s, episode: CustodyEpisode) -> bool:  # noqa: ANN001
+    """Nothing entered: no answer saved on any form, no notice, no appointment, never sent."""
+    if episode.sync_state != LOCAL_ONLY or episode.server_rev is not None:
+        return False
+    answered = s.scalar(
+        select(FormRecord.id).where(FormRecord.episode_id == episode.id, FormRecord.answers != {})
+    )
+    notice = s.scalar(select(Notice.id).where(Notice.episode_id == episode.id))
+    booked = s.scalar(select(Appointment.id).where(Appointment.episode_id == episode.id))
+    return not (answered or notice or booked)
+
+
+def discard_empty_episode(ws: Workspace, episode_id: str) -> None:
+    """Remove an episode with nothing entered (an accidental Ctrl+N). It was never sent, so
+    nothing travels; its creation and this erasure stay in the audit log (s.62)."""
+    with ws.store.session() as s:
+        episode = _episode(s, episode_id)
+        if not is_empty(s, episode):
+            raise NotEmpty(
+                "This episode has answers or notices: it cannot be discarded. Close it instead."
+            )
+        person = episode.person
+        s.delete(episode)  # no form record: the first answer saved would have made it pending
+        s.flush()
+        others = s.scalar(select(CustodyEpisode.id).where(CustodyEpisode.person_id == person.id))
+        if person.sync_state == LOCAL_ONLY and not others:
+            s.delete(person)
+        audit.record(
+            s,
+            ws.worker,
+            "erasure",
+            "custody_episode",
+            episode_id,
+            detail={"event": "empty_episode_discarded"},
         )
 
 

@@ -158,6 +158,18 @@ def prefills(
                     if f.prefill in wanted and f.key in from_history
                 }
             )
+        carried = {
+            f.key: f.prefill[6:]
+            for f in definition.fields
+            if (f.prefill or "").startswith("shift:")
+        }
+        if carried:
+            from app.services import shift
+
+            got = shift.carried(ws, episode_id, set(carried.values()), ctx.policy.duty_start)
+            found.update(
+                {k: got[src] for k, src in carried.items() if src in got and k not in found}
+            )
         if found:
             out[key] = found
     return out

@@ -37,7 +37,11 @@ class SyncSummary:
 def summary(workspace: Workspace) -> SyncSummary:
     with workspace.store.session() as s:
         pending = sum(
-            s.scalar(select(func.count()).select_from(t).where(t.sync_state != "synced")) or 0
+            # "local": an episode with nothing entered yet, never sent (episodes.LOCAL_ONLY)
+            s.scalar(
+                select(func.count()).select_from(t).where(t.sync_state.not_in(("synced", "local")))
+            )
+            or 0
             for t in SYNCED_TABLES
         )
         last = s.get(Setting, "last_sync_at")

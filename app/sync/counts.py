@@ -50,7 +50,9 @@ class Mismatch:
 def local_copy(s: Session, record_type: str) -> dict[str, Any] | None:
     """Live/deleted counts and digest of this type, or None while the outbox holds some."""
     model = SPECS[record_type].model
-    unsent = s.scalar(select(func.count()).where(model.sync_state != "synced"))
+    # "local" rows (an episode with nothing entered yet) are never sent and have no server
+    # rev: they are neither waiting in the outbox nor part of the digest.
+    unsent = s.scalar(select(func.count()).where(model.sync_state.not_in(("synced", "local"))))
     if unsent:
         return None
     # Tombstones and erasures (few) override rows; the rows themselves (418,000 forms on a

@@ -75,7 +75,7 @@ class ShiftBoard(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         self.table.cellActivated.connect(lambda r, _c: self._open_row(r))
         self.table.cellDoubleClicked.connect(lambda r, _c: self._open_row(r))
         self.empty = QLabel(
@@ -162,9 +162,11 @@ class ShiftBoard(QWidget):
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(ID_ROLE, row.id)
+                item.setToolTip(value)
                 self.table.setItem(r, c, item)
+        # Every column as wide as its content, long names included (the table scrolls
+        # sideways rather than clip a name); the last column takes what is left.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setUpdatesEnabled(True)
         if 0 <= current < len(self._rows):
             self.table.selectRow(current)
@@ -230,6 +232,10 @@ class ShiftBoard(QWidget):
     def _open(self, episode_id: str | None) -> None:
         if episode_id:
             self.window_.open_episode(episode_id)
+
+    def selected(self) -> board.EpisodeRow | None:
+        row = self.table.currentRow()
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def focus_search(self) -> None:
         self.search.setFocus()

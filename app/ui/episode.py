@@ -39,6 +39,8 @@ from app.services import episode_screen, episodes, notices, reference
 from app.services.workspace import UK
 from app.storage.changes import Changes
 from app.ui import tasks
+from app.ui.date_entry import EntryClock
+from app.ui.episode_safety import EpisodeSafety
 from app.ui.form_page import FormPage
 from app.ui.ops import StoreOp
 
@@ -47,7 +49,7 @@ AUTOSAVE_MS = 700
 RELOAD_MS = 150  # a sync commits in several steps: re-read once they have settled
 
 
-class EpisodeView(QWidget):
+class EpisodeView(EpisodeSafety, QWidget):
     def __init__(self, window):  # noqa: ANN001
         super().__init__(window)
         self.window_ = window
@@ -58,6 +60,10 @@ class EpisodeView(QWidget):
         self._dirty: set[str] = set()
         self._loading: str | None = None
         self._notices: tuple = ()
+        self._prefills: dict = {}
+        self._touched: set[str] = set()  # forms the worker changed since the episode opened
+        # The editors' "now" (n, +5…) is the workspace's clock, as the rules' is.
+        self.entry_clock = EntryClock(lambda: self.ws.now())
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._timer.timeout.connect(self.flush)
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_MS)
@@ -76,6 +82,8 @@ class EpisodeView(QWidget):
         back.clicked.connect(self.window_.show_board)
         self.close_button = QPushButton("Close episode", objectName="closeEpisode")
         self.close_button.clicked.connect(self._toggle_closed)
+        # Reached by Tab from the forms, never the first thing a new episode's typing hits.
+        self.close_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.title)
@@ -90,7 +98,7 @@ class EpisodeView(QWidget):
         self.pages = QStackedWidget(objectName="formPages")
         self.form_pages: dict[str, FormPage] = {}
         for key, definition in FORMS.items():
-            page = FormPage(definition, self.reference, self)
+            page = FormPage(definition, self.reference, self, self.entry_clock)
             page.changed.connect(lambda k=key: self._changed(k))
             page.issue_requested.connect(self.print_notice)
             self.pages.addWidget(page)
@@ -125,7 +133,6 @@ class EpisodeView(QWidget):
         layout.addWidget(split, 1)
         QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self._move(1))
         QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self._move(-1))
-        self.installEventFilter(self)
 
     @property
     def ws(self):  # noqa: ANN201
@@ -139,6 +146,8 @@ class EpisodeView(QWidget):
     def load(self, episode_id: str, then: Callable[[], None] | None = None) -> None:
         """Open an episode (a consultation); ``then`` runs once it is on screen."""
         self.flush()  # queued first: the episode being left is saved before anything else
+        if self.episode_id and self.episode_id != episode_id:
+            self.leave()
         ws, self._loading = self.ws, episode_id
 
         def shown(screen: episode_screen.EpisodeScreen) -> None:
@@ -160,6 +169,7 @@ class EpisodeView(QWidget):
     def _show(self, episode_id: str, screen: episode_screen.EpisodeScreen) -> None:
         self.episode_id, self.data, self.reference = episode_id, screen.data, screen.reference
         self._dirty.clear()
+        self._touched.clear()
         forms = screen.forms
         self._notices = forms.notices
         ctx = self._context(forms.answers)
@@ -172,11 +182,15 @@ class EpisodeView(QWidget):
                 problems,
             )
         # What each form's Field.prefill names, from this episode and the person's history.
+        self._prefills = screen.prefills
         for key, found in screen.prefills.items():
             for field_key, (value, note) in found.items():
                 self.form_pages[key].mark_prefilled(field_key, value, note)
         self._fill_notices()
         self._update_header()
+        self.form_pages["custody_episode"].found_elsewhere = {}
+        if self.form_pages["custody_episode"].answers().get("custody_record_number"):
+            self._check_custody_number()
         self.refresh_rules()
         order = list(FORMS)
         self.steps.setCurrentRow(
@@ -243,12 +257,16 @@ class EpisodeView(QWidget):
         if closed:
             bits.append("CLOSED")
         self.subtitle.setText("   ·   ".join(bits))
-        self.close_button.setText("Reopen episode" if closed else "Close episode")
+        self._update_close_button()
 
     # --- editing -------------------------------------------------------------------------------
 
     def _changed(self, form_key: str) -> None:
         self._dirty.add(form_key)
+        if not self._touched:
+            self._touched.add(form_key)
+            self._update_close_button()
+        self._touched.add(form_key)
         self._timer.start()
         self.saved.setText("Saving…")
         self.refresh_rules()
@@ -330,6 +348,8 @@ class EpisodeView(QWidget):
     def _saved(self, episode_id: str, sent: dict, saved: dict[str, episodes.Saved]) -> None:
         if self.episode_id != episode_id:
             return
+        if "custody_record_number" in sent.get("custody_episode", {}):
+            self._check_custody_number()
         for key, outcome in saved.items():
             self.form_pages[key].saved(sent[key], outcome.answers, outcome.conflicts)
             if self.data:
@@ -349,9 +369,30 @@ class EpisodeView(QWidget):
     # --- navigation ----------------------------------------------------------------------------
 
     def _step_changed(self, row: int) -> None:
+        if self.episode_id and row >= 0 and self.data:
+            self._fresh_defaults(self.current_form())
         self.pages.setCurrentIndex(row)
         if self.episode_id and row >= 0 and self.data:
             self.remember_place(self.current_form())
+
+    def _fresh_defaults(self, key: str) -> None:
+        """A form not started yet shows the defaults of the episode as it is now (the RA1's
+        CJIT once the residence is known, the DT1's authority once the offence is): they
+        were worked out when the episode opened, before the earlier pages were filled in."""
+        page = self.form_pages[key]
+        if key in self.data.form_status or key in self._touched or page.read_only_reason:
+            return
+        defaults = FORMS[key].defaults(self._context(self.episode_answers()))
+        if not defaults:
+            return
+        page.load({}, defaults)
+        for field_key, (value, note) in self._prefills.get(key, {}).items():
+            page.mark_prefilled(field_key, value, note)
+        self.refresh_rules()
+
+    def focus_form(self) -> None:
+        """Put the cursor in the field of the current form that needs an answer first."""
+        self.pages.currentWidget().focus_first()
 
     def remember_place(self, form_key: str | None) -> None:
         ws, episode_id = self.ws, self.episode_id if form_key else None
@@ -369,18 +410,6 @@ class EpisodeView(QWidget):
 
     def show_form(self, form_key: str) -> None:
         self.steps.setCurrentRow(list(FORMS).index(form_key))
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
-        # Enter advances to the next field, as on a paper form (multi-line fields keep Enter).
-        if event.type() == event.Type.KeyPress and event.key() in (
-            Qt.Key.Key_Return,
-            Qt.Key.Key_Enter,
-        ):
-            focus = self.focusWidget()
-            if focus is not None and focus.metaObject().className() in ("QLineEdit", "QComboBox"):
-                self.focusNextChild()
-                return True
-        return super().eventFilter(watched, event)
 
     # --- notices -------------------------------------------------------------------------------
 
@@ -466,14 +495,6 @@ class EpisodeView(QWidget):
         from app.ui.print_preview import show_print_preview
 
         show_print_preview(self.window_, notice_id, pdf, reprint)
-
-    def _toggle_closed(self) -> None:
-        if not self.episode_id or not self.data:
-            return
-        self.flush()
-        ws, episode_id = self.ws, self.episode_id
-        change = episodes.reopen_episode if self.data.status == "closed" else episodes.close_episode
-        self._op(lambda: change(ws, episode_id)).success(lambda _: self.load(episode_id)).run()
 
 
 def _read_only_reason(problems: list) -> str | None:  # noqa: ANN001

@@ -28,34 +28,38 @@ from PySide6.QtWidgets import (
 from app.forms.fields import SUBSTANCE_RESULTS, Field
 from app.forms.reference import ReferenceData
 from app.forms.times import LONDON
+from app.ui.date_entry import EntryClock, parse_date, parse_datetime, parse_time
 
-DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
-TIME_FORMATS = ("%H:%M", "%H.%M", "%H%M")
-
-
-def parse_date(text: str) -> date:
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+KEYBOARD_HINTS = {
+    "date": "Type n for today, +5 for five working days on; 170590 or 17/05/90 for 17/05/1990.",
+    "datetime": "Type n for now, 15:00 for today at 15:00, +5 10:00 for five working days on "
+    "at 10:00, or 24/11 15:00.",
+    "time": "Type n for now, or 1500 for 15:00.",
+}
 
 
-def parse_time(text: str) -> time:
-    for fmt in TIME_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt).time()
-        except ValueError:
-            continue
-    raise ValueError(text)
+_TYPE_HINTS = {
+    **KEYBOARD_HINTS,
+    "bool": "Type Y for yes or N for no.",
+    "choice": "Type the first letters of a choice.",
+    "multi_choice": "Type the first letters of a choice, then Space to tick it.",
+    "substance_results": "Type P for positive, Ne for negative, No for not tested.",
+    "multiline": "Enter starts a new line; Tab goes to the next field.",
+    "int": "A whole number.",
+}
 
 
-def parse_datetime(text: str) -> datetime:
-    parts = text.strip().split()
-    if len(parts) != 2:
-        raise ValueError(text)
-    return datetime.combine(parse_date(parts[0]), parse_time(parts[1])).replace(tzinfo=LONDON)
+def describe(field: Field) -> str:
+    """What a screen reader says after the label: required or not, the help, the keys."""
+    from app.ui.plain import plain
+
+    if field.required is True:
+        need = "Required."
+    elif callable(field.required):
+        need = "Required when it applies."
+    else:
+        need = "Optional."
+    return " ".join(t for t in (need, plain(field.help), _TYPE_HINTS.get(field.type, "")) if t)
 
 
 class FieldEditor(QWidget):
@@ -71,11 +75,15 @@ class FieldEditor(QWidget):
     def _describe(self, widget: QWidget) -> QWidget:
         widget.setObjectName(f"input_{self.field.key}")
         widget.setAccessibleName(self.field.label)
+        widget.setAccessibleDescription(describe(self.field))
         if self.field.help:
-            widget.setAccessibleDescription(self.field.help)
             widget.setToolTip(self.field.help)
         self.setFocusProxy(widget)
         return widget
+
+    def inputs(self) -> list[QWidget]:
+        """The widgets that take keys, in tab order (the page watches them for Enter)."""
+        return [self.focusProxy()] if self.focusProxy() else []
 
     def value(self):  # noqa: ANN201
         raise NotImplementedError
@@ -130,8 +138,14 @@ class _ParsedEditor(TextEditor):
 
     hint = ""
 
-    def __init__(self, field: Field, parent=None):  # noqa: ANN001
+    def __init__(self, field: Field, parent=None, clock: EntryClock | None = None):  # noqa: ANN001
         super().__init__(field, parent)
+        self.clock = clock or EntryClock()
+        if field.type in KEYBOARD_HINTS:
+            self.edit.setToolTip(
+                "\n".join(t for t in (field.help, KEYBOARD_HINTS[field.type]) if t)
+            )
+        self.edit.editingFinished.connect(self.normalise)
         self.edit.setPlaceholderText(field.placeholder or self.hint)
         self.edit.setFixedWidth(
             self.edit.fontMetrics().horizontalAdvance("0" * (len(self.hint) + 4)) + 24
@@ -162,6 +176,14 @@ class _ParsedEditor(TextEditor):
     def set_value(self, value) -> None:  # noqa: ANN001
         self.edit.setText("" if value is None else self._format(value))
 
+    def normalise(self) -> None:
+        """A short form ("n", "+5 10", "170590") becomes the full one once the worker leaves
+        the field, so the page shows, and the store keeps, what it was read as."""
+        value = self.value()
+        if value is not None and self.edit.text() != self._format(value):
+            self.edit.setText(self._format(value))
+            self._parsed = (self.edit.text().strip(), value)
+
     def parse_problem(self) -> str | None:
         text = self.edit.text().strip()
         if text and self.value() is None:
@@ -173,7 +195,8 @@ class DateEditor(_ParsedEditor):
     hint, kind = "dd/mm/yyyy", "date"
 
     def _parse(self, text: str) -> date:
-        return parse_date(text)
+        # A plain date on these forms is in the past (a birth): "01/01/65" is 1965.
+        return parse_date(text, self.clock, past=True)
 
     def _format(self, value) -> str:  # noqa: ANN001
         return value.strftime("%d/%m/%Y")
@@ -183,6 +206,8 @@ class TimeEditor(_ParsedEditor):
     hint, kind = "hh:mm", "time"
 
     def _parse(self, text: str) -> time:
+        if text.strip().lower() in ("n", "now"):
+            return self.clock.now().time()
         return parse_time(text)
 
     def _format(self, value) -> str:  # noqa: ANN001
@@ -192,22 +217,21 @@ class TimeEditor(_ParsedEditor):
 class DateTimeEditor(_ParsedEditor):
     hint, kind = "dd/mm/yyyy hh:mm", "date and time"
 
-    def __init__(self, field: Field, parent=None, clock=None):  # noqa: ANN001
-        super().__init__(field, parent)
-        self._clock = clock or (lambda: datetime.now(LONDON))
+    def __init__(self, field: Field, parent=None, clock: EntryClock | None = None):  # noqa: ANN001
+        super().__init__(field, parent, clock)
         now = QPushButton("Now", objectName=f"now_{field.key}")
-        now.setToolTip(f"Fill in the current date and time ({field.label})")
+        now.setToolTip(f"Fill in the current date and time ({field.label}); or type n")
         now.setAccessibleName(f"Now: {field.label}")
         now.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes field to field; Alt-free typing
         now.clicked.connect(self._now)
         self._layout.insertWidget(1, now)
 
     def _now(self) -> None:
-        self.set_value(self._clock().astimezone(LONDON).replace(second=0, microsecond=0))
+        self.set_value(self.clock.now())
         self.changed.emit()
 
     def _parse(self, text: str) -> datetime:
-        return parse_datetime(text)
+        return parse_datetime(text, self.clock)
 
     def _format(self, value) -> str:  # noqa: ANN001
         return value.astimezone(LONDON).strftime("%d/%m/%Y %H:%M")
@@ -310,6 +334,7 @@ class SubstanceResultsEditor(FieldEditor):
             name = f"result_{key}" if field.key == "results" else f"{field.key}_{key}"
             combo = QComboBox(objectName=name)
             combo.setAccessibleName(f"{field.label}: {label}")
+            combo.setAccessibleDescription(describe(field))
             combo.addItem("— not recorded —", None)
             for value, text in SUBSTANCE_RESULTS:
                 combo.addItem(text, value)
@@ -331,11 +356,19 @@ class SubstanceResultsEditor(FieldEditor):
     def set_prefilled(self, prefilled: bool) -> None:
         pass
 
+    def inputs(self) -> list[QWidget]:
+        return list(self.combos.values())
+
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
 
-def make_editor(field: Field, reference: ReferenceData, parent=None) -> FieldEditor:  # noqa: ANN001
+def make_editor(
+    field: Field,
+    reference: ReferenceData,
+    parent=None,  # noqa: ANN001
+    clock: EntryClock | None = None,
+) -> FieldEditor:
     def choices():  # noqa: ANN202
         return (
             reference.choices(field.choices_source) if field.choices_source else list(field.choices)
@@ -346,9 +379,9 @@ def make_editor(field: Field, reference: ReferenceData, parent=None) -> FieldEdi
         "multiline": lambda: MultilineEditor(field, parent),
         "int": lambda: IntEditor(field, parent),
         "bool": lambda: ChoiceEditor(field, YES_NO, parent),
-        "date": lambda: DateEditor(field, parent),
-        "time": lambda: TimeEditor(field, parent),
-        "datetime": lambda: DateTimeEditor(field, parent),
+        "date": lambda: DateEditor(field, parent, clock),
+        "time": lambda: TimeEditor(field, parent, clock),
+        "datetime": lambda: DateTimeEditor(field, parent, clock),
         "choice": lambda: ChoiceEditor(field, choices(), parent),
         "multi_choice": lambda: MultiChoiceEditor(field, choices(), parent),
         "substance_results": lambda: SubstanceResultsEditor(

@@ -3,6 +3,7 @@ beside their fields and in a summary, and (for notices) the Issue button."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -24,11 +25,16 @@ from app.forms.definition import FormDefinition
 from app.forms.fields import Decision, Problem
 from app.forms.reference import ReferenceData
 from app.services.episodes import same_answer
+from app.ui.date_entry import EntryClock
 from app.ui.field_widgets import FieldEditor, make_editor
+from app.ui.form_keys import FormKeys
+from app.ui.plain import TONE_WORDS, decision_tone, plain
 
 
 def _label(text: str = "", role: str | None = None, name: str | None = None) -> QLabel:
-    label = QLabel(text, wordWrap=True)
+    label = QLabel(plain(text), wordWrap=True)
+    if plain(text) != text:
+        label.setToolTip(text)  # the sources' reference, for whoever wants it
     if role:
         label.setProperty("role", role)
     if name:
@@ -40,9 +46,19 @@ class FormPage(QScrollArea):
     changed = Signal()
     issue_requested = Signal()
 
-    def __init__(self, definition: FormDefinition, reference: ReferenceData, parent=None):  # noqa: ANN001
+    def __init__(
+        self,
+        definition: FormDefinition,
+        reference: ReferenceData,
+        parent=None,  # noqa: ANN001
+        clock: EntryClock | None = None,
+    ):
         super().__init__(parent)
         self.definition = definition
+        self.clock = clock or EntryClock()
+        self.keys = FormKeys(self)
+        self._needs: set[str] = set()  # fields with an error, as of the last refresh
+        self.found_elsewhere: dict[tuple[str, Any], Problem] = {}
         self.setObjectName(f"page_{definition.key}")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -118,8 +134,9 @@ class FormPage(QScrollArea):
             grid.addWidget(_label(section.help, "muted"), row, 0, 1, 2)
             row += 1
         for field in section.fields:
-            editor = make_editor(field, reference, box)
+            editor = make_editor(field, reference, box, self.clock)
             editor.changed.connect(self._edited)
+            self.keys.watch(editor)
             label = _label(field.label, None, f"label_{field.key}")
             label.setBuddy(editor.focusProxy() or editor)
             label.setMaximumWidth(420)
@@ -283,7 +300,17 @@ class FormPage(QScrollArea):
         problems += [p for p in self._stored_problems if answers.get(p.field) is None]
         unreadable = {p.field for p in problems}
         problems += [p for p in self.definition.validate(answers, ctx) if p.field not in unreadable]
+        problems += [
+            p for (key, value), p in self.found_elsewhere.items() if answers.get(key) == value
+        ]
         return problems
+
+    def set_found_elsewhere(self, key: str, value: Any, problem: Problem | None) -> None:
+        """A problem only the store can see (another episode with this custody number), shown
+        while the answer is still ``value``."""
+        self.found_elsewhere = {k: p for k, p in self.found_elsewhere.items() if k[0] != key}
+        if problem is not None:
+            self.found_elsewhere[(key, value)] = problem
 
     def refresh(
         self, ctx: FormContext, issued: bool = False, started: bool = True
@@ -301,6 +328,7 @@ class FormPage(QScrollArea):
         for box, keys in self._sections.items():
             box.setVisible(any(k in visible_keys for k in keys))
         problems = self.problems(ctx)
+        self._needs = {p.field for p in problems if p.is_error}
         self._set_frozen(issued)
         if not started:
             for label in self.problem_labels.values():
@@ -320,7 +348,8 @@ class FormPage(QScrollArea):
             mine = by_field.get(key, [])
             # An empty required field is not shouted at while the worker is still filling in.
             shown = [p for p in mine if p.code != "required"]
-            label.setText("\n".join(p.message for p in shown))
+            label.setText("\n".join(plain(p.message) for p in shown))
+            label.setToolTip("\n".join(p.message for p in shown))
             label.setProperty("role", "error" if any(p.is_error for p in shown) else "warning")
             label.style().polish(label)
             label.setVisible(bool(shown))
@@ -356,7 +385,9 @@ class FormPage(QScrollArea):
             if warnings:
                 parts.append(f"{len(warnings)} to check")
             self.summary.setText(
-                " · ".join(parts) + ":\n" + "\n".join(f"• {p.message}" for p in problems[:12])
+                " · ".join(parts)
+                + ":\n"
+                + "\n".join(f"• {plain(p.message)}" for p in problems[:12])
             )
             self.summary.setProperty("role", "error" if errors else "warning")
         self.summary.style().polish(self.summary)
@@ -366,11 +397,21 @@ class FormPage(QScrollArea):
             self.decision.clear()
             return
         headline = decision.outcome.replace("_", " ").capitalize()
-        reasons = "".join(f"<li>{r}</li>" for r in decision.reasons)
+        tone = decision_tone(decision.outcome)
+        reasons = "".join(f"<li>{html.escape(plain(r))}</li>" for r in decision.reasons)
+        # Colour and words together: the card's colour repeats what its first line says.
         self.decision.setText(
-            f"<b style='font-size:13pt'>Decision: {headline}</b><ul>{reasons}</ul>"
+            f"<b style='font-size:13pt'>Decision: {headline}</b>"
+            f"&nbsp;&nbsp;<span>— {TONE_WORDS[tone]}</span><ul>{reasons}</ul>"
         )
-        self.decision.setAccessibleName(f"Decision: {headline}. " + " ".join(decision.reasons))
+        self.decision.setToolTip("\n".join(decision.reasons))
+        self.decision.setAccessibleName(
+            f"Decision: {headline}, {TONE_WORDS[tone]}. "
+            + " ".join(plain(r) for r in decision.reasons)
+        )
+        self.decision_card.setProperty("tone", tone)
+        self.decision_card.style().unpolish(self.decision_card)
+        self.decision_card.style().polish(self.decision_card)
 
     def _update_issue_button(self, problems: list[Problem], issued: bool) -> None:
         errors = [p.message for p in problems if p.is_error]
@@ -388,11 +429,34 @@ class FormPage(QScrollArea):
             self.issue_button.setEnabled(True)
             self.issue_button.setToolTip("Everything needed is there.")
 
+    # --- keyboard ------------------------------------------------------------------------------
+
+    def _open_editors(self, after: str | None = None) -> list[FieldEditor]:
+        """The editors a worker can type into, in page order (after ``after`` if given)."""
+        keys = list(self.editors)
+        start = keys.index(after) + 1 if after in keys else 0
+        return [
+            e
+            for e in list(self.editors.values())[start:]
+            if e.isEnabled() and (e.isVisible() or not self.isVisible())
+        ]
+
+    def next_editor(self, after: str | None) -> FieldEditor | None:
+        """The next field that still needs an answer, else simply the next field."""
+        following = self._open_editors(after)
+        needing = [e for e in following if e.field.key in self._needs]
+        return (needing or following or [None])[0]
+
     def focus_first(self) -> None:
-        for editor in self.editors.values():
-            if editor.isVisible() or not self.isVisible():
-                (editor.focusProxy() or editor).setFocus()
-                return
+        """Focus the first field that needs an answer (the first field when none does)."""
+        target = self.next_editor(None)
+        if target is not None:
+            self.show_and_focus(target.inputs()[0] if target.inputs() else target)
+
+    def show_and_focus(self, widget: QWidget) -> None:
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
+        # The row (label and notes under it) comes into view, not just the input's top edge.
+        self.ensureWidgetVisible(widget, 40, 60)
 
 
 def _shown(value: Any) -> str:

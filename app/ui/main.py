@@ -32,7 +32,7 @@ def _excepthook(exc_type, exc, tb) -> None:  # noqa: ANN001
     QMessageBox.warning(None, "CJIT Desk", tasks.explain(exc))
 
 
-def make_application(argv: list[str] | None = None) -> QApplication:
+def make_application(argv: list[str] | None = None, theme: str = "standard") -> QApplication:
     # High-DPI scaling: Qt 6's default rounding policy is PassThrough (fractional scale factors,
     # e.g. 125 % and 150 % displays, not rounded), which is what this window wants.
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
@@ -43,7 +43,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     app.setApplicationName("CJIT Desk")
     app.setOrganizationName("CJIT")
-    apply_theme(app)
+    apply_theme(app, theme)  # the wheel guard comes with the main window (main_window.py)
     return app
 
 
@@ -72,7 +72,9 @@ class Launcher:
         panel = UnlockPanel(usernames(self.settings.keyslots_path), self._unlock)
         panel.setWindowTitle("CJIT Desk — sign in")
         panel.unlocked.connect(self.show_main)
-        panel.resize(640, 420)
+        from app.ui.screen_fit import resize_to_fit
+
+        resize_to_fit(panel, 640, 420)
         panel.show()
         panel.focus_first()
         self.unlock_window = panel
@@ -87,7 +89,10 @@ class Launcher:
         from app.ui.main_window import MainWindow
 
         self.window = MainWindow(workspace)
-        self.window.show()
+        if self.window.property("startMaximised"):
+            self.window.showMaximized()  # a laptop screen: all of it, status bar included
+        else:
+            self.window.show()
         if self.unlock_window is not None:
             self.unlock_window.close()
             self.unlock_window = None
@@ -111,7 +116,7 @@ def after_shown() -> None:
 
 
 def run_gui(settings: Settings) -> int:
-    app = make_application()
+    app = make_application(theme=settings.theme)
     sys.excepthook = _excepthook
     launcher = Launcher(settings)
     launcher.start()

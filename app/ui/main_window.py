@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 class MainWindow(QMainWindow):
     def __init__(self, workspace: ws.Workspace, hub: Hub | None = None):
         super().__init__()
+        from app.ui import wheel_guard
+
+        # Before any widget is built (and polished): also when made without make_application.
+        wheel_guard.install(QApplication.instance())
         self.setObjectName("mainWindow")
         self.workspace = workspace
         self.hub = hub or Hub(self)
@@ -69,7 +73,9 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self.idle)
         self.idle.start()
         self.hub.changed.connect(self._on_changed)
-        self.resize(1366, 768)
+        from app.ui import screen_fit
+
+        screen_fit.restore_main_window(self, workspace.settings.data_dir, screen_fit.WANTED)
         self.status.refresh(workspace)
         self.show_board()
         self._return_to_last_place()
@@ -101,7 +107,7 @@ class MainWindow(QMainWindow):
             ("File", "actionLock", "&Lock", "Ctrl+L", self.lock),
             ("File", "actionQuit", "&Quit", "Ctrl+Q", self.close),
             ("Team", "actionWorkers", "&Workers…", "", self.manage_workers),
-            ("Team", "actionAuditLog", "&Audit log of this episode…", "", self.show_audit),
+            ("Team", "actionAuditLog", "&Audit log of the episode…", "", self.show_audit),
             ("Team", "actionPolicy", "Local &policy…", "", self.edit_policy),
             ("Team", "actionReports", "&Reports…", "", self.show_reports),
             ("Help", "actionShortcuts", "&Keyboard shortcuts", "F1", self.show_shortcuts),
@@ -139,6 +145,7 @@ class MainWindow(QMainWindow):
         self.episode.flush()
         if self.pages.currentWidget() is self.episode:
             self.episode.remember_place(None)
+            self.episode.leave()
         self.board.refresh()
         self.pages.setCurrentWidget(self.board)
         self.board.focus_default()
@@ -152,6 +159,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.episode)
             if form_key:
                 self.episode.show_form(form_key)
+            self.episode.focus_form()  # typing goes into the form, never onto a button
 
         self.episode.load(episode_id, then=shown)
 
@@ -224,7 +232,15 @@ class MainWindow(QMainWindow):
     def show_audit(self) -> None:
         from app.ui.team import AuditDialog
 
-        AuditDialog(self.workspace, self.episode.episode_id, self).open()
+        # The episode on screen, or the one selected on the board: the log says whose it is.
+        if self.pages.currentWidget() is self.board:
+            row = self.board.selected()
+            episode_id = row.id if row else None
+            whose = f"{row.name} · custody no. {row.custody_record_number or '—'}" if row else ""
+        else:
+            episode_id = self.episode.episode_id
+            whose = f"{self.episode.title.text()} · {self.episode.subtitle.text()}"
+        AuditDialog(self.workspace, episode_id, self, whose=whose).open()
 
     def edit_policy(self) -> None:
         from app.ui.team import PolicyDialog
@@ -239,15 +255,20 @@ class MainWindow(QMainWindow):
             self.status.showMessage("Reports come from the central store: enrol first.", 5000)
 
     def show_shortcuts(self) -> None:
-        lines = [
-            f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):<16}"
-            f"{a.text().replace('&', '')}"
+        from app.ui.keys_help import shortcuts_html
+
+        actions = [
+            (
+                a.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+                a.text().replace("&", ""),
+            )
             for a in self.actions_by_name.values()
             if not a.shortcut().isEmpty()
         ]
         box = QMessageBox(
-            QMessageBox.Icon.Information, "Keyboard shortcuts", "\n".join(lines), parent=self
+            QMessageBox.Icon.Information, "Keyboard shortcuts", shortcuts_html(actions), parent=self
         )
+        box.setTextFormat(Qt.TextFormat.RichText)
         box.setObjectName("shortcutsDialog")
         box.open()
 
@@ -279,6 +300,9 @@ class MainWindow(QMainWindow):
         if callable(stop):
             stop(self)  # waits for a running sync to reach a safe point (or its time limit)
         QApplication.instance().removeEventFilter(self.idle)
+        from app.ui import screen_fit
+
+        screen_fit.save_main_window(self, self.workspace.settings.data_dir)
         self.workspace.close()
         # Not close() here: this may run inside the closeEvent that started it, and Qt ignores
         # a close() made while one is being handled.

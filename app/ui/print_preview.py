@@ -29,6 +29,7 @@ from app.errors import UserFacingError
 from app.services import notices
 from app.ui import print_job, tasks
 from app.ui.ops import StoreOp
+from app.ui.screen_fit import resize_to_fit
 
 UNAVAILABLE = (
     "Printing is not available for this notice: its PDF could not be made on this "
@@ -57,7 +58,7 @@ class PrintPreview(QDialog):
         super().__init__(window)
         self.setObjectName("printPreview")
         self.setWindowTitle("Reprint notice" if reprint else "Print notice")
-        self.resize(760, 900)
+        resize_to_fit(self, 760, 900)
         self.window_, self.notice_id, self.reprint = window, notice_id, reprint
         self.buffer = QBuffer(self)
         self.buffer.setData(QByteArray(pdf))

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import sync as sync_service
-from app.ui import tasks
+from app.ui import screen_fit, tasks
+from app.ui.screen_fit import resize_to_fit
 
 
 def _default_months(today: date) -> tuple[str, str]:
@@ -57,7 +58,8 @@ class ReportsDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.chart = QChartView(objectName="reportsChart")
-        self.chart.setMinimumHeight(220)
+        # A quarter of a small screen at most (1366x768 at 150%): the Close button stays on it.
+        self.chart.setMinimumHeight(min(220, screen_fit.available(self).height() // 4))
         form = QFormLayout()
         form.addRow("&From month", self.first)
         form.addRow("&To month", self.last)
@@ -72,7 +74,7 @@ class ReportsDialog(QDialog):
         layout.addWidget(self.chart)
         self.fetch_button.clicked.connect(self.fetch)
         self.export_button.clicked.connect(self.export)
-        self.resize(1100, 640)
+        resize_to_fit(self, 1100, 640)
         self.fetch()  # the current year straight away: that is what a team leader opens it for
 
     def fetch(self) -> None:

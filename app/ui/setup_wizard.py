@@ -27,6 +27,7 @@ from app.errors import UserFacingError
 from app.services import workspace as ws
 from app.storage.keyslots import MIN_PASSPHRASE_LENGTH
 from app.ui import tasks
+from app.ui.screen_fit import resize_to_fit
 
 
 def _label(text: str, role: str = "muted") -> QLabel:
@@ -257,7 +258,7 @@ class SetupWizard(QWizard):
         self.central_page = CentralPage(settings)
         for page in (self.data_page, self.worker_page, self.key_page, self.central_page):
             self.addPage(page)
-        self.resize(640, 480)
+        resize_to_fit(self, 640, 480)
 
     def reject(self) -> None:
         if self.workspace is not None:  # the store exists: finish rather than strand it

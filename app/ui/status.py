@@ -43,10 +43,15 @@ class StatusBar(QStatusBar):
         if workspace is None:
             return
         self._workspace = workspace
-        StoreOp(self, workspace, lambda: sync_status.summary(workspace)).success(self._show).run()
+        StoreOp(self, workspace, lambda: sync_status.summary(workspace)).success(
+            self.show_summary
+        ).run()
 
-    def _show(self, state) -> None:  # noqa: ANN001
+    def show_summary(self, state) -> None:  # noqa: ANN001
+        # The same words and number as the quit prompt and End of shift (sync_status.summary).
         self.pending.setText(
-            "All records synced" if state.pending == 0 else f"{state.pending} not yet synced"
+            "All records synced"
+            if state.pending == 0
+            else f"{state.pending} record{'s' if state.pending != 1 else ''} not yet synced"
         )
         self.last_sync.setText(f"Last sync: {state.last_sync_text}")

@@ -30,6 +30,7 @@ from app.services import sync_status
 from app.services.workspace import UK
 from app.ui import tasks
 from app.ui.ops import StoreOp
+from app.ui.screen_fit import resize_to_fit
 
 log = logging.getLogger(__name__)
 BACKGROUND_EVERY_MS = 5 * 60 * 1000
@@ -165,7 +166,7 @@ class EndOfShiftDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         self.conflicts_button.clicked.connect(lambda: ConflictsDialog(window, self).open())
         self.result_summary: sync_service.SyncSummary | None = None
-        self.resize(520, 260)
+        resize_to_fit(self, 520, 260)
 
     def start(self) -> None:
         workspace, relay = self.window_.workspace, self.relay
@@ -186,7 +187,10 @@ class EndOfShiftDialog(QDialog):
         _active.discard(self.relay)
         self.result_summary = summary
         self.bar.setRange(0, 1)
-        self.bar.setValue(1)
+        # A full bar says "all done": offline or with problems, it stays empty and says so.
+        finished = not (summary.offline or summary.failures)
+        self.bar.setValue(1 if finished else 0)
+        self.bar.setFormat("Done" if finished else "Not synced")
         self.stage.setText(summary.headline)
         self.summary.setText(describe(summary))
         self.conflicts_button.setVisible(summary.conflicts > 0)
@@ -257,7 +261,7 @@ class ConflictsDialog(QDialog):
         for button in (confirm, change, done):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(buttons)
-        self.resize(760, 360)
+        resize_to_fit(self, 760, 360)
         self.refresh()
 
     def refresh(self) -> None:
@@ -310,9 +314,14 @@ def before_close(window, proceed) -> None:  # noqa: ANN001
     """Closing with unsynced records asks first: Sync and quit / Quit without syncing / Cancel.
     ``proceed(True)`` closes, ``proceed(False)`` keeps the window open."""
     workspace = window.workspace
-    StoreOp(window, workspace, lambda: sync_status.summary(workspace).pending).success(
-        lambda pending: _ask_before_close(window, pending, proceed)
-    ).failure(lambda _exc: proceed(True)).run()
+
+    def ask(summary: sync_status.SyncSummary) -> None:
+        window.status.show_summary(summary)  # the status bar and the prompt: one count
+        _ask_before_close(window, summary.pending, proceed)
+
+    StoreOp(window, workspace, lambda: sync_status.summary(workspace)).success(ask).failure(
+        lambda _exc: proceed(True)
+    ).run()
 
 
 def _ask_before_close(window, pending: int, proceed) -> None:  # noqa: ANN001

@@ -26,6 +26,7 @@ from app.services.workspace import UK, Workspace
 from app.ui import tasks
 from app.ui.hub import Hub
 from app.ui.ops import StoreOp
+from app.ui.screen_fit import resize_to_fit
 
 
 class _PassphraseDialog(QDialog):
@@ -59,11 +60,16 @@ class _PassphraseDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    submit = None  # set by a caller that checks with the store before the dialog closes
+
     def _check(self) -> None:
         if self.passphrase.text() != self.confirm.text():
             self.error.setText("The two passphrases differ. Type them again.")
             return
-        self.accept()
+        if callable(self.submit):
+            self.submit()
+        else:
+            self.accept()
 
 
 class WorkersDialog(QDialog):
@@ -91,7 +97,7 @@ class WorkersDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addWidget(close)
-        self.resize(520, 380)
+        resize_to_fit(self, 520, 380)
         self._refresh()
 
     def _refresh(self) -> None:
@@ -121,19 +127,34 @@ class WorkersDialog(QDialog):
         ).run()
 
     def _add(self) -> None:
+        """The dialog stays open, with what was typed, until the store takes the worker: a
+        refusal (a weak passphrase, a username in use) is shown in it, to correct there."""
         dialog = _PassphraseDialog("Add a worker", True, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
+        dialog.submit = lambda: self._submit_add(dialog)
+        dialog.open()
+
+    def _submit_add(self, dialog: _PassphraseDialog) -> None:
         username = dialog.username.text()
-        self._do(
-            lambda: self.workspace.store.add_worker(
-                username,
-                dialog.display_name.text().strip() or username,
-                dialog.passphrase.text(),
-                dialog.role.currentData(),
-            ),
-            f"'{username}' can now sign in.",
+        dialog.error.setText("Working…")
+        dialog.setEnabled(False)
+
+        def added(_result: object) -> None:
+            dialog.accept()
+            self.message.setText(f"'{username}' can now sign in.")
+            self._refresh()
+
+        def refused(exc: BaseException) -> None:
+            dialog.setEnabled(True)
+            dialog.error.setText(tasks.explain(exc))
+
+        store = self.workspace.store
+        name, passphrase, role = (
+            dialog.display_name.text().strip() or username,
+            dialog.passphrase.text(),
+            dialog.role.currentData(),
         )
+        StoreOp(self, self.workspace, lambda: store.add_worker(username, name, passphrase, role))\
+            .success(added).failure(refused).run()  # fmt: skip
 
     def _remove(self) -> None:
         username = self._selected()
@@ -145,6 +166,8 @@ class WorkersDialog(QDialog):
             "Remove worker",
             f"Remove '{username}'? They will no longer be able to sign in. "
             "Their past work stays, under their name.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,  # the safe answer is the default
         )
         if answer == QMessageBox.StandardButton.Yes:
             self._do(
@@ -165,11 +188,23 @@ class WorkersDialog(QDialog):
 
 
 class AuditDialog(QDialog):
-    def __init__(self, workspace: Workspace, episode_id: str | None, parent=None):  # noqa: ANN001
+    def __init__(
+        self,
+        workspace: Workspace,
+        episode_id: str | None,
+        parent=None,  # noqa: ANN001
+        whose: str = "",
+    ):
         super().__init__(parent)
         self.setObjectName("auditDialog")
-        self.setWindowTitle("Audit log of this episode")
+        self.setWindowTitle(f"Audit log — {whose}" if whose else "Audit log")
         layout = QVBoxLayout(self)
+        self.whose = QLabel(
+            f"Audit log of the episode of {whose}" if whose else "", objectName="auditWhose"
+        )
+        self.whose.setProperty("role", "subheading")
+        self.whose.setWordWrap(True)
+        layout.addWidget(self.whose)
         self.table = QTableWidget(0, 5, objectName="auditTable")
         self.table.setHorizontalHeaderLabels(["When", "Who", "Action", "What", "Reason"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -179,9 +214,11 @@ class AuditDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout.addWidget(close)
-        self.resize(760, 440)
+        resize_to_fit(self, 760, 440)
         if not episode_id:
-            layout.insertWidget(0, QLabel("Open an episode first to see its audit log."))
+            self.whose.setText(
+                "Select an episode on the shift board, or open one, to see its audit log."
+            )
             return
         StoreOp(self, workspace, lambda: audit_view.episode_audit(workspace, episode_id)).success(
             self._show

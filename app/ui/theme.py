@@ -62,6 +62,11 @@ QLabel[role="error"] {{ color: {ERROR}; }}
 QLabel[role="warning"] {{ color: {WARN}; }}
 QLabel[role="ok"] {{ color: {OK}; }}
 QFrame[role="card"] {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 4px; }}
+QFrame[role="card"][tone="pending"] {{ background: #fff4d6; border: 2px solid {WARN}; }}
+QFrame[role="card"][tone="action"] {{ background: #e8f0fa; border: 2px solid {ACCENT}; }}
+QFrame[role="card"][tone="none"] {{ background: #e9f5ec; border: 2px solid {OK}; }}
+QWidget:disabled {{ color: #6b737d; }}
+QMenu::item:disabled {{ color: #8a929c; }}
 QTableView, QTreeView, QListView {{
     background: {PAPER}; alternate-background-color: #f7f9fb; border: 1px solid {LINE};
     selection-background-color: {ACCENT}; selection-color: white;
@@ -73,8 +78,48 @@ QToolTip {{ background: {INK}; color: white; border: none; padding: 4px; }}
 """
 
 
-def apply_theme(app: QApplication) -> None:
-    app.setStyle("Fusion")
+# For low vision or a glaring screen (issue 14): white on black, yellow focus, every text at
+# least 7:1 (WCAG AAA), chosen with the setting `theme` (CJIT_THEME=high-contrast).
+HIGH_CONTRAST = {
+    "ink": "#ffffff",
+    "paper": "#000000",
+    "canvas": "#000000",
+    "line": "#ffffff",
+    "accent": "#1aebff",
+    "focus": "#ffff00",
+    "error": "#ff9d9d",
+    "warn": "#ffd24d",
+    "ok": "#7dff7d",
+}
+_H = HIGH_CONTRAST
+HIGH_CONTRAST_SHEET = f"""
+QWidget {{ color: {_H["ink"]}; background: {_H["canvas"]}; }}
+QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QDateEdit, QDateTimeEdit, QTimeEdit, QSpinBox,
+QGroupBox, QFrame[role="card"], QPushButton, QTableView, QTreeView, QListView,
+QHeaderView::section, QStatusBar {{
+    background: {_H["paper"]}; color: {_H["ink"]}; border: 1px solid {_H["line"]}; }}
+QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QPushButton:focus, QListView:focus,
+QTableView:focus {{ border: 3px solid {_H["focus"]}; }}
+QLineEdit[prefilled="true"], QComboBox[prefilled="true"] {{
+    background: {_H["paper"]}; color: {_H["ink"]}; border: 2px dashed {_H["warn"]}; }}
+QGroupBox::title {{ color: {_H["accent"]}; }}
+QPushButton[primary="true"] {{ background: {_H["paper"]}; color: {_H["focus"]};
+    border: 2px solid {_H["focus"]}; }}
+QLabel[role="error"] {{ color: {_H["error"]}; }}
+QLabel[role="warning"] {{ color: {_H["warn"]}; }}
+QLabel[role="ok"] {{ color: {_H["ok"]}; }}
+QLabel[role="muted"], QLabel[role="subheading"] {{ color: {_H["ink"]}; }}
+QFrame[role="card"][tone="pending"] {{ background: {_H["paper"]}; border: 3px dashed {_H["warn"]}; }}
+QFrame[role="card"][tone="action"] {{ background: {_H["paper"]}; border: 3px solid {_H["accent"]}; }}
+QFrame[role="card"][tone="none"] {{ background: {_H["paper"]}; border: 3px solid {_H["ok"]}; }}
+QWidget:disabled {{ color: #b0b0b0; }}
+QToolTip {{ background: {_H["paper"]}; color: {_H["ink"]}; border: 1px solid {_H["ink"]}; }}
+"""
+
+
+def apply_theme(app: QApplication, name: str = "standard") -> None:
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")  # once: replacing the style under live widgets is not safe
     font = QFont(app.font())
     font.setPointSizeF(max(font.pointSizeF(), 10.5))
     app.setFont(font)
@@ -85,5 +130,17 @@ def apply_theme(app: QApplication) -> None:
     palette.setColor(QPalette.ColorRole.WindowText, QColor(INK))
     palette.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
     palette.setColor(QPalette.ColorRole.HighlightedText, QColor("white"))
+    if name == "high-contrast":
+        for role, colour in (
+            (QPalette.ColorRole.Window, _H["canvas"]),
+            (QPalette.ColorRole.Base, _H["paper"]),
+            (QPalette.ColorRole.Text, _H["ink"]),
+            (QPalette.ColorRole.WindowText, _H["ink"]),
+            (QPalette.ColorRole.ButtonText, _H["ink"]),
+            (QPalette.ColorRole.Button, _H["paper"]),
+            (QPalette.ColorRole.Highlight, _H["focus"]),
+            (QPalette.ColorRole.HighlightedText, _H["paper"]),
+        ):
+            palette.setColor(role, QColor(colour))
     app.setPalette(palette)
-    app.setStyleSheet(STYLESHEET)
+    app.setStyleSheet(STYLESHEET + (HIGH_CONTRAST_SHEET if name == "high-contrast" else ""))
