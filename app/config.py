@@ -85,7 +85,9 @@ def _theme(value: Any) -> str:
     return name
 
 
-def setting(*, default: Any = None, default_factory: Callable[[], Any] | None = None, **kw: Any):
+def setting(
+    *, default: Any = None, default_factory: Callable[[], Any] | None = None, **kw: Any
+) -> Any:  # a dataclasses.field
     """A dataclass field that carries its Declaration."""
     metadata = {"setting": Declaration(**kw)}
     if default_factory is not None:

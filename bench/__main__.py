@@ -22,8 +22,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench import common  # noqa: E402
-from bench.common import OUT, Row  # noqa: E402
+from bench import common
+from bench.common import OUT, Row
 
 ROWS = ("cold_start", "unlock", "save", "search", "pdf", "sync", "memory", "responsive")
 # The central store at scale (issue 16): PostgreSQL rows, skipped with the reason without it.

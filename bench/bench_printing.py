@@ -14,18 +14,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate  # noqa: E402
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
 
-from app.printing import render_notice  # noqa: E402
-from app.printing.content import bundled_reference  # noqa: E402
-from app.printing.samples import sample_content  # noqa: E402
+from app.printing import render_notice
+from app.printing.content import bundled_reference
+from app.printing.samples import sample_content
 
 RUNS = 20
 
 
-def median_ms(fn) -> float:  # noqa: ANN001
+def median_ms(fn) -> float:
     times = []
     for _ in range(RUNS):
         start = time.perf_counter()

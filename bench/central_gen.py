@@ -80,7 +80,7 @@ def ensure(
     suites: int = SUITES,
     episodes: int = EPISODES_PER_SUITE,
     db: str = DB,
-    log=print,  # noqa: ANN001
+    log=print,
 ) -> dict:
     """The history database, made if missing or made with other parameters; returns its facts."""
     import psycopg

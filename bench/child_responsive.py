@@ -20,7 +20,7 @@ SYNC_EVERY_MS = 3000
 CHAR_MS = 60  # a quick typist
 
 
-def _prepare(ws, count: int) -> tuple[list[str], list[str]]:  # noqa: ANN001
+def _prepare(ws, count: int) -> tuple[list[str], list[str]]:
     """Existing episodes to open, and fresh positive-test episodes with an RA1 ready to issue."""
     from sqlalchemy import select
 
@@ -53,7 +53,7 @@ def _prepare(ws, count: int) -> tuple[list[str], list[str]]:  # noqa: ANN001
 class Shift:
     """The scripted shift: a generator of (delay ms, action) steps run from the event loop."""
 
-    def __init__(self, window, to_open: list[str], ready: list[str]) -> None:  # noqa: ANN001
+    def __init__(self, window, to_open: list[str], ready: list[str]) -> None:
         self.window, self.to_open, self.ready = window, to_open, ready
         self.steps = {"opened": 0, "typed": 0, "searched": 0, "issued": 0}
         self.log: list[tuple[float, str]] = []  # (when, what): to name the slowest moments
@@ -67,7 +67,7 @@ class Shift:
         self.log.append((time.perf_counter(), what))
         QTest.mouseMove(self.window, QPoint(300 + len(self.log) % 50, 300))
 
-    def script(self):  # noqa: ANN201
+    def script(self):
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
         from PySide6.QtWidgets import QLineEdit

@@ -11,7 +11,7 @@ import sys
 import time
 
 
-def _report_and_quit(app) -> None:  # noqa: ANN001
+def _report_and_quit(app) -> None:
     print(f"shown {time.monotonic():.6f}", flush=True)
     app.quit()
 
@@ -37,7 +37,7 @@ def ours(data_dir: str) -> int:
     import app.ui.main as ui_main
     from app.__main__ import main
 
-    def run_gui(settings) -> int:  # noqa: ANN001
+    def run_gui(settings) -> int:
         qt_app = ui_main.make_application()
         sys.excepthook = ui_main._excepthook
         launcher = ui_main.Launcher(settings)

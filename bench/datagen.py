@@ -229,7 +229,7 @@ def _episode(
     counts.episodes += 1
 
 
-def _ra1(w, rng, eid, tested, resident, defaults, counts) -> None:  # noqa: ANN001
+def _ra1(w, rng, eid, tested, resident, defaults, counts) -> None:
     appointment = (tested + timedelta(days=rng.randint(1, 5))).replace(hour=14, minute=0)
     given = tested + timedelta(minutes=40)
     answers = {
@@ -264,7 +264,7 @@ def _ra1(w, rng, eid, tested, resident, defaults, counts) -> None:  # noqa: ANN0
     counts.notices += 1
 
 
-def _flush(conn, w: _Writer, counts: Counts) -> None:  # noqa: ANN001
+def _flush(conn, w: _Writer, counts: Counts) -> None:
     for model, rows in w.rows.items():
         if rows and w.unsynced:  # never sent: the outbox of a shift not yet synced
             for r in rows:

@@ -45,7 +45,7 @@ class _AnyMonth(dict):
         super().__init__()
         self._row_type = row_type
 
-    def get(self, month: str, default: Any = None) -> Any:  # noqa: ARG002
+    def get(self, month: str, default: Any = None) -> Any:
         if not month:
             return None
         return self.setdefault(month, self._row_type(month))

@@ -40,7 +40,7 @@ def test_generated_store_is_shaped_like_the_services_make_it(tmp_path):
 def test_the_suite_writes_json_and_a_table_and_one_broken_row_does_not_stop_it(
     tmp_path, capsys, monkeypatch
 ):
-    def fake_row(key, quick, stores):  # noqa: ANN001, ANN202
+    def fake_row(key, quick, stores):
         if key == "sync":
             raise RuntimeError("central did not start")
         return Row(key, key, "< 100 ms", ours=40.0, baseline=20.0).finish(True)

@@ -14,16 +14,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app import demo  # noqa: E402
-from app.cli import DEMO_PASSPHRASE, DEMO_WORKER  # noqa: E402
-from app.config import Settings  # noqa: E402
-from app.services import board  # noqa: E402
+from app import demo
+from app.cli import DEMO_PASSPHRASE, DEMO_WORKER
+from app.config import Settings
+from app.services import board
 from app.services import workspace as ws
-from app.storage import store  # noqa: E402
-from app.ui.main import make_application  # noqa: E402
+from app.storage import store
+from app.ui.main import make_application
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 NOW = datetime(2026, 11, 24, 15, 40, tzinfo=UTC)  # a Tuesday afternoon shift
@@ -41,7 +41,7 @@ def wait() -> None:
             app.thread().msleep(10)
 
 
-def _focus():  # noqa: ANN202
+def _focus():
     """The focused widget (Xvfb has no window manager to make the window active)."""
     app = QApplication.instance()
     window = next(w for w in app.topLevelWidgets() if w.objectName() == "mainWindow")
@@ -162,7 +162,7 @@ def main() -> None:
     window.close()
 
 
-def keyboard_shots(app, window) -> None:  # noqa: ANN001
+def keyboard_shots(app, window) -> None:
     """Issue 14: a new detainee at the keyboard, the defaults and carried answers, F1, the
     print preview and the dialogs at 1366x768."""
     from PySide6.QtCore import Qt
@@ -209,14 +209,14 @@ def keyboard_shots(app, window) -> None:  # noqa: ANN001
     wait()
 
 
-def _after_custody(workspace) -> str:  # noqa: ANN001
+def _after_custody(workspace) -> str:
     """A positive episode of the demo shift taken past custody: remanded (the prison referral
     due), bailed with RoB elsewhere, a missed assessment reported with its statement."""
     from datetime import timedelta
 
     from app.services import episodes, forms_context, pathway
 
-    def save(episode_id: str, form_key: str, **answers) -> None:  # noqa: ANN003
+    def save(episode_id: str, form_key: str, **answers) -> None:
         stored, version = forms_context.stored(form_key, answers)
         episodes.save_answers(workspace, episode_id, form_key, stored, version)
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from app import trial, trial_central  # noqa: E402
-from app.cli import DEMO_PASSPHRASE, DEMO_WORKER  # noqa: E402
-from app.config import Settings  # noqa: E402
-from app.services import workspace as ws  # noqa: E402
-from app.ui.main import make_application  # noqa: E402
+from app import trial, trial_central
+from app.cli import DEMO_PASSPHRASE, DEMO_WORKER
+from app.config import Settings
+from app.services import workspace as ws
+from app.ui.main import make_application
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 

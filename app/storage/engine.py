@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlcipher3
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 KEY_BYTES = 32
@@ -61,5 +61,5 @@ def _use_explicit_transactions(engine: Engine) -> None:
     # start: a deferred transaction that reads and then writes cannot wait for the lock, it
     # fails at once with "database is locked" whatever the busy timeout.
     @event.listens_for(engine, "begin")
-    def _begin(conn):  # noqa: ANN001
+    def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")

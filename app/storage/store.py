@@ -120,7 +120,7 @@ class Store:
         for listener in list(self._listeners):
             try:
                 listener(found)
-            except Exception:  # noqa: BLE001 - a view's bug must not undo a committed save
+            except Exception:
                 log.exception("change listener failed")
 
     def close(self) -> None:

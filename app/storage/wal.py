@@ -76,7 +76,7 @@ def _scan(data: bytes, head: _Header) -> tuple[int, int | None, bool]:
     """(valid frames up to the last commit, index of the first bad frame, commit after it?)"""
     s0, s1 = head.checksum
     valid, bad_at, index = 0, None, 0
-    for index, (_, frame) in enumerate(_frames(data, head.page_size)):  # noqa: B007
+    for index, (_, frame) in enumerate(_frames(data, head.page_size)):
         _pgno, commit, salt1, salt2, c1, c2 = struct.unpack(">6I", frame[:24])
         if (salt1, salt2) != head.salts:
             return valid, None, False  # the end of this log; older frames follow

@@ -22,6 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from app.storage.models import SyncBatch, SyncConflict, SyncProblem, Tombstone
 from app.storage.store import Store
@@ -135,11 +136,11 @@ def _mark_in_flight(s, model: Any, ids: list[str]) -> None:  # noqa: ANN001
 
 
 def _persist(
-    s,
+    s: Session,
     device_id: str,
     records: list,
     items: list,
-    created_at: Any = None,  # noqa: ANN001
+    created_at: Any = None,
 ) -> SyncBatch:
     batch_id = str(uuid.uuid4())
     batch = SyncBatch(

@@ -497,7 +497,7 @@ class EpisodeView(EpisodeSafety, QWidget):
         show_print_preview(self.window_, notice_id, pdf, reprint)
 
 
-def _read_only_reason(problems: list) -> str | None:  # noqa: ANN001
+def _read_only_reason(problems: list) -> str | None:
     """A form saved by a newer CJIT Desk cannot be shown faithfully here: it is shown, never
     saved over (a save would write it back under this older version)."""
     for p in problems:

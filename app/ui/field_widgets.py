@@ -9,6 +9,7 @@ calendar widget, and an empty answer must stay possible.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIntValidator
@@ -85,7 +86,7 @@ class FieldEditor(QWidget):
         """The widgets that take keys, in tab order (the page watches them for Enter)."""
         return [self.focusProxy()] if self.focusProxy() else []
 
-    def value(self):  # noqa: ANN201
+    def value(self) -> Any:
         raise NotImplementedError
 
     def set_value(self, value) -> None:  # noqa: ANN001
@@ -109,7 +110,7 @@ class TextEditor(FieldEditor):
         self.edit.textEdited.connect(self.changed)
         self._layout.addWidget(self.edit)
 
-    def value(self):  # noqa: ANN201
+    def value(self) -> Any:
         return self.edit.text().strip() or None
 
     def set_value(self, value) -> None:  # noqa: ANN001
@@ -125,7 +126,7 @@ class MultilineEditor(FieldEditor):
         self.edit.textChanged.connect(self.changed)
         self._layout.addWidget(self.edit)
 
-    def value(self):  # noqa: ANN201
+    def value(self) -> Any:
         return self.edit.toPlainText().strip() or None
 
     def set_value(self, value) -> None:  # noqa: ANN001
@@ -158,7 +159,7 @@ class _ParsedEditor(TextEditor):
     def _format(self, value) -> str:  # noqa: ANN001
         raise NotImplementedError
 
-    def value(self):  # noqa: ANN201
+    def value(self) -> Any:
         # The rules read every answer on each key press: parse a text once, not every time.
         text = self.edit.text().strip()
         cached = getattr(self, "_parsed", None)
@@ -276,7 +277,7 @@ class ChoiceEditor(FieldEditor):
         else:
             self._layout.addWidget(self.combo, 1)
 
-    def value(self):  # noqa: ANN201
+    def value(self) -> Any:
         return self.combo.currentData()
 
     def set_value(self, value) -> None:  # noqa: ANN001
@@ -304,7 +305,7 @@ class MultiChoiceEditor(FieldEditor):
     def _items(self) -> list[QListWidgetItem]:
         return [self.list.item(i) for i in range(self.list.count())]
 
-    def value(self):  # noqa: ANN201
+    def value(self) -> Any:
         chosen = [
             i.data(Qt.ItemDataRole.UserRole)
             for i in self._items()
@@ -345,7 +346,7 @@ class SubstanceResultsEditor(FieldEditor):
         if self.combos:
             self.setFocusProxy(next(iter(self.combos.values())))
 
-    def value(self):  # noqa: ANN201
+    def value(self) -> Any:
         chosen = {k: c.currentData() for k, c in self.combos.items() if c.currentData()}
         return chosen or None
 

@@ -109,7 +109,7 @@ def after_shown() -> None:
     finish_deferred()
 
     def load() -> None:
-        import app.services.workspace  # noqa: F401
+        import app.services.workspace
         import app.storage.store  # noqa: F401
 
     threading.Thread(target=load, daemon=True).start()

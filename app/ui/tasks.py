@@ -52,7 +52,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn()
-        except BaseException as exc:  # noqa: BLE001 - every failure must reach the UI thread
+        except BaseException as exc:
             if not isinstance(exc, UserFacingError):
                 log.error("background task failed", exc_info=exc)
             self.relay.failed.emit(exc)

@@ -103,7 +103,7 @@ class WorkersDialog(QDialog):
     def _refresh(self) -> None:
         StoreOp(self, self.workspace, self.workspace.store.workers).success(self._show).run()
 
-    def _show(self, workers: list) -> None:  # noqa: ANN001
+    def _show(self, workers: list) -> None:
         self.list.clear()
         for w in workers:
             role = "team leader" if w.role == "team_leader" else "worker"
@@ -224,7 +224,7 @@ class AuditDialog(QDialog):
             self._show
         ).failure(lambda exc: layout.insertWidget(0, QLabel(tasks.explain(exc)))).run()
 
-    def _show(self, lines: list) -> None:  # noqa: ANN001
+    def _show(self, lines: list) -> None:
         self.table.setRowCount(len(lines))
         for row, line in enumerate(lines):
             values = [

@@ -34,8 +34,8 @@ class UnlockPanel(QWidget):
         attempt: Callable[[str, str], object],
         heading: str = "Sign in to CJIT Desk",
         note: str = "",
-        parent=None,
-    ):  # noqa: ANN001
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("unlockPanel")
         self._attempt = attempt

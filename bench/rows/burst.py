@@ -33,7 +33,7 @@ TARGET = "all done < 10 s, 0 errors, 0 seq gaps"
 SUITES = 50
 
 
-def _serve(db_url: str, work) -> tuple[subprocess.Popen, str]:  # noqa: ANN001
+def _serve(db_url: str, work) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     log = open(work / f"serve-{port}.log", "wb")  # noqa: SIM115 - lives as long as the server
     proc = subprocess.Popen(
@@ -181,12 +181,12 @@ def _cpu_seconds(pid: int) -> float:
         return 0.0
 
 
-def _clients_cpu(work) -> float | None:  # noqa: ANN001
+def _clients_cpu(work) -> float | None:
     try:
         return round(json.loads((work / "clients_cpu.json").read_text())["cpu_s"], 1)
     except (OSError, ValueError, KeyError):
         return None
 
 
-def _errors_before_go(work) -> int:  # noqa: ANN001
+def _errors_before_go(work) -> int:
     return len(list((work / "results").glob("*.json")))

@@ -41,7 +41,7 @@ def _plain_template() -> Path:
     return template
 
 
-def _source_answers(ws) -> dict[str, dict]:  # noqa: ANN001
+def _source_answers(ws) -> dict[str, dict]:
     from app.storage.models import FormRecord
 
     with ws.store.session() as s:
@@ -50,7 +50,7 @@ def _source_answers(ws) -> dict[str, dict]:  # noqa: ANN001
         return {r.form_key: dict(r.answers) for r in records if r.form_key in FORMS_EDITED}
 
 
-def _prepare(ws) -> tuple[str, dict[str, dict]]:  # noqa: ANN001
+def _prepare(ws) -> tuple[str, dict[str, dict]]:
     from app.services import episodes
 
     answers = _source_answers(ws)
@@ -60,7 +60,7 @@ def _prepare(ws) -> tuple[str, dict[str, dict]]:  # noqa: ANN001
     return episode_id, answers
 
 
-def _save(ws, episode_id: str, answers: dict[str, dict], i: int) -> float:  # noqa: ANN001
+def _save(ws, episode_id: str, answers: dict[str, dict], i: int) -> float:
     from app.services import episodes
 
     edited = {}
@@ -108,7 +108,7 @@ def run(data_dir: Path, runs: int = 60) -> Row:
     return row.finish(o["median"] <= TARGET * b["median"] and p95_ratio <= TARGET)
 
 
-def _reopen_plain(data_dir: Path):  # noqa: ANN202
+def _reopen_plain(data_dir: Path):
     import filelock
 
     from app.config import Settings

@@ -105,7 +105,7 @@ def desk_heap_policy() -> None:
     gc.set_threshold(young, middle, 100_000)
 
 
-def wire_records(ws) -> list[dict]:  # noqa: ANN001
+def wire_records(ws) -> list[dict]:
     """What the push sends: every pending row as ``to_record`` makes it, in push order."""
     from sqlalchemy import select
 
@@ -121,7 +121,7 @@ def wire_records(ws) -> list[dict]:  # noqa: ANN001
         ]
 
 
-def _post(client, fair_url: str, records: list[dict]) -> float:  # noqa: ANN001
+def _post(client, fair_url: str, records: list[dict]) -> float:
     start = time.perf_counter()
     answer = client.post(f"{fair_url}/rows", json={"records": records})
     elapsed = time.perf_counter() - start
@@ -140,7 +140,7 @@ class _Requests:
         self._orig = httpx.Client.send
         requests = self
 
-        def send(client, request, **kw):  # noqa: ANN001, ANN202
+        def send(client, request, **kw):
             requests.seen.append(f"{request.method} {request.url.path}")
             return requests._orig(client, request, **kw)
 
@@ -198,7 +198,7 @@ def _round(
     url: str,
     db_url: str,
     fair_url: str,
-    client,  # noqa: ANN001
+    client,
 ) -> tuple[float, float, float, int, dict]:
     from app import demo
     from app.services import sync as sync_service
@@ -241,7 +241,7 @@ def _round(
 
 def run(rounds: int = 5) -> Row:
     try:
-        import central.auth  # noqa: F401
+        import central.auth
         import central.db  # noqa: F401
         from app.services import sync as _sync_service  # noqa: F401
     except ImportError as exc:

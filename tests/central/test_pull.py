@@ -161,7 +161,7 @@ def test_pull_and_counts_serve_values_only_sqlite_can_hold(tmp_path, what, field
     engine.dispose()
 
 
-def _served(desk, engine, what: str, fields) -> None:  # noqa: ANN001
+def _served(desk, engine, what: str, fields) -> None:
     odd = plant(engine, desk.suite, "person", fields)
     fine = person()
     desk.push(fine)

@@ -157,7 +157,7 @@ def test_a_push_of_many_sent_transfers_reads_the_sending_forms_once(enrol, engin
     bridewell.push(*records)
     scans: list[str] = []
 
-    def count(conn, cursor, statement, parameters, *args):  # noqa: ANN001, ANN202
+    def count(conn, cursor, statement, parameters, *args):
         text = f"{statement} {parameters}"
         if statement.lstrip().upper().startswith("SELECT") and "episode_id" in text:
             scans.append(statement)

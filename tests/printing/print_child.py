@@ -16,19 +16,19 @@ from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtPrintSupport import QPrinter  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
-from app.printing import render_notice  # noqa: E402
-from app.printing.samples import sample_content  # noqa: E402
-from app.services import notices  # noqa: E402
-from app.ui import ops, print_job  # noqa: E402
-from app.ui.print_preview import PrintPreview  # noqa: E402
+from app.printing import render_notice
+from app.printing.samples import sample_content
+from app.services import notices
+from app.ui import ops, print_job
+from app.ui.print_preview import PrintPreview
 
 
-def _run_now(fn, origin=None) -> Future:  # noqa: ANN001
+def _run_now(fn, origin=None) -> Future:
     """The stand-in workspace's store executor: runs the operation at once."""
     done: Future = Future()
     done.set_result(fn())

@@ -115,7 +115,7 @@ def test_the_reprint_band_sits_below_the_notice_number_never_over_it():
     page = PdfReader(BytesIO(render_notice(content))).pages[0]
     found: dict[str, float] = {}
 
-    def visit(text, cm, tm, font, size):  # noqa: ANN001
+    def visit(text, cm, tm, font, size):
         for key in ("Notice number", "REPRINT - this is"):
             if text.startswith(key):
                 found[key] = tm[5]

@@ -28,7 +28,7 @@ def recorded(monkeypatch):
     return calls
 
 
-def _run_now(fn, origin=None) -> Future:  # noqa: ANN001
+def _run_now(fn, origin=None) -> Future:
     """The stand-in workspace's store executor: runs the operation at once."""
     done: Future = Future()
     done.set_result(fn())

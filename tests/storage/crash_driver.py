@@ -47,7 +47,7 @@ def _install(base: Path, kill_at: int, trace: list[str]) -> None:
     event.listen(Engine, "commit", lambda *a: step("commit"))
 
 
-def _operation(name: str, base: Path, extra: list[str]):  # noqa: ANN202
+def _operation(name: str, base: Path, extra: list[str]):
     from app.storage import keyslots, store
 
     keyslots.ARGON2_PARAMS.update(time_cost=1, memory_cost=8192, parallelism=1)

@@ -35,7 +35,7 @@ def _slow_sync(steps: list[int], stuck: threading.Event | None = None):
     """A sync of many short units of store work, checking for cancel between them (as the
     engine does); with ``stuck`` it first waits in a 'network call' that ignores cancel."""
 
-    def fake(ws, progress=None):  # noqa: ANN001, ANN202
+    def fake(ws, progress=None):
         with sync_service._running:
             if stuck is not None:
                 stuck.wait(10)

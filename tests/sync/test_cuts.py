@@ -19,16 +19,16 @@ from tests.sync.proxy import Proxy
 pytestmark = pytest.mark.slow
 
 
-def _through(ws, proxy: Proxy) -> None:  # noqa: ANN001
+def _through(ws, proxy: Proxy) -> None:
     ws.settings = replace(ws.settings, central_url=proxy.url)
 
 
-def _edit(ws, episode_id: str, **changes: str) -> None:  # noqa: ANN001
+def _edit(ws, episode_id: str, **changes: str) -> None:
     current = answers(ws, episode_id, "custody_episode")
     episodes.save_answers(ws, episode_id, "custody_episode", {**current, **changes})
 
 
-def _open_conflicts(*workspaces) -> int:  # noqa: ANN002
+def _open_conflicts(*workspaces) -> int:
     return server_counts(workspaces[0])["open_conflicts"] + sum(
         len(sync_service.conflicts(ws)) for ws in workspaces
     )

@@ -26,22 +26,22 @@ from tests.sync.proxy import Proxy
 pytestmark = pytest.mark.slow
 
 
-def _shift(ws) -> None:  # noqa: ANN001
+def _shift(ws) -> None:
     demo.fill(ws, episodes_today=5, history_episodes=0)
 
 
-def _applied_once(central, suite: str) -> None:  # noqa: ANN001
+def _applied_once(central, suite: str) -> None:
     with central.engine.connect() as conn:
         revs = conn.execute(select(Record.rev).where(Record.suite == suite)).scalars().all()
     assert revs and set(revs) == {1}
 
 
-def _persisted(ws) -> int:  # noqa: ANN001
+def _persisted(ws) -> int:
     with ws.store.session() as s:
         return len(s.scalars(select(SyncBatch)).all())
 
 
-def _through(ws, proxy: Proxy) -> None:  # noqa: ANN001
+def _through(ws, proxy: Proxy) -> None:
     ws.settings = replace(ws.settings, central_url=proxy.url)
 
 
@@ -52,7 +52,7 @@ def test_the_server_killed_between_persisting_a_batch_and_sending_it_loses_nothi
     _shift(a)
     real_push = Transport.push
 
-    def killed_first(self, body):  # noqa: ANN001, ANN202
+    def killed_first(self, body):
         own_central.kill()
         return real_push(self, body)
 

@@ -31,12 +31,12 @@ from tests.sync.helpers import (
 pytestmark = pytest.mark.slow
 
 
-def _problems(ws) -> dict[str, tuple[str, str | None]]:  # noqa: ANN001
+def _problems(ws) -> dict[str, tuple[str, str | None]]:
     with ws.store.session() as s:
         return {p.record_id: (p.code, p.field) for p in s.scalars(select(SyncProblem))}
 
 
-def _ids(ws, episode_id: str) -> tuple[str, str, str]:  # noqa: ANN001
+def _ids(ws, episode_id: str) -> tuple[str, str, str]:
     with ws.store.session() as s:
         episode = s.get(CustodyEpisode, episode_id)
         form = s.scalars(
@@ -138,7 +138,7 @@ def test_a_413_splits_the_batch_until_it_fits_and_a_record_too_large_is_named(
         b.close()
 
 
-def _plant_shift(central, suite: str) -> dict[str, str]:  # noqa: ANN001
+def _plant_shift(central, suite: str) -> dict[str, str]:
     """Records stored on the central store before the wire contract existed."""
     good = plant(central.engine, suite, "person", {"family_name": "Good", "given_names": "Gus"})
     visit = {"person_id": good, "custody_record_number": "52/1/26", "status": "open"}

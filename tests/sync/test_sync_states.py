@@ -27,7 +27,7 @@ def test_an_edit_made_while_its_row_is_in_flight_returns_it_to_pending_and_is_se
     real_push = Transport.push
     edited = []
 
-    def edit_during_flight(self, body):  # noqa: ANN001, ANN202
+    def edit_during_flight(self, body):
         if not edited:
             edited.append(True)
             with a.store.session() as s:

@@ -55,7 +55,7 @@ def _unsynced_episode(workspace) -> None:
 def stand_in_sync(monkeypatch):
     calls = []
 
-    def fake(ws, progress=None):  # noqa: ANN001, ANN202
+    def fake(ws, progress=None):
         calls.append(ws)
         if progress is not None:
             progress.step("Sending this workstation's records", 3, 10)

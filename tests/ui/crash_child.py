@@ -8,14 +8,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
 
-from app.config import Settings  # noqa: E402
-from app.services import workspace as ws  # noqa: E402
-from app.ui import ops  # noqa: E402
-from app.ui.main import make_application  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
+from app.config import Settings
+from app.services import workspace as ws
+from app.ui import ops
+from app.ui.main import make_application
+from app.ui.main_window import MainWindow
 
 
 def main(data_dir: str, phase: str) -> None:

@@ -13,7 +13,7 @@ NAMED = {"\n": Qt.Key.Key_Return, "\t": Qt.Key.Key_Tab}
 
 
 class Keyboard:
-    def __init__(self, qtbot, window):  # noqa: ANN001
+    def __init__(self, qtbot, window):
         self.qtbot, self.window = qtbot, window
         self.steps: dict[str, int] = {}
         self.step = "start"
@@ -32,7 +32,7 @@ class Keyboard:
     def focus_name(self) -> str:
         return self.focus.objectName()
 
-    def press(self, key: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:  # noqa: ANN001
+    def press(self, key: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:
         self.qtbot.keyClick(self.focus, key, mods)
         self._count()
 
@@ -49,7 +49,7 @@ class Keyboard:
         """A breath between two words typed into choice lists (their type-ahead restarts)."""
         self.qtbot.wait(QApplication.keyboardInputInterval() + 20)
 
-    def shortcut(self, key: Qt.Key, mods=CTRL) -> None:  # noqa: ANN001
+    def shortcut(self, key: Qt.Key, mods=CTRL) -> None:
         self.press(key, mods)
         settle()
 

@@ -53,7 +53,7 @@ def test_close_episode_asks_and_no_is_the_default(qtbot, window, monkeypatch):
     settle()
     asked = []
 
-    def question(parent, title, text, buttons=None, default=None):  # noqa: ANN001
+    def question(parent, title, text, buttons=None, default=None):
         asked.append((title, default))
         return QMessageBox.StandardButton.No
 

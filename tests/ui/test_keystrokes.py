@@ -16,7 +16,7 @@ LIMIT = 115
 PGDOWN = Qt.Key.Key_PageDown
 
 
-def _earlier_detainee_of_the_shift(window) -> None:  # noqa: ANN001
+def _earlier_detainee_of_the_shift(window) -> None:
     """Ann's first detainee of the day: the same detention officer tested, Ann gave the RA1."""
     from tests.services.conftest import save
     from tests.services.helpers import PERSON, POSITIVE, RA1

@@ -28,7 +28,7 @@ def _pdf() -> bytes:
     return out.getvalue()
 
 
-def _dialogs(window, settings):  # noqa: ANN001
+def _dialogs(window, settings):
     from app.ui.print_preview import PrintPreview
     from app.ui.reports import ReportsDialog
     from app.ui.setup_wizard import SetupWizard

@@ -241,7 +241,7 @@ def test_the_dt1_asks_before_printing_an_appointment_changed_since_it_was_printe
     settle()
     asked: list[str] = []
 
-    def question(parent, title, text, *a, **k):  # noqa: ANN001
+    def question(parent, title, text, *a, **k):
         asked.append(text)
         return QMessageBox.StandardButton.No
 
@@ -269,7 +269,7 @@ def test_a_stored_value_that_cannot_be_read_is_shown_beside_its_field(qtbot, win
     ws = window.workspace
     episode_id = ws.submit(lambda: episode(ws)).result(timeout=30)
 
-    def damage(s) -> None:  # noqa: ANN001
+    def damage(s) -> None:
         record = s.scalars(select(FormRecord).where(FormRecord.form_key == "custody_episode")).one()
         record.answers = {**record.answers, "date_of_birth": "17/05/1990"}
 
