@@ -4,13 +4,15 @@ and its issued notices, read inside the session that then writes (issuing, print
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.errors import UserFacingError
 from app.services.forms_context import EpisodeForms, decode_episode
-from app.storage.models import CustodyEpisode, FormRecord, Notice
+from app.storage.models import Appointment, CustodyEpisode, FormRecord, Notice
 
 
 @dataclass
@@ -70,3 +72,26 @@ def touch(row: Any) -> None:
     """A changed row travels again at the next sync."""
     row.local_rev = (row.local_rev or 0) + 1
     row.sync_state = "pending"
+
+
+def keep_booked(
+    s: Session, episode_id: str, kind: str, at: datetime | None, place: str, *where: Any
+) -> None:
+    """An appointment with no notice behind it (Annex E, a referral in) kept in step with the
+    answers of its record: booked, moved, or cancelled when the time is taken away."""
+    booked = s.scalars(
+        select(Appointment).where(
+            Appointment.episode_id == episode_id, Appointment.kind == kind, *where
+        )
+    ).first()
+    if at is None:
+        if booked is not None and booked.status == "booked":
+            booked.status = "cancelled"
+            touch(booked)
+        return
+    if booked is None:
+        booked = Appointment(episode_id=episode_id, kind=kind, at=at)
+        s.add(booked)
+    else:
+        touch(booked)
+    booked.at, booked.place, booked.status = at, place, "booked"

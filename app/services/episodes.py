@@ -17,9 +17,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.errors import UserFacingError
 from app.services import forms_context, pathway
+from app.services.episode_state import keep_booked
 from app.services.text_keys import name_key
 from app.services.workspace import UK, Workspace
 from app.storage import audit
@@ -365,26 +367,11 @@ def _keep_conflicts(
         )
 
 
-def _book_annex_e(s, episode_id: str, answers: dict) -> None:  # noqa: ANN001
+def _book_annex_e(s: Session, episode_id: str, answers: dict) -> None:
     """Annex E is a record, not a notice (no legal sanction, 004 §4.9): its appointment is kept
     in step with the answers, so the board shows it when it is due."""
-    booked = s.scalars(
-        select(Appointment).where(
-            Appointment.episode_id == episode_id, Appointment.kind == "annex_e"
-        )
-    ).first()
     at = _parse_datetime(answers.get("appointment_at"))
-    if at is None:
-        if booked is not None and booked.status == "booked":
-            booked.status = "cancelled"
-            _touch(booked)
-        return
-    if booked is None:
-        booked = Appointment(episode_id=episode_id, kind="annex_e", at=at)
-        s.add(booked)
-    else:
-        _touch(booked)
-    booked.at, booked.place, booked.status = at, answers.get("place") or "", "booked"
+    keep_booked(s, episode_id, "annex_e", at, answers.get("place") or "")
 
 
 def close_episode(ws: Workspace, episode_id: str) -> None:

@@ -15,9 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.forms.facts import requirement_ended_by_laboratory
 from app.forms.registry import FORMS
+from app.services.episode_state import keep_booked
 from app.services.workspace import Workspace
 from app.storage import audit
 from app.storage.models import Appointment, FormRecord
@@ -70,27 +72,11 @@ def _moment(value: Any) -> datetime | None:
     return parsed if parsed is not None and parsed.tzinfo else None
 
 
-def _book_referral(s, episode_id: str, answers: dict) -> None:  # noqa: ANN001
+def _book_referral(s: Session, episode_id: str, answers: dict) -> None:
     """The referred-in assessment is this episode's initial assessment (004 IE4b)."""
     at = _moment(answers.get("appointment_at"))
-    booked = s.scalars(
-        select(Appointment).where(
-            Appointment.episode_id == episode_id,
-            Appointment.kind == "initial",
-            Appointment.notice_id.is_(None),
-        )
-    ).first()
-    if at is None:
-        if booked is not None and booked.status == "booked":
-            booked.status = "cancelled"
-            _touch(booked)
-        return
-    if booked is None:
-        booked = Appointment(episode_id=episode_id, kind="initial", at=at)
-        s.add(booked)
-    else:
-        _touch(booked)
-    booked.at, booked.place, booked.status = at, answers.get("place") or "", "booked"
+    place = answers.get("place") or ""
+    keep_booked(s, episode_id, "initial", at, place, Appointment.notice_id.is_(None))
 
 
 def _apply_confirmation(s, episode_id: str) -> None:  # noqa: ANN001
