@@ -88,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         return selfcheck.main(cli, config_file)
     try:
         settings = load_settings(cli, config_file=config_file)
-        if args.command in NEEDS_STORE and not settings.database_path.is_file():
+        command = getattr(args, "command", None)  # the options-only parser has none
+        if command in NEEDS_STORE and not settings.database_path.is_file():
             raise UserFacingError(
                 f"There is no CJIT Desk store in {settings.data_dir}: check --data-dir (or "
                 "CJIT_DATA_DIR); 'cjit-desk init' creates one."
