@@ -21,14 +21,18 @@ def render_annex_e(data: NoticeData) -> bytes:
     return build(letter(data), parts.furniture(data))
 
 
-def letter(data: NoticeData) -> list[Flowable]:
-    rows = field_rows(data.form, data.answers, data.reference, keys=APPOINTMENT_KEYS)
+def letter(
+    data: NoticeData,
+    keys: tuple[str, ...] = APPOINTMENT_KEYS,
+    wording: str = "annex_e",  # the follow-up's letter (annex_e_fu) has its own heading and body
+) -> list[Flowable]:
+    rows = field_rows(data.form, data.answers, data.reference, keys=keys)
     return [
         CopyLabel(data.text("annex_e.copy_label")),
-        *parts.title(data, "annex_e.heading"),
+        *parts.title(data, f"{wording}.heading"),
         *parts.person(data),
         parts.spacer(3),
-        para(data.text("annex_e.body")),
+        para(data.text(f"{wording}.body")),
         heading("Your appointment"),
         rows_table(rows, strong=True, columns=2, compact=True),
         parts.spacer(3),

@@ -20,7 +20,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable
 
 from app.forms.times import describe_datetime
-from app.printing import parts
+from app.printing import annex_e, parts
 from app.printing.blocks import field_block, field_rows, heading, para, rows_table, signature_lines
 from app.printing.content import NoticeData
 from app.printing.page import CopyLabel, build
@@ -115,19 +115,6 @@ def referral(data: NoticeData) -> list[Flowable]:
 
 
 def annex_e_letter(data: NoticeData) -> list[Flowable]:
-    rows = field_rows(
-        data.form, data.answers, data.reference, keys=("second_appointment_at", "second_place")
+    return annex_e.letter(
+        data, keys=("second_appointment_at", "second_place"), wording="annex_e_fu"
     )
-    return [
-        CopyLabel(data.text("annex_e.copy_label")),
-        *parts.title(data, "annex_e_fu.heading"),
-        *parts.person(data),
-        parts.spacer(3),
-        para(data.text("annex_e_fu.body")),
-        heading("Your appointment"),
-        rows_table(rows, strong=True, columns=2, compact=True),
-        parts.spacer(3),
-        para(data.text("annex_e.no_sanction"), "warning"),
-        parts.spacer(),
-        para(parts.issued_line(data), "small"),
-    ]
