@@ -20,12 +20,13 @@ import heapq
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from app.storage.models import AuditEvent, SyncErased, Tombstone
+from app.storage.models import AuditEvent, SyncErased, SyncProblem, Tombstone
 from app.storage.store import Store
 from app.sync.apply import Applied, apply_records
+from app.sync.names import CHAIN_BROKEN
 from app.sync.pull import fetch, stored_reference_versions
 from app.sync.records import SPECS
 from app.sync.transport import Transport
@@ -137,7 +138,25 @@ def repair(store: Store, transport: Transport, mismatches: list[Mismatch]) -> Ap
 
 
 def repush_audit_events(store: Store) -> None:
+    """Push the whole log again, in chain order. Entries the central store refused as not
+    extending its held chain (``audit_chain_broken``) go again too: when the central store lost
+    entries (restored from an older backup) its held chain is behind, so the entries made since
+    were refused only because the ones before them were missing. Replayed from the start they
+    extend it; a log really rewritten on this workstation is refused again, and said again."""
     with store.session() as s:
+        broken = select(SyncProblem.record_id).where(
+            SyncProblem.record_type == "audit_event", SyncProblem.code == CHAIN_BROKEN
+        )
+        s.execute(
+            update(AuditEvent)
+            .where(AuditEvent.sync_state == "attention", AuditEvent.id.in_(broken))
+            .values(sync_state="pending")
+        )
+        s.execute(
+            delete(SyncProblem).where(
+                SyncProblem.record_type == "audit_event", SyncProblem.code == CHAIN_BROKEN
+            )
+        )
         s.execute(
             update(AuditEvent).where(AuditEvent.sync_state == "synced").values(sync_state="pending")
         )
