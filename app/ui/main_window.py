@@ -27,7 +27,7 @@ class MainWindow(QMainWindow):
         from app.ui import wheel_guard
 
         # Before any widget is built (and polished): also when made without make_application.
-        wheel_guard.install(QApplication.instance())
+        self._input = wheel_guard.install(QApplication.instance())
         self.setObjectName("mainWindow")
         self.workspace = workspace
         self.hub = hub or Hub(self)
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
 
         self.idle = IdleWatcher(workspace.settings.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)
-        QApplication.instance().installEventFilter(self.idle)
+        self._input.input.connect(self.idle.activity)
         self.idle.start()
         self.hub.changed.connect(self._on_changed)
         from app.ui import screen_fit
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         stop = self.hooks.get("stop_sync")
         if callable(stop):
             stop(self)  # waits for a running sync to reach a safe point (or its time limit)
-        QApplication.instance().removeEventFilter(self.idle)
+        self._input.input.disconnect(self.idle.activity)
         from app.ui import screen_fit
 
         screen_fit.save_main_window(self, self.workspace.settings.data_dir)
