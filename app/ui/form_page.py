@@ -292,8 +292,8 @@ class FormPage(QScrollArea):
 
     # --- rules ---------------------------------------------------------------------------------
 
-    def problems(self, ctx: FormContext) -> list[Problem]:
-        answers = self.answers()
+    def problems(self, ctx: FormContext, answers: dict[str, Any] | None = None) -> list[Problem]:
+        answers = self.answers() if answers is None else answers
         problems = [
             Problem(k, "error", msg, "parse")
             for k, e in self.editors.items()
@@ -315,7 +315,12 @@ class FormPage(QScrollArea):
             self.found_elsewhere[(key, value)] = problem
 
     def refresh(
-        self, ctx: FormContext, issued: bool = False, started: bool = True, paint: bool = True
+        self,
+        ctx: FormContext,
+        issued: bool = False,
+        started: bool = True,
+        paint: bool = True,
+        answers: dict[str, Any] | None = None,
     ) -> list[Problem]:
         """Re-run the rules. Until a form is ``started`` its problems are counted but not shown:
         a page the worker has not reached yet should not greet them in red.
@@ -324,9 +329,10 @@ class FormPage(QScrollArea):
         are brought up to date, the field rows and their notes only when the page is next shown
         (``paint_if_stale``). A keystroke re-runs the rules of every form of the episode, for the
         steps list; painting all of them blocked the window for 30-40 ms per key on this
-        machine (bench/RESULTS.md, "responsive")."""
-        answers = self.answers()
-        problems = self.problems(ctx)
+        machine (bench/RESULTS.md, "responsive"). ``answers``: what ``answers()`` gives now,
+        when the caller has just read it."""
+        answers = self.answers() if answers is None else answers
+        problems = self.problems(ctx, answers)
         self._needs = {p.field for p in problems if p.is_error}
         self._set_frozen(issued)
         if self.definition.decider is not None:
