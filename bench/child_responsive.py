@@ -75,6 +75,9 @@ class Shift:
         from PySide6.QtWidgets import QLineEdit
 
         w = self.window
+        # Keys go to the window, as the window system delivers them (to the focused field),
+        # so the window sees the input as it does a worker's (app/ui/wheel_guard.py).
+        keys = w.windowHandle()
         for i, episode_id in enumerate(self.to_open):
             self.mark("open episode")
             w.open_episode(episode_id)
@@ -85,7 +88,7 @@ class Shift:
             editor.setFocus()
             editor.selectAll()
             for ch in f"NG{i % 9 + 1} {i % 9 + 1}AB":
-                QTest.keyClick(editor, ch)
+                QTest.keyClick(keys, ch)
                 self.steps["typed"] += 1
                 yield CHAR_MS
             self.mark("wait for autosave")
@@ -98,18 +101,18 @@ class Shift:
                 w.episode.show_form("ra1")
                 yield 200
                 self.mark("issue RA1")
-                QTest.keyClick(w, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+                QTest.keyClick(keys, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
                 self.steps["issued"] += 1
                 yield 1500
             self.mark("board")
-            QTest.keyClick(w, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+            QTest.keyClick(keys, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
             yield 500
             self.mark("search")
             box = w.board.search
             box.setFocus()
             box.clear()
             for ch in "smi":
-                QTest.keyClick(box, ch)
+                QTest.keyClick(keys, ch)
                 yield CHAR_MS
             self.steps["searched"] += 1
             yield 800
@@ -160,14 +163,23 @@ def main(data_dir: str, url: str, code: str, seconds: str, mode: str = "shift") 
     steps = shift.script()
     deadline = time.monotonic() + float(seconds)
 
+    def end() -> None:
+        """The measured time is the shift: stop the clock, then quit. Qt 6 closes the windows on
+        quit, and closing waits for a running sync to reach a safe point (main_window) — the
+        end of a session, not a moment of the shift."""
+        heartbeat.stop()
+        watchdog.running = False
+        sync_timer.stop()
+        app.quit()
+
     def next_step() -> None:
         if time.monotonic() > deadline:
-            app.quit()
+            end()
             return
         try:
             QTimer.singleShot(next(steps), next_step)
         except StopIteration:
-            app.quit()
+            end()
 
     profile = None
     if os.environ.get("CJIT_BENCH_PROFILE"):  # cProfile of the window's thread only
@@ -178,7 +190,7 @@ def main(data_dir: str, url: str, code: str, seconds: str, mode: str = "shift") 
     heartbeat.start()
     watchdog.start()
     if mode == "idle":
-        QTimer.singleShot(int(float(seconds) * 1000), app.quit)
+        QTimer.singleShot(int(float(seconds) * 1000), end)
     else:
         if mode != "nosync":  # "nosync": the shift alone, to tell its own cost from the sync's
             sync_timer.start()

@@ -1,4 +1,4 @@
-"""Idle lock: any key press, click or wheel anywhere in the app resets the countdown.
+"""Idle lock: any key press, click, mouse move or wheel in the app's windows resets the countdown.
 
 Also ``quiet``: a few seconds without input, the moment for work a worker must not feel (a full
 garbage collection, see main_window._keep_heap)."""
@@ -11,8 +11,8 @@ QUIET_MS = 4000
 
 
 class IdleWatcher(QObject):
-    """Told of every input by the application's event filter (``wheel_guard.WheelGuard.input``,
-    connected by the main window): one filter for the whole application, not one each."""
+    """Told of every input by the filter on the application's windows
+    (``wheel_guard.WheelGuard.input``, connected by the main window)."""
 
     idle = Signal()
     quiet = Signal()

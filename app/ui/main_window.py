@@ -278,6 +278,10 @@ class MainWindow(QMainWindow):
         if what == "sync":
             self.status.refresh(self.workspace)
 
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().showEvent(event)
+        self._input.watch(self.windowHandle())  # its window exists from the first show
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Save what is typed, ask about unsynced records, let a running sync stop at a safe
         point, then close the store. Each step runs without freezing the window."""
