@@ -97,12 +97,8 @@ class Record(Base):
         Index("ix_records_suite_seq", "suite", "seq"),
         Index("ix_records_suite_type", "suite", "type"),
         Index("ix_records_suite_form_key", "suite", "form_key"),
-        # A form's episode id (migration 0005; central.report_facts.EPISODE_OF).
-        Index(
-            "ix_records_form_episode",
-            text("(fields ->> 'episode_id')"),
-            postgresql_where=text("type = 'form'"),
-        ),
+        # A form's episode id (migration 0005, which spells it for SQLite too).
+        Index("ix_records_type_episode", "type", text("(fields ->> 'episode_id')")),
     )
 
 
@@ -215,8 +211,8 @@ class ReportEpisodeFact(Base):
     """What one episode adds to the pathway figures of the monthly report (issue 13's
     figures are per episode: a test with its laboratory result…): one row per figure and
     month, recomputed whenever one of the episode's forms changes (central/report_facts.py).
-    Forms are found by their episode id through ``ix_records_form_episode`` (migration 0005,
-    an expression index on the JSON field, declared there and not here)."""
+    Forms are found by their episode id through ``ix_records_type_episode`` (migration 0005,
+    an index on the type and the JSON field)."""
 
     __tablename__ = "report_episode_facts"
     episode_id: Mapped[str] = mapped_column(Text, primary_key=True)

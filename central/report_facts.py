@@ -27,8 +27,8 @@ used, no rule restated — and replace the old ones. The episodes touched since 
 (``report_episode_facts_state``) are the current episode of every pathway form changed since,
 and, for a form changed more than once, every episode any of its versions named (a form moved
 to another episode leaves its old episode recomputed too). An episode's forms are found by
-the episode id through ``ix_records_form_episode`` (migration 0005: an expression index on
-the JSON field, over forms only). Episodes are taken per suite (an episode's forms are in its
+the episode id through ``ix_records_type_episode`` (migration 0005: an index on the type and
+the JSON field's episode id). Episodes are taken per suite (an episode's forms are in its
 suite: wire contract, check 5), so a suite's report and the whole partnership's are the same
 sums the scan gave. The first catch-up after the upgrade works out every episode once.
 """
@@ -190,14 +190,14 @@ def _answers(value: Any) -> Any:
 
 def episode_of(column: Any, dialect: str) -> ColumnElement[Any]:
     """A form's episode id as text, written exactly as the index of migration 0005 is (no
-    bound parameter: the planner must see the indexed expression and ``type = 'form'``)."""
+    bound parameter: the planner must see the indexed expression)."""
     if dialect == "sqlite":
         return cast(func.json_extract(column, literal_column("'$.episode_id'")), Text)
     return column.op("->>")(literal_column("'episode_id'"))
 
 
 def _is_form() -> ColumnElement[bool]:
-    return Record.type == literal_column("'form'")  # a literal: the index is partial
+    return Record.type == literal_column("'form'")
 
 
 def _refresh_episodes(session: Any, high: int, on_progress: Any, before: int) -> int:

@@ -3,9 +3,14 @@
 The pathway figures of the monthly report are per episode (a test with its laboratory result,
 an RA3 with its FTA report…): ``report_episode_facts`` holds what each episode adds, recomputed
 when one of its forms changes (central/report_facts.py). Finding an episode's forms needs the
-episode id of a form indexed: an expression index on the JSON field, only over forms (the
-central store never writes the id anywhere else, so no code that stores records changes). The
-expression is the one ``central.report_facts.episode_of`` queries with, written the same way.
+episode id of a form indexed: an index on (type, the JSON field's episode id), so no code that
+stores records changes. The expression is the one ``central.report_facts.episode_of`` queries
+with, written the same way (a test reads the query plans).
+
+Not a partial index over forms: PostgreSQL estimates an indexed expression from the statistics
+of a NON-partial index only; without them it took 1000 episode ids for 570,000 rows of the
+1-million-episode store and read the table in seq order (3.5 s per 1000 episodes instead of
+10 ms). ``ANALYZE`` gathers those statistics now, not at the next automatic analyze.
 
 Revision ID: 0005
 Revises: 0004
@@ -20,20 +25,19 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-# Kept in step with central.report_facts.EPISODE_OF (a test compares them).
 EPISODE_OF = {
     "postgresql": "(fields ->> 'episode_id')",
     "sqlite": "CAST(json_extract(fields, '$.episode_id') AS TEXT)",
 }
-INDEX = "ix_records_form_episode"
+INDEX = "ix_records_type_episode"
 
 
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
-    op.execute(
-        f"CREATE INDEX {INDEX} ON records ({EPISODE_OF.get(dialect, EPISODE_OF['postgresql'])})"
-        " WHERE type = 'form'"
-    )
+    episode = EPISODE_OF.get(dialect, EPISODE_OF["postgresql"])
+    op.execute(f"CREATE INDEX {INDEX} ON records (type, {episode})")
+    if dialect == "postgresql":
+        op.execute("ANALYZE records")
     op.create_table(
         "report_episode_facts",
         sa.Column("episode_id", sa.Text(), primary_key=True),
