@@ -235,7 +235,9 @@ def _many_forms(engine, episodes: int = 2000) -> None:
 
     now, rows = utcnow(), []
     for i in range(episodes):
-        for n, (kind, key) in enumerate((("form", "dt1"), ("form", "lab_result"), ("person", None))):
+        for n, (kind, key) in enumerate(
+            (("form", "dt1"), ("form", "lab_result"), ("person", None))
+        ):
             fields = {"episode_id": f"ep-{i}", "form_key": key} if key else {"family_name": "X"}
             rows.append({"id": f"r-{i}-{n}", "type": kind, "suite": "bridewell", "rev": 1,
                          "seq": 3 * i + n + 1, "deleted": False, "fields": fields,
