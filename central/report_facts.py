@@ -43,6 +43,7 @@ from typing import Any
 from sqlalchemy import (
     Engine,
     Text,
+    case,
     cast,
     delete,
     func,
@@ -192,7 +193,8 @@ def episode_of(column: Any, dialect: str) -> ColumnElement[Any]:
     """A form's episode id as text, written exactly as the index of migration 0005 is (no
     bound parameter: the planner must see the indexed expression)."""
     if dialect == "sqlite":
-        return cast(func.json_extract(column, literal_column("'$.episode_id'")), Text)
+        text_of = cast(func.json_extract(column, literal_column("'$.episode_id'")), Text)
+        return case((func.json_valid(column), text_of))
     return column.op("->>")(literal_column("'episode_id'"))
 
 

@@ -290,3 +290,24 @@ def test_the_benchmarks_plain_sql_counts_what_the_report_counts(enrol, engine):
         plain = {(m, f): n for m, f, n in conn.exec_driver_sql(PLAIN_SQL) if FIRST <= m <= LAST}
     assert ours == plain
     assert {f for _, f in ours} >= {"positive_both", "tests_confirmed_negative"}
+
+
+def test_an_sqlite_store_holding_json_sqlite_cannot_read_still_stores_and_reports(tmp_path):
+    """Python writes NaN as ``NaN``, which SQLite's JSON functions refuse: the index on the
+    episode id must not refuse the write (migration 0005 asks ``json_valid`` first), and the
+    report counts such a form like the scan (under no episode id, alone there)."""
+    from central.db import make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'odd.db'}")
+    migrate(engine)
+    dt1 = {"test_outcome": "completed", "tested_at": "2026-04-02T10:00:00Z",
+           "results": {"opiates": "positive"}, "reading": float("nan")}  # fmt: skip
+    odd = plant(
+        engine, "bridewell", "form", {"episode_id": "e1", "form_key": "dt1", "answers": dt1}
+    )
+    plant(engine, "bridewell", "person", {"family_name": float("nan")})
+    with engine.begin() as conn:
+        conn.execute(update(Record).where(Record.id == odd).values(form_key="dt1"))
+    [april] = _same_as_the_scan(engine)[3:4]
+    assert (april.positive_opiates_only, april.successful_tests) == (1, 1)
+    engine.dispose()

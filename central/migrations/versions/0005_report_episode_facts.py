@@ -27,7 +27,10 @@ depends_on = None
 
 EPISODE_OF = {
     "postgresql": "(fields ->> 'episode_id')",
-    "sqlite": "CAST(json_extract(fields, '$.episode_id') AS TEXT)",
+    # json_valid first: SQLite's JSON functions fail on text Python wrote for a value JSON has
+    # not (NaN), which an SQLite store may hold; an index that failed would refuse the write.
+    "sqlite": "CASE WHEN json_valid(fields) THEN CAST(json_extract(fields, '$.episode_id') AS TEXT)"
+    " END",
 }
 INDEX = "ix_records_type_episode"
 
