@@ -98,7 +98,8 @@ class Record(Base):
         Index("ix_records_suite_type", "suite", "type"),
         Index("ix_records_suite_form_key", "suite", "form_key"),
         # A form's episode id (migration 0005, which spells it for SQLite too).
-        Index("ix_records_type_episode", "type", text("(fields ->> 'episode_id')")),
+        # (spelled as PostgreSQL reflects it, so the schema comparison sees the same index)
+        Index("ix_records_type_episode", "type", text("\"left\"(fields ->> 'episode_id', 200)")),
     )
 
 

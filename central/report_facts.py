@@ -78,6 +78,8 @@ EPISODE_CHUNK = 1000
 # The episode of a form whose fields name none (or are not a mapping): the scan's
 # ``str(fields.get("episode_id"))`` puts all of them in one episode "None", and so do these.
 NO_EPISODE = "None"
+# An episode id is indexed by its first 200 characters (migration 0005): ids are 36.
+EPISODE_ID_CHARS = 200
 _LOCK_KEY = 0x434A4952  # "CJIR": one refresh at a time across serve processes
 
 
@@ -194,8 +196,10 @@ def episode_of(column: Any, dialect: str) -> ColumnElement[Any]:
     bound parameter: the planner must see the indexed expression)."""
     if dialect == "sqlite":
         text_of = cast(func.json_extract(column, literal_column("'$.episode_id'")), Text)
-        return case((func.json_valid(column), text_of))
-    return column.op("->>")(literal_column("'episode_id'"))
+        first = func.substr(text_of, literal_column("1"), literal_column(str(EPISODE_ID_CHARS)))
+        return case((func.json_valid(column), first))
+    text_of = column.op("->>")(literal_column("'episode_id'"))
+    return func.left(text_of, literal_column(str(EPISODE_ID_CHARS)))
 
 
 def _is_form() -> ColumnElement[bool]:

@@ -311,3 +311,16 @@ def test_an_sqlite_store_holding_json_sqlite_cannot_read_still_stores_and_report
     [april] = _same_as_the_scan(engine)[3:4]
     assert (april.positive_opiates_only, april.successful_tests) == (1, 1)
     engine.dispose()
+
+
+def test_an_episode_id_too_long_for_an_index_entry_is_stored_and_reported(enrol, engine):
+    """Before the wire contract a client could store any text as a form's episode id; one
+    longer than an index entry holds (PostgreSQL: ~2,700 bytes) must not fail the write."""
+    desk = enrol("bridewell")
+    answers = {"remanded_at": "2026-04-10T10:00:00Z", "sent_at": "2026-04-11T09:00:00Z"}
+    long_id = "e" * 5000 + "".join(f"{i:x}" for i in range(2000))  # (not compressible to fit)
+    rid = plant(engine, desk.suite, "form", {"episode_id": long_id, "answers": answers})
+    with engine.begin() as conn:
+        conn.execute(update(Record).where(Record.id == rid).values(form_key="remand"))
+    [april] = _same_as_the_scan(engine)[3:4]
+    assert april.prison_referrals == 1

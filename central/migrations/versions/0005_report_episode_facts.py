@@ -25,12 +25,15 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
+# The first 200 characters: an id is 36, and a longer value a client once stored (before the
+# wire contract) must not exceed what an index entry can hold (PostgreSQL: ~2,700 bytes) and
+# so fail this migration or a later write.
 EPISODE_OF = {
-    "postgresql": "(fields ->> 'episode_id')",
+    "postgresql": "left((fields ->> 'episode_id'), 200)",
     # json_valid first: SQLite's JSON functions fail on text Python wrote for a value JSON has
     # not (NaN), which an SQLite store may hold; an index that failed would refuse the write.
-    "sqlite": "CASE WHEN json_valid(fields) THEN CAST(json_extract(fields, '$.episode_id') AS TEXT)"
-    " END",
+    "sqlite": "CASE WHEN json_valid(fields)"
+    " THEN substr(CAST(json_extract(fields, '$.episode_id') AS TEXT), 1, 200) END",
 }
 INDEX = "ix_records_type_episode"
 
