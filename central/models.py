@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -97,6 +97,9 @@ class Record(Base):
         Index("ix_records_suite_seq", "suite", "seq"),
         Index("ix_records_suite_type", "suite", "type"),
         Index("ix_records_suite_form_key", "suite", "form_key"),
+        # A form's episode id (migration 0005, which spells it for SQLite too).
+        # (spelled as PostgreSQL reflects it, so the schema comparison sees the same index)
+        Index("ix_records_type_episode", "type", text("\"left\"(fields ->> 'episode_id', 200)")),
     )
 
 
@@ -201,5 +204,30 @@ class ReportFactsState(Base):
     """One row: the change sequence up to which report_facts is complete."""
 
     __tablename__ = "report_facts_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReportEpisodeFact(Base):
+    """What one episode adds to the pathway figures of the monthly report (issue 13's
+    figures are per episode: a test with its laboratory result…): one row per figure and
+    month, recomputed whenever one of the episode's forms changes (central/report_facts.py).
+    Forms are found by their episode id through ``ix_records_type_episode`` (migration 0005,
+    an index on the type and the JSON field)."""
+
+    __tablename__ = "report_episode_facts"
+    episode_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    suite: Mapped[str] = mapped_column(String(64), primary_key=True)
+    figure: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_report_episode_facts_month_suite", "month", "suite"),)
+
+
+class ReportEpisodeFactsState(Base):
+    """One row: the change sequence up to which report_episode_facts is complete."""
+
+    __tablename__ = "report_episode_facts_state"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)

@@ -66,7 +66,8 @@ class MonthRow:
 
 def monthly(engine: Engine, first: str, last: str, suite: str | None = None) -> list[MonthRow]:
     """From the report facts (central/report_facts.py: each form's contribution worked out
-    once by ``_count``), after catching up with what was pushed since the last report."""
+    once by ``_count``, each episode's pathway figures by ``reports_pathway.episode_figures``),
+    after catching up with what was pushed since the last report."""
     from central import report_facts
 
     rows = {month: MonthRow(month) for month in month_range(first, last)}
@@ -74,15 +75,14 @@ def monthly(engine: Engine, first: str, last: str, suite: str | None = None) -> 
     for (month, figure), total in report_facts.sums(engine, first, last, suite).items():
         if month in rows:
             setattr(rows[month], figure, total)
-    _add_pathway(engine, rows, suite)
     return _rates(rows)
 
 
 def monthly_by_scan(
     engine: Engine, first: str, last: str, suite: str | None = None
 ) -> list[MonthRow]:
-    """The same report by reading every counted form (the way before report facts): what the
-    tests compare ``monthly`` with."""
+    """The same report by reading every counted form, and every pathway form grouped by
+    episode (the way before report facts): what the tests compare ``monthly`` with."""
     rows = {month: MonthRow(month) for month in month_range(first, last)}
     for form_key, answers in _forms(engine, suite):
         _count(rows, form_key, answers)
@@ -91,8 +91,8 @@ def monthly_by_scan(
 
 
 def _add_pathway(engine: Engine, rows: dict[str, MonthRow], suite: str | None) -> None:
-    # Issue 13's figures are per episode (a test and its laboratory result together), counted
-    # by their own scan of the forms (central.reports_pathway); not in the report facts yet.
+    # Issue 13's figures are per episode (a test and its laboratory result together): here
+    # by the scan of every pathway form (central.reports_pathway.pathway_figures).
     for month, figures in pathway_figures(engine, list(rows), suite).items():
         for key, value in figures.items():
             setattr(rows[month], key, value)

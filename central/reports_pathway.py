@@ -74,17 +74,31 @@ def _moment(value: Any) -> datetime | None:
 def pathway_figures(
     engine: Engine, months: list[str], suite: str | None
 ) -> dict[str, dict[str, int]]:
-    """{month: {figure key: count}} for every month asked, every figure present (0)."""
+    """{month: {figure key: count}} for every month asked, every figure present (0), by
+    reading every pathway form of every year. ``central.reports.monthly`` sums the same
+    figures from per-episode facts (central/report_facts.py, made by ``episode_figures``);
+    this scan is what the tests compare them with."""
     out = {m: dict.fromkeys(PATHWAY_FIGURES, 0) for m in months}
     episodes = _episodes(engine, suite)
     for forms in episodes.values():
-        for month, key in _figures(forms):
+        for month, key in episode_figures(forms):
             if month in out:
                 out[month][key] += 1
     return out
 
 
-def _episodes(engine: Engine, suite: str | None) -> dict[str, dict[str, list[dict]]]:
+EpisodeForms = dict[str, list[dict]]
+
+
+def add_form(forms: EpisodeForms, form_key: str, fields: Any) -> None:
+    """One stored form into its episode's forms (``forms``: form key -> answers, in the order
+    the forms were last changed); fields that are not a mapping add nothing."""
+    if isinstance(fields, dict):
+        answers = fields.get("answers")
+        forms.setdefault(form_key, []).append(answers if isinstance(answers, dict) else {})
+
+
+def _episodes(engine: Engine, suite: str | None) -> dict[str, EpisodeForms]:
     # In the order they were last changed: where an episode has two laboratory results
     # (recorded at two workstations), the one changed last counts, on every backend.
     query = (
@@ -94,18 +108,18 @@ def _episodes(engine: Engine, suite: str | None) -> dict[str, dict[str, list[dic
     )
     if suite is not None:
         query = query.where(Record.suite == suite)
-    episodes: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    episodes: dict[str, EpisodeForms] = defaultdict(dict)
     with read_session(engine) as session:
         for key, fields in session.execute(query):
-            if not isinstance(fields, dict):
-                continue
-            answers = fields.get("answers")
-            episode = str(fields.get("episode_id"))
-            episodes[episode][key].append(answers if isinstance(answers, dict) else {})
+            if isinstance(fields, dict):
+                add_form(episodes[str(fields.get("episode_id"))], key, fields)
     return episodes
 
 
-def _figures(forms: dict[str, list[dict]]) -> list[tuple[str, str]]:
+def episode_figures(forms: EpisodeForms) -> list[tuple[str, str]]:
+    """(month, figure key) for each time one episode counts in a figure, by the rules of the
+    module's docstring, from the episode's forms (``add_form``); a month that cannot be read
+    is "" (counted in no month)."""
     found: list[tuple[str, str]] = []
     lab = (forms.get("lab_result") or [{}])[-1]
     for dt1 in forms.get("dt1", []):

@@ -124,6 +124,7 @@ def test_reports_row_quick_agrees_with_plain_sql(bench_pg):
 
     row = reports.run(quick=True, runs=1)
     assert row.detail["differences"] == [] and row.detail["figures_compared"] > 0
+    assert row.detail["pathway_scan_differences"] == [] and row.detail["report_episode_facts"] > 0
     assert row.met is not None and row.ours > 0
 
 

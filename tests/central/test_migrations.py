@@ -18,7 +18,7 @@ def test_the_migrated_schema_matches_the_models(engine):
 def test_migrating_twice_changes_nothing(engine):
     migrate(engine)
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0004"
+        assert MigrationContext.configure(conn).get_current_revision() == "0005"
 
 
 def test_a_fresh_sqlite_file_is_created_and_migrated(tmp_path):
