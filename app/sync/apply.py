@@ -4,6 +4,9 @@ Rules, in order:
 - audit events are never inserted: the local audit table is this workstation's own hash-chained
   s.62 log (its own ``seq``), and other devices' events live on the central store;
 - a record erased here by data minimisation stays erased (its ledger entry is updated);
+- with ``arrival`` (a sync's ordinary pull), a pulled episode new here that data minimisation
+  would erase at the end of the sync goes to the ledger at once, with its children
+  (app.sync.minimise.Arrival);
 - a row with unsent local edits (pending, in flight, needing attention) is never overwritten:
   the edit is pushed with its original ``base_rev`` and the server merges (5, 4.3);
 - an older rev never replaces a newer one, except after a reset (``force``), when this copy of
@@ -30,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from app.storage import audit
 from app.storage.models import CustodyEpisode, FormRecord, SyncErased, Tombstone, Worker, utcnow
+from app.sync.minimise import Arrival
 from app.sync.records import (
     SPECS,
     Spec,
@@ -53,11 +57,12 @@ class Applied:
     orphans: int = 0
     unplaced: int = 0
     requeued: int = 0  # count-check repair only: rows the server lacked, sent again
+    erased: int = 0  # episodes erased on arrival (minimise.Arrival), never placed
     # "<type> <id>: <field>, …" for each record with values this workstation could not keep
     unreadable: list[str] = field(default_factory=list)
 
     def add(self, other: Applied) -> None:
-        for name in ("applied", "kept_local", "skipped", "orphans", "unplaced"):
+        for name in ("applied", "kept_local", "skipped", "orphans", "unplaced", "erased"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.unreadable += other.unreadable
 
@@ -71,27 +76,36 @@ def latest(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(best.values(), key=lambda r: (APPLY_ORDER.get(r["type"], 99), r["seq"]))
 
 
-def apply_records(s: Session, records: list[dict[str, Any]], force: bool = False) -> Applied:
+def apply_records(
+    s: Session, records: list[dict[str, Any]], force: bool = False, arrival: Arrival | None = None
+) -> Applied:
     """All records in one savepoint; if the store refuses that, one savepoint per record, so a
     record it cannot take is set aside and reported while the rest are kept."""
     s.execute(text("PRAGMA defer_foreign_keys = ON"))
     records = latest(records)
     try:
         with s.begin_nested():
-            out = _apply_all(s, records, force)
+            out = _apply_all(s, records, force, arrival)
             s.flush()
         return out
     except SQLAlchemyError as exc:
         log.warning("pulled records applied one by one after %s", type(exc).__name__)
         s.info.pop("cjit_workers_ensured", None)  # rolled back with the savepoint
-    return _apply_each(s, records, force)
+        if arrival is not None:
+            arrival.rolled_back()
+    return _apply_each(s, records, force, arrival)
 
 
-def _apply_all(s: Session, records: list[dict[str, Any]], force: bool) -> Applied:
+def _apply_all(
+    s: Session, records: list[dict[str, Any]], force: bool, arrival: Arrival | None = None
+) -> Applied:
     out = Applied()
     here = _preload(s, records)
     here["present"] = _present_parents(s, records)
     coming = _coming(s, records, here)
+    if arrival is not None:
+        _erase_on_arrival(records, here, coming, arrival)
+    here["arrival"] = arrival
     # No autoflush while placing: every lookup below is answered from what was preloaded, and
     # flushing the rows added so far before each lookup made a page of N records cost N
     # flushes (seconds per page of a new workstation's first pull: issue 16.5).
@@ -155,15 +169,35 @@ def _audit_transfer_in(s: Session, rec: dict[str, Any]) -> None:
     )
 
 
-def _apply_each(s: Session, records: list[dict[str, Any]], force: bool) -> Applied:
+def _erase_on_arrival(
+    records: list[dict[str, Any]], here: dict[str, Any], coming: set, arrival: Arrival
+) -> None:
+    """Episodes of this batch that go straight to the ledger (minimise.Arrival.eligible):
+    new here, and placeable now (their person here or coming), like any episode placed."""
+    spec = SPECS["episode"]
+    for rec in records:
+        if rec["type"] != "episode" or rec["deleted"] or rec["id"] in here:
+            continue
+        if f"erased:{rec['id']}" in here or ("episode", rec["id"]) not in coming:
+            continue
+        fields, _ = readable(spec, rec["fields"])
+        if arrival.eligible(rec["id"], fields.get("person_id"), fields):
+            here["erased_episodes"].add(rec["id"])
+
+
+def _apply_each(
+    s: Session, records: list[dict[str, Any]], force: bool, arrival: Arrival | None = None
+) -> Applied:
     out = Applied()
     for rec in records:
         try:
             with s.begin_nested():
-                out.add(_apply_all(s, [rec], force))
+                out.add(_apply_all(s, [rec], force, arrival))
                 s.flush()
         except SQLAlchemyError as exc:
             s.info.pop("cjit_workers_ensured", None)  # rolled back with the savepoint
+            if arrival is not None:
+                arrival.forget(rec["id"])
             log.warning("pulled %s %s set aside: %s", rec["type"], rec["id"], type(exc).__name__)
             out.unplaced += 1
             out.unreadable.append(f"{rec['type']} {rec['id']}: could not be stored here")
@@ -230,8 +264,17 @@ def _apply_one(
     if spec is None or rec["type"] == "audit_event":
         return "skipped"
     erased = here.get(f"erased:{rec['id']}")
-    if erased is not None or _parent_erased(spec, rec, here["erased_episodes"]):
+    if (
+        erased is not None
+        or _parent_erased(spec, rec, here["erased_episodes"])
+        or (rec["type"] == "episode" and rec["id"] in here["erased_episodes"])
+    ):
         _keep_erased(s, rec, erased)
+        arrival = here.get("arrival")
+        if arrival is not None and arrival.ledgered(rec, first_time=erased is None):
+            if rec["type"] == "form":  # what placing would have logged before erasing
+                _audit_transfer_in(s, rec)
+            return "erased" if rec["type"] == "episode" else "skipped"
         return "skipped"
     row = here.get(rec["id"])
     if row is not None and row.sync_state != "synced":

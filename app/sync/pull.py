@@ -13,15 +13,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.storage import audit
 from app.storage.models import ReferenceDocument, SyncConflict, SyncErased
 from app.storage.store import Store
 from app.sync import state
 from app.sync.apply import Applied, apply_records
+from app.sync.minimise import Arrival
 from app.sync.records import SPECS, parse_time
 from app.sync.transport import Transport
 
@@ -72,7 +75,11 @@ def fetch(
 
 
 def pull(
-    store: Store, transport: Transport, on_page: Callable[[int], None] = lambda n: None
+    store: Store,
+    transport: Transport,
+    on_page: Callable[[int], None] = lambda n: None,
+    erase_before: datetime | None = None,
+    actor: audit.Actor = audit.SYSTEM,
 ) -> PullOutcome:
     """Page by page: each page is applied in its own short transaction as it arrives, so a
     new workstation pulling years of a suite's history holds one page in memory, not all of
@@ -80,9 +87,16 @@ def pull(
     are stored together at the end: an interrupted pull resumes from the previous cursor and
     re-applies what it had (harmless: rows are upserted by id and rev). A record whose parent
     has not arrived yet (it changed later, so it comes on a later page) waits for the next
-    page; what still cannot be placed at the end is reported as before."""
+    page; what still cannot be placed at the end is reported as before.
+
+    ``erase_before`` (a confirmed sync's erasure cutoff): pulled closed episodes older than
+    that go straight to the erasure ledger with their children (app.sync.minimise.Arrival)
+    instead of being placed now and erased at the end of the sync."""
+    arrival = None if erase_before is None else Arrival(erase_before, actor)
     with store.session() as s:
         cursor, epoch = state.get(s, state.CURSOR, 0), state.get(s, state.EPOCH)
+        if arrival is not None:
+            arrival.load(s)
     out = PullOutcome()
     waiting: list[dict[str, Any]] = []
     reference: list[dict[str, Any]] = []
@@ -99,7 +113,9 @@ def pull(
         received += len(page["records"])
         reference += page["reference"]
         final = not page["more"]
-        waiting = _apply_page(store, waiting + page["records"], reset, final, out)
+        waiting = _apply_page(
+            store, waiting + page["records"], reset, final, out, arrival, page["conflicts"]
+        )
         on_page(received)
         if final:
             break
@@ -108,6 +124,7 @@ def pull(
         out.conflicts = replace_conflicts(s, last["conflicts"])
         state.put(s, state.CURSOR, last["next_cursor"])
         state.put(s, state.EPOCH, last["store_epoch"])
+        Arrival.clear(s)
     out.high_water = last["high_water"]
     if reset:
         log.warning("pull: the central store asked for a reset; re-pulled from 0")
@@ -115,13 +132,30 @@ def pull(
 
 
 def _apply_page(
-    store: Store, records: list[dict[str, Any]], force: bool, final: bool, out: PullOutcome
+    store: Store,
+    records: list[dict[str, Any]],
+    force: bool,
+    final: bool,
+    out: PullOutcome,
+    arrival: Arrival | None = None,
+    conflicts: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Apply one page (and what waited); returns the new records that found no place yet,
     to be offered again with the next page (none after the last page)."""
-    with store.session() as s:
-        applied = apply_records(s, records, force=force)
-        later = [] if final else _not_placed(s, records)
+    try:
+        with store.session() as s:
+            if arrival is not None:
+                arrival.note_conflicts(s, conflicts or [], records)
+            applied = apply_records(s, records, force=force, arrival=arrival)
+            if arrival is not None:
+                arrival.finish_page(s)
+            later = [] if final else _not_placed(s, records)
+    except BaseException:
+        if arrival is not None:
+            arrival.rolled_back()
+        raise
+    if arrival is not None:
+        arrival.committed()
     if later:  # offered again: their outcome is the next page's to count
         ids = {f"{r['type']} {r['id']}:" for r in later}
         applied.orphans = applied.unplaced = 0
