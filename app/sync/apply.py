@@ -27,7 +27,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -115,6 +115,8 @@ def _apply_all(
             setattr(out, outcome, getattr(out, outcome) + 1)
             if outcome == "applied" and rec["id"] not in here:
                 _audit_transfer_in(s, rec)  # flushes itself: the audit chain needs order
+    if here["new_ledger"]:  # one INSERT for the page's new ledger entries, not an object each
+        s.execute(insert(SyncErased), list(here["new_ledger"].values()))
     return out
 
 
@@ -235,15 +237,29 @@ def _coming(s: Session, records: list[dict[str, Any]], here: dict[str, Any]) -> 
 
 def _preload(s: Session, records: list[dict[str, Any]]) -> dict[str, Any]:
     """The rows and erasure-ledger entries a pull names, one query per type and chunk rather
-    than one SELECT per record (ledger entries keyed "erased:<id>")."""
-    here: dict[str, Any] = {
-        "erased_episodes": set(
-            s.scalars(select(SyncErased.record_id).where(SyncErased.record_type == "episode"))
-        )
-    }
+    than one SELECT per record (ledger entries keyed "erased:<id>"), and which of the
+    episodes the records are or name are erased here (only those: the whole ledger, read
+    for every page, made a new workstation's pull quadratic in its erased episodes)."""
     by_type: dict[str, list[str]] = {}
+    episodes: set[str] = set()
     for rec in records:
         by_type.setdefault(rec["type"], []).append(rec["id"])
+        fields = rec.get("fields")
+        if rec["type"] == "episode":
+            episodes.add(rec["id"])
+        elif isinstance(fields, dict) and isinstance(fields.get("episode_id"), str):
+            episodes.add(fields["episode_id"])
+    named = sorted(episodes)
+    here: dict[str, Any] = {"erased_episodes": set(), "new_ledger": {}}
+    for start in range(0, len(named), 500):  # SQLite's bound-parameter limit
+        here["erased_episodes"].update(
+            s.scalars(
+                select(SyncErased.record_id).where(
+                    SyncErased.record_type == "episode",
+                    SyncErased.record_id.in_(named[start : start + 500]),
+                )
+            )
+        )
     for record_type, ids in by_type.items():
         spec = SPECS.get(record_type)
         if spec is None or record_type == "audit_event":
@@ -269,7 +285,7 @@ def _apply_one(
         or _parent_erased(spec, rec, here["erased_episodes"])
         or (rec["type"] == "episode" and rec["id"] in here["erased_episodes"])
     ):
-        _keep_erased(s, rec, erased)
+        _keep_erased(s, rec, erased, here["new_ledger"])
         arrival = here.get("arrival")
         if arrival is not None and arrival.ledgered(rec, first_time=erased is None):
             if rec["type"] == "form":  # what placing would have logged before erasing
@@ -335,10 +351,20 @@ def _parent_erased(spec: Spec, rec: dict[str, Any], erased_episodes: set[str]) -
     return "episode_id" in spec.parents and rec["fields"].get("episode_id") in erased_episodes
 
 
-def _keep_erased(s: Session, rec: dict[str, Any], erased: SyncErased | None) -> None:
+def _keep_erased(
+    s: Session, rec: dict[str, Any], erased: SyncErased | None, new: dict[str, dict]
+) -> None:
+    """The ledger entry follows the central store's rev; a new one is inserted with the
+    batch's others (``new``, by id: a batch holds one version per id)."""
     if erased is None:
-        erased = SyncErased(record_id=rec["id"], record_type=rec["type"], server_rev=0)
-        s.add(erased)
+        new[rec["id"]] = {
+            "record_id": rec["id"],
+            "record_type": rec["type"],
+            "server_rev": rec["rev"],
+            "deleted": bool(rec["deleted"]),
+            "erased_at": utcnow(),
+        }
+        return
     erased.server_rev = max(erased.server_rev or 0, rec["rev"])
     erased.deleted = bool(rec["deleted"])
 

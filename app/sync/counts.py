@@ -58,12 +58,16 @@ def local_copy(s: Session, record_type: str) -> dict[str, Any] | None:
     # Tombstones and erasures (few) override rows; the rows themselves (418,000 forms on a
     # large store) come sorted from SQLite and are hashed as they stream: no Python sort of
     # every id, which holds the GIL the window shares with this thread for hundreds of ms.
+    # Plain columns, not rows: a new workstation's ledger holds every record of the years of
+    # closed episodes it never placed (~100,000 on a suite with 5 years; issue 16.5).
     overrides: dict[str, tuple[int, bool]] = {}
-    for stone in s.scalars(select(Tombstone).where(Tombstone.sync_state == "synced")):
-        if _wire(stone.record_type) == record_type and stone.server_rev is not None:
-            overrides[stone.record_id] = (stone.server_rev, True)
-    for gone in s.scalars(select(SyncErased).where(SyncErased.record_type == record_type)):
-        overrides[gone.record_id] = (gone.server_rev, gone.deleted)
+    stones = select(Tombstone.record_type, Tombstone.record_id, Tombstone.server_rev)
+    for kind, rid, rev in s.execute(stones.where(Tombstone.sync_state == "synced")):
+        if _wire(kind) == record_type and rev is not None:
+            overrides[rid] = (rev, True)
+    ledger = select(SyncErased.record_id, SyncErased.server_rev, SyncErased.deleted)
+    for rid, rev, dead in s.execute(ledger.where(SyncErased.record_type == record_type)):
+        overrides[rid] = (rev, dead)
     rows = s.execute(
         select(model.id, model.server_rev).where(model.server_rev.is_not(None)).order_by(model.id)
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -101,24 +102,39 @@ def pull(
     waiting: list[dict[str, Any]] = []
     reference: list[dict[str, Any]] = []
     received, last, reset = 0, None, False
-    while True:
-        page = transport.pull(cursor, PAGE, None if reset else epoch, skip_own=True)
-        if page["reset"]:
-            if reset:  # a reset answer to a pull from 0: the server is inconsistent
-                raise RuntimeError("the central store asked for a reset twice")
-            # 5.1: start again from 0; nothing local is deleted (see apply.py, force).
-            reset, cursor, out.reset_message = True, 0, page["message"]
-            continue
-        last, cursor = page, page["next_cursor"]
-        received += len(page["records"])
-        reference += page["reference"]
-        final = not page["more"]
-        waiting = _apply_page(
-            store, waiting + page["records"], reset, final, out, arrival, page["conflicts"]
-        )
-        on_page(received)
-        if final:
-            break
+
+    def fetch_page(cursor: int, reset: bool) -> dict[str, Any]:
+        return transport.pull(cursor, PAGE, None if reset else epoch, skip_own=True)
+
+    # The next page is asked for while this one is applied: the central store's time to read
+    # and send a page (~0.1 s of 1000 records) overlaps the desk's work instead of adding to
+    # it. One request at a time still; at most two pages in memory.
+    ahead = ThreadPoolExecutor(1, thread_name_prefix="cjit-pull")
+    try:
+        coming = ahead.submit(fetch_page, cursor, reset)
+        while True:
+            page = coming.result()
+            if page["reset"]:
+                if reset:  # a reset answer to a pull from 0: the server is inconsistent
+                    raise RuntimeError("the central store asked for a reset twice")
+                # 5.1: start again from 0; nothing local is deleted (see apply.py, force).
+                reset, cursor, out.reset_message = True, 0, page["message"]
+                coming = ahead.submit(fetch_page, cursor, reset)
+                continue
+            last, cursor = page, page["next_cursor"]
+            final = not page["more"]
+            if not final:
+                coming = ahead.submit(fetch_page, cursor, reset)
+            received += len(page["records"])
+            reference += page["reference"]
+            waiting = _apply_page(
+                store, waiting + page["records"], reset, final, out, arrival, page["conflicts"]
+            )
+            on_page(received)
+            if final:
+                break
+    finally:  # stopped (cancelled, offline): a page still on its way is not waited for
+        ahead.shutdown(wait=False, cancel_futures=True)
     with store.session() as s:
         out.reference = _store_reference(s, reference)
         out.conflicts = replace_conflicts(s, last["conflicts"])

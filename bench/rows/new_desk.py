@@ -5,7 +5,9 @@ The central store is the history database of the reports row (``bench.central_ge
 ``python -m central serve``. A fresh workstation is enrolled in one suite and runs its first
 sync in a child process (``bench/child_new_desk.py``): hello, push of its set-up events, the
 pull of the suite's whole history page by page, the count check, test history; then the shift
-board and a search — usable. Reported: seconds to usable (target < 30 s), the peak RSS of that
+board and a search — usable. Closed episodes older than the erasure policy (30 days) are erased
+on arrival, never placed (app.sync.minimise.Arrival), as the sync would erase them at its end
+anyway. Reported: seconds to usable (target < 30 s), the peak RSS of that
 process (target < 250 MB; the peak includes everything the process ever held, Argon2id's
 working memory at set-up aside, as it is set low here), and the progress updates the worker
 saw while records arrived.
@@ -76,7 +78,10 @@ def run(quick: bool = False) -> Row:
         and result["pulled"] > 0
     )
     row.finish(met)
-    row.status += f" ({result['peak_mb']:.0f} MB peak, {result['pulled']:,} records pulled)"
+    row.status += (
+        f" ({result['peak_mb']:.0f} MB peak, {result['pulled']:,} records placed, "
+        f"{result.get('erased', 0):,} old closed episodes erased on arrival)"
+    )
     if result["failures"]:
         row.status += f"; failures: {result['failures'][:2]}"
     return row
