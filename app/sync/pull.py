@@ -21,10 +21,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.storage import audit
-from app.storage.models import ReferenceDocument, SyncConflict, SyncErased
+from app.storage.models import ReferenceDocument, SyncConflict
 from app.storage.store import Store
 from app.sync import state
-from app.sync.apply import Applied, apply_records
+from app.sync.apply import LEDGER, Applied, apply_records, ids_in
 from app.sync.minimise import Arrival
 from app.sync.records import SPECS, parse_time
 from app.sync.transport import Transport
@@ -188,15 +188,9 @@ def _not_placed(s: Session, records: list[dict[str, Any]]) -> list[dict[str, Any
             by_type.setdefault(rec["type"], []).append(rec)
     missing: list[dict[str, Any]] = []
     for record_type, recs in by_type.items():
-        model = SPECS[record_type].model
         ids = [r["id"] for r in recs]
-        found: set[str] = set()
-        for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
-            chunk = ids[start : start + 500]
-            found.update(s.scalars(select(model.id).where(model.id.in_(chunk))))
-            found.update(
-                s.scalars(select(SyncErased.record_id).where(SyncErased.record_id.in_(chunk)))
-            )
+        found = ids_in(s, SPECS[record_type].model.__tablename__, ids)
+        found |= ids_in(s, LEDGER, ids, key="record_id")
         missing += [r for r in recs if r["id"] not in found]
     return missing
 
