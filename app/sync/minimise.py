@@ -49,6 +49,7 @@ from app.storage.store import Store
 DEFAULT_DAYS = 30
 CHILDREN = (("form", FormRecord), ("appointment", Appointment), ("notice", Notice))
 CHILD_TYPES = frozenset(kind for kind, _ in CHILDREN)
+NEVER = datetime.min.replace(tzinfo=UTC)  # an Arrival cutoff that erases nothing new
 PENDING = "sync_arrival:"  # Setting keys: episodes erased on arrival by an unfinished pull
 REASON = "data minimisation: closed episode synced to the central store"
 

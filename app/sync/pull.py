@@ -25,7 +25,7 @@ from app.storage.models import ReferenceDocument, SyncConflict
 from app.storage.store import Store
 from app.sync import state
 from app.sync.apply import LEDGER, Applied, apply_records, ids_in
-from app.sync.minimise import Arrival
+from app.sync.minimise import NEVER, Arrival
 from app.sync.records import SPECS, parse_time
 from app.sync.transport import Transport
 
@@ -93,11 +93,14 @@ def pull(
     ``erase_before`` (a confirmed sync's erasure cutoff): pulled closed episodes older than
     that go straight to the erasure ledger with their children (app.sync.minimise.Arrival)
     instead of being placed now and erased at the end of the sync."""
-    arrival = None if erase_before is None else Arrival(erase_before, actor)
+    # Without a cutoff nothing new is erased on arrival, but what a stopped pull erased on
+    # arrival is still followed: its episodes' children still to come join them in the ledger.
+    arrival: Arrival | None = Arrival(erase_before or NEVER, actor)
     with store.session() as s:
         cursor, epoch = state.get(s, state.CURSOR, 0), state.get(s, state.EPOCH)
-        if arrival is not None:
-            arrival.load(s)
+        arrival.load(s)
+    if erase_before is None and not arrival.erased:
+        arrival = None
     out = PullOutcome()
     waiting: list[dict[str, Any]] = []
     reference: list[dict[str, Any]] = []
