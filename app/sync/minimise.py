@@ -161,8 +161,14 @@ def _erasable(row, in_batches: set, in_conflict: set) -> bool:  # noqa: ANN001
 
 
 def _keep_positive_history(s: Session, person: object, tests: list[dict]) -> None:
+    _insert_history(s, _positive_history(person, tests))
+
+
+def _positive_history(person: object, tests: list[dict]) -> list[dict]:
+    """test_history rows (as values) for the positive results of these drug tests' answers."""
     if person is None:
-        return
+        return []
+    rows = []
     for answers in tests:
         results = answers.get("results") if isinstance(answers, dict) else None
         if not isinstance(results, dict):
@@ -175,17 +181,17 @@ def _keep_positive_history(s: Session, person: object, tests: list[dict]) -> Non
             when = datetime.fromisoformat(str(tested_at))
         except ValueError:
             continue
-        s.add(
-            TestHistory(
-                pnc_id=person.pnc_id,
-                family_key=person.family_key,
-                given_key=person.given_key,
-                date_of_birth=person.date_of_birth,
-                tested_at=when,
-                substances=positive,
-                source="local",
-            )
-        )
+        rows.append({
+            "id": new_id(), "pnc_id": person.pnc_id, "family_key": person.family_key,
+            "given_key": person.given_key, "date_of_birth": person.date_of_birth,
+            "tested_at": when, "substances": positive, "source": "local",
+        })  # fmt: skip
+    return rows
+
+
+def _insert_history(s: Session, rows: list[dict]) -> None:
+    if rows:  # one INSERT, not an object each (a new desk keeps thousands: issue 16.5)
+        s.connection().execute(insert(TestHistory.__table__), rows)
 
 
 def _erase(
@@ -346,8 +352,10 @@ class Arrival:
             s.add(Setting(key=f"{PENDING}{new_id()}", value=noted))
         if self._page_tests:
             people = _people_of(s, {p for p, _ in self._page_tests if p})
+            rows = []
             for person_id, answers in self._page_tests:
-                _keep_positive_history(s, people.get(person_id), [answers])
+                rows += _positive_history(people.get(person_id), [answers])
+            _insert_history(s, rows)
         if self._page_records:
             detail = {
                 "event": "erased_on_arrival",
