@@ -59,6 +59,8 @@ class Applied:
     unplaced: int = 0
     requeued: int = 0  # count-check repair only: rows the server lacked, sent again
     erased: int = 0  # episodes erased on arrival (minimise.Arrival), never placed
+    # ids of records that found no place (orphans, unplaced): a pull offers them again
+    left: set[str] = field(default_factory=set)
     # "<type> <id>: <field>, …" for each record with values this workstation could not keep
     unreadable: list[str] = field(default_factory=list)
 
@@ -66,6 +68,7 @@ class Applied:
         for name in ("applied", "kept_local", "skipped", "orphans", "unplaced", "erased"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.unreadable += other.unreadable
+        self.left |= other.left
 
 
 def ids_in(s: Session, table: str, ids: list[str], where: str = "", key: str = "id") -> set[str]:
@@ -117,9 +120,9 @@ def _apply_all(
     out = Applied()
     here = _preload(s, records)
     here["present"] = _present_parents(s, records)
+    if arrival is not None:  # first: their children then skip the work of being placed
+        _erase_on_arrival(records, here, arrival)
     coming = _coming(s, records, here)
-    if arrival is not None:
-        _erase_on_arrival(records, here, coming, arrival)
     here["arrival"] = arrival
     # No autoflush while placing: every lookup below is answered from what was preloaded, and
     # flushing the rows added so far before each lookup made a page of N records cost N
@@ -128,6 +131,8 @@ def _apply_all(
         for rec in records:
             outcome = _apply_one(s, rec, coming, force, here, out)
             setattr(out, outcome, getattr(out, outcome) + 1)
+            if outcome in ("orphans", "unplaced"):
+                out.left.add(rec["id"])
             if outcome == "applied" and rec["id"] not in here:
                 _audit_transfer_in(s, rec)  # flushes itself: the audit chain needs order
     if here["new_ledger"]:  # one INSERT for the page's new ledger entries, not an object each
@@ -183,17 +188,34 @@ def _audit_transfer_in(s: Session, rec: dict[str, Any]) -> None:
 
 
 def _erase_on_arrival(
-    records: list[dict[str, Any]], here: dict[str, Any], coming: set, arrival: Arrival
+    records: list[dict[str, Any]], here: dict[str, Any], arrival: Arrival
 ) -> None:
     """Episodes of this batch that go straight to the ledger (minimise.Arrival.eligible):
-    new here, and placeable now (their person here or coming), like any episode placed."""
+    new here, and placeable now — readable, and their person here or arriving placeable in
+    this batch, exactly what ``_coming`` asks of an episode (a person names nothing) — so an
+    episode waits for its person as it would to be placed."""
+    people = {
+        rec["id"]
+        for rec in records
+        if rec["type"] == "person"
+        and not rec["deleted"]
+        and (
+            rec["id"] in here
+            or placeable(SPECS["person"], readable(SPECS["person"], rec["fields"])[0])
+        )
+    }
     spec = SPECS["episode"]
     for rec in records:
         if rec["type"] != "episode" or rec["deleted"] or rec["id"] in here:
             continue
-        if f"erased:{rec['id']}" in here or ("episode", rec["id"]) not in coming:
+        if f"erased:{rec['id']}" in here:
             continue
         fields, _ = readable(spec, rec["fields"])
+        if not placeable(spec, fields):
+            continue
+        parents = parent_ids(spec, fields)  # ("person", id): a person names nothing itself
+        if any(p not in here["present"] and p[1] not in people for p in parents):
+            continue
         if arrival.eligible(rec["id"], fields.get("person_id"), fields):
             here["erased_episodes"].add(rec["id"])
 
@@ -213,6 +235,7 @@ def _apply_each(
                 arrival.forget(rec["id"])
             log.warning("pulled %s %s set aside: %s", rec["type"], rec["id"], type(exc).__name__)
             out.unplaced += 1
+            out.left.add(rec["id"])
             out.unreadable.append(f"{rec['type']} {rec['id']}: could not be stored here")
     return out
 
@@ -228,6 +251,8 @@ def _coming(s: Session, records: list[dict[str, Any]], here: dict[str, Any]) -> 
             continue
         if f"erased:{rec['id']}" in here or _parent_erased(spec, rec, here["erased_episodes"]):
             continue
+        if rec["type"] == "episode" and rec["id"] in here["erased_episodes"]:
+            continue  # erased on arrival, just now
         if rec["id"] in here:  # already a row (often our own push, echoed back)
             refs[(rec["type"], rec["id"])] = []
             continue

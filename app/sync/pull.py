@@ -24,7 +24,7 @@ from app.storage import audit
 from app.storage.models import ReferenceDocument, SyncConflict
 from app.storage.store import Store
 from app.sync import state
-from app.sync.apply import LEDGER, Applied, apply_records, ids_in
+from app.sync.apply import Applied, apply_records
 from app.sync.minimise import NEVER, Arrival
 from app.sync.records import SPECS, parse_time
 from app.sync.transport import Transport
@@ -168,7 +168,7 @@ def _apply_page(
             applied = apply_records(s, records, force=force, arrival=arrival)
             if arrival is not None:
                 arrival.finish_page(s)
-            later = [] if final else _not_placed(s, records)
+            later = [] if final else _not_placed(records, applied.left)
     except BaseException:
         if arrival is not None:
             arrival.rolled_back()
@@ -176,6 +176,7 @@ def _apply_page(
     if arrival is not None:
         arrival.committed()
     if later:  # offered again: their outcome is the next page's to count
+        applied.left -= {r["id"] for r in later}
         ids = {f"{r['type']} {r['id']}:" for r in later}
         applied.orphans = applied.unplaced = 0
         applied.unreadable = [u for u in applied.unreadable if not u.startswith(tuple(ids))]
@@ -183,19 +184,16 @@ def _apply_page(
     return later
 
 
-def _not_placed(s: Session, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Live records of synced types that are still not a row here (nor erased here)."""
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for rec in records:
-        if rec["type"] in SPECS and rec["type"] != "audit_event" and not rec["deleted"]:
-            by_type.setdefault(rec["type"], []).append(rec)
-    missing: list[dict[str, Any]] = []
-    for record_type, recs in by_type.items():
-        ids = [r["id"] for r in recs]
-        found = ids_in(s, SPECS[record_type].model.__tablename__, ids)
-        found |= ids_in(s, LEDGER, ids, key="record_id")
-        missing += [r for r in recs if r["id"] not in found]
-    return missing
+def _not_placed(records: list[dict[str, Any]], left: set[str]) -> list[dict[str, Any]]:
+    """Live records of synced types that found no place (apply's own outcomes: no query)."""
+    return [
+        rec
+        for rec in records
+        if rec["id"] in left
+        and rec["type"] in SPECS
+        and rec["type"] != "audit_event"
+        and not rec["deleted"]
+    ]
 
 
 def replace_conflicts(s: Session, conflicts: list[dict[str, Any]]) -> int:

@@ -220,3 +220,34 @@ def test_bulk_chained_erasure_events_verify_and_name_each_episode(pair):
         audit.record(s, a.worker, "consultation", "person", None)
     with a.store.session() as s:
         assert audit.verify(s).ok
+
+
+@pytest.mark.parametrize("later", [False, True], ids=["placed", "erased"])
+def test_records_on_pages_before_their_episode_wait_for_it(
+    pair, suite_with_history, monkeypatch, later
+):
+    """Pages of one record: the drug test (saved before the episode was closed) comes before
+    its episode, waits, and is then placed — or, for a desk whose first sync is 45 days
+    later, goes to the ledger with its episode, history kept."""
+    a, c, old, dt1, recent = suite_with_history
+    episodes.reopen_episode(a, old)  # the episode changes after its drug test was stored
+    episodes.close_episode(a, old)
+    sync(a)
+    order = list(server_revs(a))  # the central store's order: seq
+    assert order.index(dt1) < order.index(old)
+    _, b = pair
+    monkeypatch.setattr(pull, "PAGE", 1)
+    if later:
+        _later(b)
+        _later(c)
+        sync(c)
+    summary = sync(b)
+    assert summary.failures == [] and summary.erased == (1 if later else 0)
+    if later:
+        assert _ledger(b) == _ledger(c) and _local_history(b) == _local_history(c) != []
+        assert dt1 not in local_ids(b, "form")
+    else:
+        assert dt1 in local_ids(b, "form") and old in local_ids(b, "episode")
+        assert local_ids(b, "form") == local_ids(c, "form")
+    assert recent in local_ids(b, "episode")
+    _agrees(b)
