@@ -63,7 +63,7 @@ def erase_old_episodes(store: Store, actor: audit.Actor, now: datetime, days: in
     deleted together (a new workstation's first sync can pull years of closed episodes: one
     query per episode and kind, and every row loaded whole, made that minutes and hundreds of
     megabytes; issue 16.5). Each erasure is still its own audit event, in the same order, but
-    the chunk's events are chained and inserted together (``_chain``) rather than one flush
+    the chunk's events are chained and inserted together (``chain``) rather than one flush
     and one query each."""
     cutoff = now - timedelta(days=days)
     with store.session() as s:

@@ -84,7 +84,7 @@ def run(quick: bool = False) -> Row:
     row.finish(met)
     row.status += (
         f" ({result['peak_mb']:.0f} MB peak, {result['pulled']:,} records placed, "
-        f"{result.get('erased', 0):,} old closed episodes erased on arrival)"
+        f"{result.get('erased', 0):,} old closed episodes erased)"
     )
     if result["failures"] or result["second_sync"]["failures"]:
         row.status += f"; failures: {(result['failures'] + result['second_sync']['failures'])[:2]}"
