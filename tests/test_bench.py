@@ -135,6 +135,9 @@ def test_new_desk_row_quick_pulls_a_usable_store(bench_pg):
     assert row.detail["pulled"] > 0 and row.detail["failures"] == []
     assert row.detail["search_hits"] > 0 and row.detail["receiving_updates"] > 0
     assert row.detail["peak_mb"] > 0
+    assert row.detail["erased"] > 0  # years of closed episodes: erased on arrival
+    assert row.detail["audit_ok"] and row.detail["second_sync"]["pulled"] == 0
+    assert row.detail["second_sync"]["failures"] == []
 
 
 def test_postgresql_rows_skip_with_the_reason_when_it_is_unreachable(monkeypatch):

@@ -4,6 +4,9 @@ Rules, in order:
 - audit events are never inserted: the local audit table is this workstation's own hash-chained
   s.62 log (its own ``seq``), and other devices' events live on the central store;
 - a record erased here by data minimisation stays erased (its ledger entry is updated);
+- with ``arrival`` (a sync's ordinary pull), a pulled episode new here that data minimisation
+  would erase at the end of the sync goes to the ledger at once, with its children
+  (app.sync.minimise.Arrival);
 - a row with unsent local edits (pending, in flight, needing attention) is never overwritten:
   the edit is pushed with its original ``base_rev`` and the server merges (5, 4.3);
 - an older rev never replaces a newer one, except after a reset (``force``), when this copy of
@@ -24,12 +27,13 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.storage import audit
 from app.storage.models import CustodyEpisode, FormRecord, SyncErased, Tombstone, Worker, utcnow
+from app.sync.minimise import Arrival
 from app.sync.records import (
     SPECS,
     Spec,
@@ -42,6 +46,7 @@ from app.sync.records import (
 
 log = logging.getLogger(__name__)
 APPLY_ORDER = {name: i for i, name in enumerate(SPECS)}
+LEDGER, EPISODE_LEDGER = SyncErased.__tablename__, " AND record_type = 'episode'"
 REMOTE_WORKER = "A worker at another workstation"
 
 
@@ -53,13 +58,31 @@ class Applied:
     orphans: int = 0
     unplaced: int = 0
     requeued: int = 0  # count-check repair only: rows the server lacked, sent again
+    erased: int = 0  # episodes erased on arrival (minimise.Arrival), never placed
+    # ids of records that found no place (orphans, unplaced): a pull offers them again
+    left: set[str] = field(default_factory=set)
     # "<type> <id>: <field>, …" for each record with values this workstation could not keep
     unreadable: list[str] = field(default_factory=list)
 
     def add(self, other: Applied) -> None:
-        for name in ("applied", "kept_local", "skipped", "orphans", "unplaced"):
+        for name in ("applied", "kept_local", "skipped", "orphans", "unplaced", "erased"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.unreadable += other.unreadable
+        self.left |= other.left
+
+
+def ids_in(s: Session, table: str, ids: list[str], where: str = "", key: str = "id") -> set[str]:
+    """Which of ``ids`` are rows of ``table`` (a model's own table name, never input), 500
+    at a time, as plain SQL: building and binding an ORM ``IN`` of 500 values for every
+    type of every page cost more than the lookups themselves (issue 16.5)."""
+    found: set[str] = set()
+    conn = s.connection()
+    for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+        chunk = tuple(ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT {key} FROM {table} WHERE {key} IN ({marks}){where}"
+        found.update(row[0] for row in conn.exec_driver_sql(sql, chunk))
+    return found
 
 
 def latest(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -71,27 +94,36 @@ def latest(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(best.values(), key=lambda r: (APPLY_ORDER.get(r["type"], 99), r["seq"]))
 
 
-def apply_records(s: Session, records: list[dict[str, Any]], force: bool = False) -> Applied:
+def apply_records(
+    s: Session, records: list[dict[str, Any]], force: bool = False, arrival: Arrival | None = None
+) -> Applied:
     """All records in one savepoint; if the store refuses that, one savepoint per record, so a
     record it cannot take is set aside and reported while the rest are kept."""
     s.execute(text("PRAGMA defer_foreign_keys = ON"))
     records = latest(records)
     try:
         with s.begin_nested():
-            out = _apply_all(s, records, force)
+            out = _apply_all(s, records, force, arrival)
             s.flush()
         return out
     except SQLAlchemyError as exc:
         log.warning("pulled records applied one by one after %s", type(exc).__name__)
         s.info.pop("cjit_workers_ensured", None)  # rolled back with the savepoint
-    return _apply_each(s, records, force)
+        if arrival is not None:
+            arrival.rolled_back()
+    return _apply_each(s, records, force, arrival)
 
 
-def _apply_all(s: Session, records: list[dict[str, Any]], force: bool) -> Applied:
+def _apply_all(
+    s: Session, records: list[dict[str, Any]], force: bool, arrival: Arrival | None = None
+) -> Applied:
     out = Applied()
     here = _preload(s, records)
     here["present"] = _present_parents(s, records)
+    if arrival is not None:  # first: their children then skip the work of being placed
+        _erase_on_arrival(records, here, arrival)
     coming = _coming(s, records, here)
+    here["arrival"] = arrival
     # No autoflush while placing: every lookup below is answered from what was preloaded, and
     # flushing the rows added so far before each lookup made a page of N records cost N
     # flushes (seconds per page of a new workstation's first pull: issue 16.5).
@@ -99,8 +131,12 @@ def _apply_all(s: Session, records: list[dict[str, Any]], force: bool) -> Applie
         for rec in records:
             outcome = _apply_one(s, rec, coming, force, here, out)
             setattr(out, outcome, getattr(out, outcome) + 1)
+            if outcome in ("orphans", "unplaced"):
+                out.left.add(rec["id"])
             if outcome == "applied" and rec["id"] not in here:
                 _audit_transfer_in(s, rec)  # flushes itself: the audit chain needs order
+    if here["new_ledger"]:  # one INSERT for the page's new ledger entries, not an object each
+        s.connection().execute(insert(SyncErased.__table__), list(here["new_ledger"].values()))
     return out
 
 
@@ -119,12 +155,8 @@ def _present_parents(s: Session, records: list[dict[str, Any]]) -> set[tuple[str
                 wanted.setdefault(kind, set()).add(value)
     present: set[tuple[str, str]] = set()
     for kind, ids in wanted.items():
-        model, listed = SPECS[kind].model, sorted(ids)
-        for start in range(0, len(listed), 500):  # SQLite's bound-parameter limit
-            chunk = listed[start : start + 500]
-            present.update(
-                (kind, i) for i in s.scalars(select(model.id).where(model.id.in_(chunk)))
-            )
+        table = SPECS[kind].model.__tablename__
+        present.update((kind, i) for i in ids_in(s, table, sorted(ids)))
     return present
 
 
@@ -155,17 +187,55 @@ def _audit_transfer_in(s: Session, rec: dict[str, Any]) -> None:
     )
 
 
-def _apply_each(s: Session, records: list[dict[str, Any]], force: bool) -> Applied:
+def _erase_on_arrival(
+    records: list[dict[str, Any]], here: dict[str, Any], arrival: Arrival
+) -> None:
+    """Episodes of this batch that go straight to the ledger (minimise.Arrival.eligible):
+    new here, and placeable now — readable, and their person here or arriving placeable in
+    this batch, exactly what ``_coming`` asks of an episode (a person names nothing) — so an
+    episode waits for its person as it would to be placed."""
+    people = {
+        rec["id"]
+        for rec in records
+        if rec["type"] == "person"
+        and not rec["deleted"]
+        and (
+            rec["id"] in here
+            or placeable(SPECS["person"], readable(SPECS["person"], rec["fields"])[0])
+        )
+    }
+    spec = SPECS["episode"]
+    for rec in records:
+        if rec["type"] != "episode" or rec["deleted"] or rec["id"] in here:
+            continue
+        if f"erased:{rec['id']}" in here:
+            continue
+        fields, _ = readable(spec, rec["fields"])
+        if not placeable(spec, fields):
+            continue
+        parents = parent_ids(spec, fields)  # ("person", id): a person names nothing itself
+        if any(p not in here["present"] and p[1] not in people for p in parents):
+            continue
+        if arrival.eligible(rec["id"], fields.get("person_id"), fields):
+            here["erased_episodes"].add(rec["id"])
+
+
+def _apply_each(
+    s: Session, records: list[dict[str, Any]], force: bool, arrival: Arrival | None = None
+) -> Applied:
     out = Applied()
     for rec in records:
         try:
             with s.begin_nested():
-                out.add(_apply_all(s, [rec], force))
+                out.add(_apply_all(s, [rec], force, arrival))
                 s.flush()
         except SQLAlchemyError as exc:
             s.info.pop("cjit_workers_ensured", None)  # rolled back with the savepoint
+            if arrival is not None:
+                arrival.forget(rec["id"])
             log.warning("pulled %s %s set aside: %s", rec["type"], rec["id"], type(exc).__name__)
             out.unplaced += 1
+            out.left.add(rec["id"])
             out.unreadable.append(f"{rec['type']} {rec['id']}: could not be stored here")
     return out
 
@@ -181,6 +251,8 @@ def _coming(s: Session, records: list[dict[str, Any]], here: dict[str, Any]) -> 
             continue
         if f"erased:{rec['id']}" in here or _parent_erased(spec, rec, here["erased_episodes"]):
             continue
+        if rec["type"] == "episode" and rec["id"] in here["erased_episodes"]:
+            continue  # erased on arrival, just now
         if rec["id"] in here:  # already a row (often our own push, echoed back)
             refs[(rec["type"], rec["id"])] = []
             continue
@@ -201,25 +273,35 @@ def _coming(s: Session, records: list[dict[str, Any]], here: dict[str, Any]) -> 
 
 def _preload(s: Session, records: list[dict[str, Any]]) -> dict[str, Any]:
     """The rows and erasure-ledger entries a pull names, one query per type and chunk rather
-    than one SELECT per record (ledger entries keyed "erased:<id>")."""
-    here: dict[str, Any] = {
-        "erased_episodes": set(
-            s.scalars(select(SyncErased.record_id).where(SyncErased.record_type == "episode"))
-        )
-    }
+    than one SELECT per record (ledger entries keyed "erased:<id>"), and which of the
+    episodes the records are or name are erased here (only those: the whole ledger, read
+    for every page, made a new workstation's pull quadratic in its erased episodes)."""
     by_type: dict[str, list[str]] = {}
+    episodes: set[str] = set()
     for rec in records:
         by_type.setdefault(rec["type"], []).append(rec["id"])
+        fields = rec.get("fields")
+        if rec["type"] == "episode":
+            episodes.add(rec["id"])
+        elif isinstance(fields, dict) and isinstance(fields.get("episode_id"), str):
+            episodes.add(fields["episode_id"])
+    here: dict[str, Any] = {"new_ledger": {}}
+    here["erased_episodes"] = ids_in(s, LEDGER, sorted(episodes), EPISODE_LEDGER, "record_id")
     for record_type, ids in by_type.items():
         spec = SPECS.get(record_type)
         if spec is None or record_type == "audit_event":
             continue
-        for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
-            chunk = ids[start : start + 500]
+        # Only what is here is loaded as rows: on a new workstation, nothing.
+        found = sorted(ids_in(s, spec.model.__tablename__, ids))
+        for start in range(0, len(found), 500):
+            chunk = found[start : start + 500]
             for row in s.scalars(select(spec.model).where(spec.model.id.in_(chunk))):
                 here[row.id] = row
-            for gone in s.scalars(select(SyncErased).where(SyncErased.record_id.in_(chunk))):
-                here[f"erased:{gone.record_id}"] = gone
+        gone = sorted(ids_in(s, LEDGER, ids, key="record_id"))
+        for start in range(0, len(gone), 500):
+            chunk = gone[start : start + 500]
+            for entry in s.scalars(select(SyncErased).where(SyncErased.record_id.in_(chunk))):
+                here[f"erased:{entry.record_id}"] = entry
     return here
 
 
@@ -230,8 +312,17 @@ def _apply_one(
     if spec is None or rec["type"] == "audit_event":
         return "skipped"
     erased = here.get(f"erased:{rec['id']}")
-    if erased is not None or _parent_erased(spec, rec, here["erased_episodes"]):
-        _keep_erased(s, rec, erased)
+    if (
+        erased is not None
+        or _parent_erased(spec, rec, here["erased_episodes"])
+        or (rec["type"] == "episode" and rec["id"] in here["erased_episodes"])
+    ):
+        _keep_erased(s, rec, erased, here["new_ledger"])
+        arrival = here.get("arrival")
+        if arrival is not None and arrival.ledgered(rec, first_time=erased is None):
+            if rec["type"] == "form":  # what placing would have logged before erasing
+                _audit_transfer_in(s, rec)
+            return "erased" if rec["type"] == "episode" else "skipped"
         return "skipped"
     row = here.get(rec["id"])
     if row is not None and row.sync_state != "synced":
@@ -292,10 +383,20 @@ def _parent_erased(spec: Spec, rec: dict[str, Any], erased_episodes: set[str]) -
     return "episode_id" in spec.parents and rec["fields"].get("episode_id") in erased_episodes
 
 
-def _keep_erased(s: Session, rec: dict[str, Any], erased: SyncErased | None) -> None:
+def _keep_erased(
+    s: Session, rec: dict[str, Any], erased: SyncErased | None, new: dict[str, dict]
+) -> None:
+    """The ledger entry follows the central store's rev; a new one is inserted with the
+    batch's others (``new``, by id: a batch holds one version per id)."""
     if erased is None:
-        erased = SyncErased(record_id=rec["id"], record_type=rec["type"], server_rev=0)
-        s.add(erased)
+        new[rec["id"]] = {
+            "record_id": rec["id"],
+            "record_type": rec["type"],
+            "server_rev": rec["rev"],
+            "deleted": bool(rec["deleted"]),
+            "erased_at": utcnow(),
+        }
+        return
     erased.server_rev = max(erased.server_rev or 0, rec["rev"])
     erased.deleted = bool(rec["deleted"])
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from app.storage import anchor, audit
@@ -83,7 +83,7 @@ def run(job: Job, progress: Progress | None = None) -> Report:
     history.refresh(job.store, job.transport, job.now().date())
     if not outbox.persisted(job.store):  # every push acknowledged: a confirmed sync
         _check("Removing old closed episodes from this workstation", progress)
-        report.erased = minimise.erase_old_episodes(
+        report.erased += minimise.erase_old_episodes(
             job.store, job.actor, job.now(), job.erase_after_days
         )
     _record_summary(job, report)
@@ -132,11 +132,16 @@ def _exchange(job: Job, progress: Progress, report: Report) -> None:
     report.pushed += pushed.pushed
     report.refused += pushed.refused
     _check("Receiving colleagues' records", progress)
+    # A confirmed exchange so far (every push acknowledged): what the erasure at the end would
+    # remove is not placed at all (app.sync.minimise.Arrival; issue 16.5).
+    cutoff = None if outbox.persisted(job.store) else job.now() - timedelta(job.erase_after_days)
     pulled = pull(
         job.store, job.transport,
         on_page=lambda n: _check("Receiving colleagues' records", progress, n),
+        erase_before=cutoff, actor=job.actor,
     )  # fmt: skip
     report.pulled += pulled.applied.applied
+    report.erased += pulled.applied.erased
     report.kept_local += pulled.applied.kept_local
     report.orphans += pulled.applied.orphans
     report.unreadable += pulled.applied.unreadable

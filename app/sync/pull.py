@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.storage.models import ReferenceDocument, SyncConflict, SyncErased
+from app.storage import audit
+from app.storage.models import ReferenceDocument, SyncConflict
 from app.storage.store import Store
 from app.sync import state
 from app.sync.apply import Applied, apply_records
+from app.sync.minimise import NEVER, Arrival
 from app.sync.records import SPECS, parse_time
 from app.sync.transport import Transport
 
@@ -72,7 +76,11 @@ def fetch(
 
 
 def pull(
-    store: Store, transport: Transport, on_page: Callable[[int], None] = lambda n: None
+    store: Store,
+    transport: Transport,
+    on_page: Callable[[int], None] = lambda n: None,
+    erase_before: datetime | None = None,
+    actor: audit.Actor = audit.SYSTEM,
 ) -> PullOutcome:
     """Page by page: each page is applied in its own short transaction as it arrives, so a
     new workstation pulling years of a suite's history holds one page in memory, not all of
@@ -80,34 +88,62 @@ def pull(
     are stored together at the end: an interrupted pull resumes from the previous cursor and
     re-applies what it had (harmless: rows are upserted by id and rev). A record whose parent
     has not arrived yet (it changed later, so it comes on a later page) waits for the next
-    page; what still cannot be placed at the end is reported as before."""
+    page; what still cannot be placed at the end is reported as before.
+
+    ``erase_before`` (a confirmed sync's erasure cutoff): pulled closed episodes older than
+    that go straight to the erasure ledger with their children (app.sync.minimise.Arrival)
+    instead of being placed now and erased at the end of the sync."""
+    # Without a cutoff nothing new is erased on arrival, but what a stopped pull erased on
+    # arrival is still followed: its episodes' children still to come join them in the ledger.
+    arrival: Arrival | None = Arrival(erase_before or NEVER, actor)
     with store.session() as s:
         cursor, epoch = state.get(s, state.CURSOR, 0), state.get(s, state.EPOCH)
+        arrival.load(s)
+    if erase_before is None and not arrival.erased:
+        arrival = None
     out = PullOutcome()
     waiting: list[dict[str, Any]] = []
     reference: list[dict[str, Any]] = []
     received, last, reset = 0, None, False
-    while True:
-        page = transport.pull(cursor, PAGE, None if reset else epoch, skip_own=True)
-        if page["reset"]:
-            if reset:  # a reset answer to a pull from 0: the server is inconsistent
-                raise RuntimeError("the central store asked for a reset twice")
-            # 5.1: start again from 0; nothing local is deleted (see apply.py, force).
-            reset, cursor, out.reset_message = True, 0, page["message"]
-            continue
-        last, cursor = page, page["next_cursor"]
-        received += len(page["records"])
-        reference += page["reference"]
-        final = not page["more"]
-        waiting = _apply_page(store, waiting + page["records"], reset, final, out)
-        on_page(received)
-        if final:
-            break
+
+    def fetch_page(cursor: int, reset: bool) -> dict[str, Any]:
+        return transport.pull(cursor, PAGE, None if reset else epoch, skip_own=True)
+
+    # The next page is asked for while this one is applied: the central store's time to read
+    # and send a page (~0.1 s of 1000 records) overlaps the desk's work instead of adding to
+    # it. One request at a time still; at most two pages in memory.
+    ahead = ThreadPoolExecutor(1, thread_name_prefix="cjit-pull")
+    try:
+        coming = ahead.submit(fetch_page, cursor, reset)
+        while True:
+            page = coming.result()
+            if page["reset"]:
+                if reset:  # a reset answer to a pull from 0: the server is inconsistent
+                    raise RuntimeError("the central store asked for a reset twice")
+                # 5.1: start again from 0; nothing local is deleted (see apply.py, force).
+                reset, cursor, out.reset_message = True, 0, page["message"]
+                coming = ahead.submit(fetch_page, cursor, reset)
+                continue
+            last, cursor = page, page["next_cursor"]
+            final = not page["more"]
+            if not final:
+                coming = ahead.submit(fetch_page, cursor, reset)
+            received += len(page["records"])
+            reference += page["reference"]
+            waiting = _apply_page(
+                store, waiting + page["records"], reset, final, out, arrival, page["conflicts"]
+            )
+            on_page(received)
+            if final:
+                break
+    finally:  # stopped (cancelled, offline): a page still on its way is not waited for
+        ahead.shutdown(wait=False, cancel_futures=True)
     with store.session() as s:
         out.reference = _store_reference(s, reference)
         out.conflicts = replace_conflicts(s, last["conflicts"])
         state.put(s, state.CURSOR, last["next_cursor"])
         state.put(s, state.EPOCH, last["store_epoch"])
+        Arrival.clear(s)
     out.high_water = last["high_water"]
     if reset:
         log.warning("pull: the central store asked for a reset; re-pulled from 0")
@@ -115,14 +151,32 @@ def pull(
 
 
 def _apply_page(
-    store: Store, records: list[dict[str, Any]], force: bool, final: bool, out: PullOutcome
+    store: Store,
+    records: list[dict[str, Any]],
+    force: bool,
+    final: bool,
+    out: PullOutcome,
+    arrival: Arrival | None = None,
+    conflicts: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Apply one page (and what waited); returns the new records that found no place yet,
     to be offered again with the next page (none after the last page)."""
-    with store.session() as s:
-        applied = apply_records(s, records, force=force)
-        later = [] if final else _not_placed(s, records)
+    try:
+        with store.session() as s:
+            if arrival is not None:
+                arrival.note_conflicts(s, conflicts or [], records)
+            applied = apply_records(s, records, force=force, arrival=arrival)
+            if arrival is not None:
+                arrival.finish_page(s)
+            later = [] if final else _not_placed(records, applied.left)
+    except BaseException:
+        if arrival is not None:
+            arrival.rolled_back()
+        raise
+    if arrival is not None:
+        arrival.committed()
     if later:  # offered again: their outcome is the next page's to count
+        applied.left -= {r["id"] for r in later}
         ids = {f"{r['type']} {r['id']}:" for r in later}
         applied.orphans = applied.unplaced = 0
         applied.unreadable = [u for u in applied.unreadable if not u.startswith(tuple(ids))]
@@ -130,25 +184,16 @@ def _apply_page(
     return later
 
 
-def _not_placed(s: Session, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Live records of synced types that are still not a row here (nor erased here)."""
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for rec in records:
-        if rec["type"] in SPECS and rec["type"] != "audit_event" and not rec["deleted"]:
-            by_type.setdefault(rec["type"], []).append(rec)
-    missing: list[dict[str, Any]] = []
-    for record_type, recs in by_type.items():
-        model = SPECS[record_type].model
-        ids = [r["id"] for r in recs]
-        found: set[str] = set()
-        for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
-            chunk = ids[start : start + 500]
-            found.update(s.scalars(select(model.id).where(model.id.in_(chunk))))
-            found.update(
-                s.scalars(select(SyncErased.record_id).where(SyncErased.record_id.in_(chunk)))
-            )
-        missing += [r for r in recs if r["id"] not in found]
-    return missing
+def _not_placed(records: list[dict[str, Any]], left: set[str]) -> list[dict[str, Any]]:
+    """Live records of synced types that found no place (apply's own outcomes: no query)."""
+    return [
+        rec
+        for rec in records
+        if rec["id"] in left
+        and rec["type"] in SPECS
+        and rec["type"] != "audit_event"
+        and not rec["deleted"]
+    ]
 
 
 def replace_conflicts(s: Session, conflicts: list[dict[str, Any]]) -> int:

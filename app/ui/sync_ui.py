@@ -107,12 +107,20 @@ class SyncController(QObject):
             return
         self.running = True
         workspace, relay = self.window.workspace, _track(ProgressRelay())
+        relay.stepped.connect(self._stepped)
         tasks.run(
             self.window,
             lambda: sync_service.sync_now(workspace, relay),
             lambda summary: self._done(relay, summary),
             lambda exc: self._failed(relay, exc),
         )
+
+    def _stepped(self, text: str, done: int, _total: int) -> None:
+        """Records arriving or leaving, counted in the status bar: a new workstation's first
+        sync receives years of a suite's records, and the worker sees them come (issue 16.5).
+        Steps without a count (a routine sync's checks) stay quiet."""
+        if done:
+            self.window.status.showMessage(f"Sync: {text.lower()}… {done:,}", 10_000)
 
     def _done(self, relay: ProgressRelay, summary: sync_service.SyncSummary) -> None:
         self.running = False

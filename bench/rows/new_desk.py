@@ -5,10 +5,13 @@ The central store is the history database of the reports row (``bench.central_ge
 ``python -m central serve``. A fresh workstation is enrolled in one suite and runs its first
 sync in a child process (``bench/child_new_desk.py``): hello, push of its set-up events, the
 pull of the suite's whole history page by page, the count check, test history; then the shift
-board and a search — usable. Reported: seconds to usable (target < 30 s), the peak RSS of that
+board and a search — usable. Closed episodes older than the erasure policy (30 days) are erased
+on arrival, never placed (app.sync.minimise.Arrival), as the sync would erase them at its end
+anyway. Reported: seconds to usable (target < 30 s), the peak RSS of that
 process (target < 250 MB; the peak includes everything the process ever held, Argon2id's
 working memory at set-up aside, as it is set low here), and the progress updates the worker
-saw while records arrived.
+saw while records arrived. Then, untimed, the end state: the audit chain verifies and a second
+sync is quiet (nothing pulled, no failure: the count check agrees with the erasure ledger).
 """
 
 from __future__ import annotations
@@ -74,9 +77,17 @@ def run(quick: bool = False) -> Row:
         and not result["failures"]
         and not result["offline"]
         and result["pulled"] > 0
+        and result.get("audit_ok", False)
+        and not result["second_sync"]["failures"]
+        and result["second_sync"]["pulled"] == 0
     )
     row.finish(met)
-    row.status += f" ({result['peak_mb']:.0f} MB peak, {result['pulled']:,} records pulled)"
-    if result["failures"]:
-        row.status += f"; failures: {result['failures'][:2]}"
+    row.status += (
+        f" ({result['peak_mb']:.0f} MB peak, {result['pulled']:,} records placed, "
+        f"{result.get('erased', 0):,} old closed episodes erased)"
+    )
+    if result["failures"] or result["second_sync"]["failures"]:
+        row.status += f"; failures: {(result['failures'] + result['second_sync']['failures'])[:2]}"
+    if not result.get("audit_ok", False):
+        row.status += "; the audit chain does not verify"
     return row

@@ -191,3 +191,26 @@ def test_the_reports_dialog_shows_the_months_and_exports_them_where_chosen(
     lines = target.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("Month,Successful tests") and lines[1].startswith("2026-04,236,60")
     assert "Positive: opiates only" in lines[0] and ",41,12,7," in lines[1]
+
+
+def test_a_background_sync_counts_the_records_arriving_in_the_status_bar(
+    qtbot, window, monkeypatch
+):
+    """A new workstation's first sync runs in the background after enrolment and receives
+    years of a suite's records: the worker sees them arrive, page by page (issue 16.5)."""
+    shown: list[str] = []
+    window.status.messageChanged.connect(shown.append)
+
+    def fake(ws, progress=None):
+        progress.step("Connecting to the central store")
+        for received in (1000, 2000, 114165):
+            progress.step("Receiving colleagues' records", received)
+        return sync_service.SyncSummary(pulled=114165)
+
+    monkeypatch.setattr(sync_service, "sync_now", fake)
+    window.sync_controller.sync_in_background()
+    qtbot.waitUntil(lambda: not window.sync_controller.running, timeout=10_000)
+    qtbot.waitUntil(lambda: any("114,165" in m for m in shown), timeout=5000)
+    counted = [m for m in shown if m.startswith("Sync: receiving colleagues' records")]
+    assert [m.rsplit(" ", 1)[-1] for m in counted] == ["1,000", "2,000", "114,165"]
+    assert not any("connecting" in m for m in shown)  # steps without a count stay quiet
