@@ -36,7 +36,10 @@ class BatchIdReused(Exception):
 
 
 def request_digest(request: PushRequest) -> str:
-    body = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    # ``then`` (protocol 3) is not part of the batch: a replay may ask for other answers, and
+    # a batch persisted by an older workstation keeps the digest it always had.
+    fields = request.model_dump(mode="json", exclude={"then"})
+    body = json.dumps(fields, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 

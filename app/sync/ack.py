@@ -37,6 +37,9 @@ ATTENTION = "attention"
 class PushOutcome:
     pushed: int = 0
     refused: list[str] = field(default_factory=list)  # record ids held back for attention
+    # Protocol 3 (4.7): what the last acknowledged push asked besides the batch, and the
+    # answer; None when the last push asked nothing or was not acknowledged.
+    then: tuple[dict[str, Any], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,11 @@ from app.sync import errors
 log = logging.getLogger(__name__)
 
 TIMEOUT = httpx.Timeout(connect=5.0, read=60.0, write=60.0, pool=5.0)
-PROTOCOL_VERSION = 2  # docs/sync-protocol.md; central/record_types.py speaks the same
+# docs/sync-protocol.md; central/record_types.py speaks the same. 3: a push may ask for the
+# pull page, counts, history and audit anchor in its answer (4.7). A version-2 central store
+# is still spoken to in version 2 (each of those its own request).
+PROTOCOL_VERSION = 3
+MIN_SERVER_PROTOCOL = 2
 
 
 def check_address(url: str) -> str:
