@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, or_, select, update
+from sqlalchemy import bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.storage import audit
@@ -101,7 +101,8 @@ def acknowledge(
                 log.warning("push: no answer for %s %s", item[0], item[1])
                 row.sync_state = "pending"
         _disclose(s, batch, sender, results, refused)
-        s.delete(s.merge(batch))
+        # (not s.merge + s.delete: that reads the persisted body, a whole shift, back first)
+        s.execute(delete(SyncBatch).where(SyncBatch.batch_id == batch.batch_id))
     out.pushed += len(results.keys() & sent.keys())
 
 

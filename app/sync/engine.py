@@ -100,9 +100,9 @@ def run(job: Job, progress: Progress | None = None) -> Report:
     last = outbox.push_all(job.store, job.transport, _sender(job), then=_ask_anchor(job))
     if last.then is not None:
         job.transport.take(*last.then)
-    _anchor(job, report)
-    with job.store.session() as s:
-        state.put(s, state.LAST_SYNC, job.now().isoformat())
+    if not _anchor(job, report):  # (a receipt kept records the time with it: one commit)
+        with job.store.session() as s:
+            state.put(s, state.LAST_SYNC, job.now().isoformat())
     progress.step("Sync complete", 1, 1)
     return report
 
@@ -223,31 +223,35 @@ def _check_counts(job: Job, progress: Progress, report: Report) -> None:
         _exchange(job, progress, report)
 
 
-def _anchor(job: Job, report: Report) -> None:
+def _anchor(job: Job, report: Report) -> bool:
     """After the last push: the audit chain's length and head against what the central store
     holds; its signed receipt is kept (app/storage/anchor.py). Nothing is written to the audit
-    log here, so the log just sent is the one the receipt covers."""
+    log here, so the log just sent is the one the receipt covers. True when the receipt was
+    kept, with the time of this sync in the same transaction."""
     with job.store.session() as s:
         claim = anchor.claim(s, job.store.slots.tl_fingerprint)
     try:
         answer = job.transport.anchor(claim)
     except errors.Refused as exc:  # a central store from before the anchor (404)
         log.warning("audit anchor: not answered (%s)", type(exc).__name__)
-        return
+        return False
     refused = answer.get("refused") if isinstance(answer.get("refused"), list) else []
     report.audit_refused = [str(r.get("message", "")) for r in refused if isinstance(r, dict)]
     receipt = answer.get("receipt")
     if not isinstance(receipt, dict):
-        return
+        return False
     try:
         with job.store.session() as s:
             key = answer.get("public_key")
             if isinstance(key, str) and not anchor.pinned(s):  # enrolled before receipts
                 anchor.pin_public_key(s, key)
             anchor.accept(job.store, s, receipt, job.device_id)
+            state.put(s, state.LAST_SYNC, job.now().isoformat())
     except (anchor.AnchorRefused, KeyError, TypeError, ValueError) as exc:
         report.anchor_problem = str(exc) or "The central store's receipt could not be read."
         log.warning("audit anchor: receipt not accepted (%s)", type(exc).__name__)
+        return False
+    return True
 
 
 def _record_summary(job: Job, report: Report) -> None:

@@ -101,13 +101,16 @@ def build_batch(
         for record_type in PUSH_ORDER:
             spec = SPECS[record_type]
             model = spec.model
-            query = select(model).where(model.sync_state == "pending")
+            # Plain rows, not ORM objects: nothing here changes them (they are marked in flight
+            # by one UPDATE), and a shift's 500 rows read 2-3x faster (issue 16).
+            table = model.__table__
+            query = select(table).where(table.c.sync_state == "pending")
             if record_type == "audit_event":
                 if not (audit_alone or records or _tombstones_pending(s)):
                     return None  # (audit events come last: nothing was taken yet)
-                query = query.order_by(model.seq)
+                query = query.order_by(table.c.seq)
             taken: list[str] = []
-            for row in s.scalars(query.limit(size - len(records))):
+            for row in s.execute(query.limit(size - len(records))):
                 record = to_record(spec, row)
                 if row.id in resolved:
                     record["resolves"] = resolved[row.id]
@@ -141,7 +144,7 @@ def _tombstones_pending(s: Session) -> bool:
 
 def _mark_in_flight(s, model: Any, ids: list[str]) -> None:  # noqa: ANN001
     """One UPDATE per type and chunk, not one per row (the rows were just read in this
-    transaction, so nothing else changed them; their loaded copies are not used again)."""
+    transaction, so nothing else changed them)."""
     for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
         s.execute(
             update(model)
