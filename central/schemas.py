@@ -447,7 +447,10 @@ class AnchorResponse(BaseModel):
 
 # --- protocol 3: what a push answers besides its acknowledgement (docs/sync-protocol.md 4.7) ---
 
-Count = Annotated[int, Field(ge=0, le=MAX_INT), BeforeValidator(_whole)]
+# JSON's safe integers (2^53 - 1): every sequence number a store will reach, and a bound that a
+# checker comparing numbers as doubles reads exactly (2^63 - 1 is not a double).
+MAX_SAFE_INT = 2**53 - 1
+Count = Annotated[int, Field(ge=0, le=MAX_SAFE_INT), BeforeValidator(_whole)]
 
 
 class PullAsk(Strict):
