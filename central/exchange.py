@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from central import anchors, history, pull
 from central.db import read_session
@@ -22,7 +22,7 @@ from central.models import Device
 from central.schemas import Then
 
 
-def answer_then(engine: Engine, device: Device, then: Then) -> dict[str, Any]:
+def answer_then(engine: Engine | Connection, device: Device, then: Then) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if then.pull is not None or then.counts or then.history is not None:
         with read_session(engine) as session:

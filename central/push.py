@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.orm import Session
 
 from central import anchors, transfers
@@ -43,7 +43,7 @@ def request_digest(request: PushRequest) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def push(engine: Engine, device: Device, request: PushRequest) -> dict[str, Any]:
+def push(engine: Engine | Connection, device: Device, request: PushRequest) -> dict[str, Any]:
     digest = request_digest(request)
     checked, refused = check_records(request.records)  # no lock needed for the pure checks
     with write_session(engine) as (session, info):
