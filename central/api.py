@@ -15,7 +15,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
 from central import anchors, auth, errors, exchange, history, pull, push, reports
-from central.db import one_connection
 from central.errors import ApiError
 from central.gate import DEFAULT_MAX_BODY_BYTES, STATE_DEVICE, Gate
 from central.models import Device
@@ -171,14 +170,16 @@ def _routes(app: FastAPI) -> None:
     def push_batch(body: PushRequest, device: DeviceDep, request: Request) -> dict[str, Any]:
         if body.device_id != device.id:
             raise ApiError(403, "wrong_device", "device_id does not match the device token.")
-        with one_connection(engine_of(request)) as connection:
-            try:
-                answer = push.push(connection, device, body)
-            except push.BatchIdReused as exc:
-                raise ApiError(409, "batch_id_reused", str(exc)) from None
-            if body.then is not None:  # protocol 3 (4.7): read after the batch's commit
-                answer = {**answer, "then": exchange.answer_then(connection, device, body.then)}
-        return answer
+        then = body.then
+        try:  # protocol 3 (4.7): ``then`` is read after the batch's commit
+            return push.push(
+                engine_of(request),
+                device,
+                body,
+                None if then is None else lambda bind: exchange.answer_then(bind, device, then),
+            )
+        except push.BatchIdReused as exc:
+            raise ApiError(409, "batch_id_reused", str(exc)) from None
 
     @app.post(
         "/v1/anchor",
