@@ -164,7 +164,7 @@ def _options(bind: Engine | Connection, **options: Any) -> Iterator[Engine | Con
             restored = {k: v for k, v in before.items() if v is not None}
             if "isolation_level" in options and "isolation_level" not in restored:
                 restored["isolation_level"] = bind.default_isolation_level
-            bind.execution_options(**{_WRITE: False}, **restored)
+            bind.execution_options(**{_WRITE: False, **restored})
 
 
 def plain_session(engine: Engine) -> Session:

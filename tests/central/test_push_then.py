@@ -122,3 +122,14 @@ def test_a_malformed_then_is_refused_like_any_malformed_request(enrol):
         response = desk.client.post("/v1/push", json=body, headers=desk.headers)
         assert response.status_code == 422, then
         assert response.json()["code"] == "invalid_request"
+
+
+def test_a_push_answers_an_anchor_claim_it_refuses_and_keeps_the_refusal(enrol):
+    desk = enrol()
+    first = audit_event()
+    second = next_event(first, record_id=new_id())
+    _push(desk, [first, second], None)
+    short = {"anchor": {"audit_length": 1, "audit_head": first["fields"]["hash"]}}
+    got = _push(desk, [], short)["then"]["anchor"]  # a log cut short since it was sent
+    assert [r["field"] for r in got["refused"]] == ["audit_length"]
+    assert got["receipt"]["length"] == 2
