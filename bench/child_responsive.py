@@ -9,8 +9,10 @@ two ticks minus the interval is the time the loop was blocked. Prints one JSON l
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -143,6 +145,7 @@ def main(data_dir: str, url: str, code: str, seconds: str, mode: str = "shift") 
     ticks: list[float] = []
     heartbeat = QTimer(interval=TICK_MS)
     heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    watchdog = _Watchdog(ticks)
     syncs = [0]
 
     def background_sync() -> None:
@@ -166,13 +169,25 @@ def main(data_dir: str, url: str, code: str, seconds: str, mode: str = "shift") 
         except StopIteration:
             app.quit()
 
+    profile = None
+    if os.environ.get("CJIT_BENCH_PROFILE"):  # cProfile of the window's thread only
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
     heartbeat.start()
+    watchdog.start()
     if mode == "idle":
         QTimer.singleShot(int(float(seconds) * 1000), app.quit)
     else:
-        sync_timer.start()
+        if mode != "nosync":  # "nosync": the shift alone, to tell its own cost from the sync's
+            sync_timer.start()
         QTimer.singleShot(0, next_step)
     app.exec()
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(os.environ["CJIT_BENCH_PROFILE"])
+    watchdog.running = False
     heartbeat.stop()
     sync_timer.stop()
     gaps = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:], strict=False)]
@@ -188,10 +203,60 @@ def main(data_dir: str, url: str, code: str, seconds: str, mode: str = "shift") 
         "p99_block_ms": blocked[int(len(blocked) * 0.99)] if blocked else None,
         "ticks": len(ticks), "syncs": syncs[0], **shift.steps,
         "over_50ms": sum(1 for b in blocked if b > 50), "slowest": slowest,
-        "gc_pauses_over_10ms": collections,
+        "gc_pauses_over_10ms": collections, "stacks_of_long_blocks": watchdog.summary(),
     }))  # fmt: skip
     ws.close()
     return 0
+
+
+class _Watchdog(threading.Thread):
+    """Names what the window's thread was running while the heartbeat is late: every few ms,
+    once no tick has come for ``LATE_MS``, it takes that thread's Python stack and keeps the
+    innermost frames of our own code (app/, central/). Python frames only: a long call inside
+    Qt shows as the Python line that called it."""
+
+    LATE_MS = 30
+
+    def __init__(self, ticks: list[float]) -> None:
+        super().__init__(daemon=True)
+        self.ticks, self.running = ticks, True
+        self.target = threading.main_thread().ident
+        self.samples: dict[float, list[str]] = {}  # block start (the last tick) -> stacks seen
+
+    def run(self) -> None:
+        while self.running:
+            time.sleep(0.004)
+            if not self.ticks:
+                continue
+            last = self.ticks[-1]
+            if (time.perf_counter() - last) * 1000 < self.LATE_MS:
+                continue
+            frame = sys._current_frames().get(self.target)
+            if frame is not None:
+                self.samples.setdefault(last, []).append(_ours(frame))
+
+    def summary(self) -> list[dict]:
+        from collections import Counter
+
+        out = []
+        for start, stacks in sorted(self.samples.items(), key=lambda kv: -len(kv[1]))[:12]:
+            common = Counter(stacks).most_common(3)
+            out.append({"at": round(start - self.ticks[0], 2), "samples": len(stacks),
+                        "stacks": [[n, s] for s, n in common]})  # fmt: skip
+        return out
+
+
+def _ours(frame) -> str:
+    lines = []
+    while frame is not None and len(lines) < 6:
+        name = frame.f_code.co_filename
+        if "/app/" in name or "/central/" in name or "/bench/" in name:
+            short = name.rsplit("/app/", 1)[-1] if "/app/" in name else name.rsplit("/", 1)[-1]
+            lines.append(f"{short}:{frame.f_lineno} {frame.f_code.co_name}")
+        elif not lines:
+            lines.append(f"[{name.rsplit('/', 1)[-1]}:{frame.f_lineno} {frame.f_code.co_name}]")
+        frame = frame.f_back
+    return " < ".join(lines)
 
 
 def _watch_collector() -> list[tuple[float, int, float]]:

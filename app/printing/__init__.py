@@ -58,3 +58,12 @@ def render_notice(content: Mapping[str, Any], reference: ReferenceData | None = 
 def render_dt1(content: Mapping[str, Any], reference: ReferenceData | None = None) -> bytes:
     """The DT1 record with its court-file cover sheet (content["form"] is the DT1 document)."""
     return render_notice({**content, "kind": "dt1"}, reference)
+
+
+def warm_up() -> None:
+    """Make the first notice of a session as quick as the next: import the renderers, register
+    the fonts and lay out a sample once (~7x the time of a later notice here, most of it
+    reportlab's first use). Meant for a quiet moment, off the window's thread."""
+    from app.printing.samples import render_sample
+
+    render_sample("ra1")

@@ -90,6 +90,16 @@ def _render(content: dict[str, Any], ws: Workspace) -> bytes:
         ) from None
 
 
+def warm_up_printing() -> None:
+    """Ready the renderer before the first notice is issued (app.printing.warm_up); a build
+    without printing has nothing to ready, and issuing says so when it comes to it."""
+    try:
+        from app.printing import warm_up
+    except ImportError:
+        return
+    warm_up()
+
+
 def _refusal(what: str, problems: list[Problem]) -> NotReadyToIssue:
     errors = [p.message for p in problems if p.is_error]
     return NotReadyToIssue(f"{what}:\n" + "\n".join(f"• {m}" for m in errors))

@@ -163,7 +163,6 @@ def audit_failure(ws: Workspace) -> Failure | None:
     )
 
 
-CHAIN_BROKEN = "audit_chain_broken"  # central/anchors.py
 TELL_LEAD = (
     "Tell your team leader now. The central store keeps the log as this workstation sent it; "
     "'cjit-desk verify-audit' says what differs."
@@ -181,7 +180,7 @@ def _audit_failures(ws: Workspace, report: engine.Report) -> list[Failure]:
                 TELL_LEAD,
             )
         )
-    broken = [h for h in names.needing_attention(ws.store) if h.code == CHAIN_BROKEN]
+    broken = [h for h in names.needing_attention(ws.store) if h.code == names.CHAIN_BROKEN]
     if broken:
         found.append(
             Failure(
@@ -202,7 +201,7 @@ def _summary(ws: Workspace, report: engine.Report) -> SyncSummary:
     out = SyncSummary(report.pushed, report.pulled, report.conflicts, report.erased)
     out.failures += _audit_failures(ws, report)
     for held in names.needing_attention(ws.store):
-        if held.code == CHAIN_BROKEN:
+        if held.code == names.CHAIN_BROKEN:
             continue  # said once, above
         out.failures.append(
             Failure(

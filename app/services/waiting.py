@@ -177,18 +177,24 @@ def _dt1_to_reprint(s) -> list[WaitingItem]:  # noqa: ANN001
 def _ra1_needed(s) -> list[WaitingItem]:  # noqa: ANN001
     """Open episodes of an adult with a positive DT1 and no RA1 yet (004 IE1: the notice
     before release)."""
-    open_ids = select(CustodyEpisode.id).where(CustodyEpisode.status == "open")
-    with_ra1 = select(FormRecord.episode_id).where(FormRecord.form_key == "ra1")
-    dt1s = {
-        r.episode_id: r
+    # The open episodes first (a handful, on the status index), then their forms by episode:
+    # as one statement SQLite walked every DT1 ever recorded (2.5 s on a 110,000-episode store).
+    open_ids = list(s.scalars(select(CustodyEpisode.id).where(CustodyEpisode.status == "open")))
+    forms = [
+        r
+        for start in range(0, len(open_ids), 500)  # under SQLite's bound-parameter limit
         for r in s.scalars(
             select(FormRecord).where(
-                FormRecord.form_key == "dt1",
-                FormRecord.episode_id.in_(open_ids),
-                FormRecord.episode_id.not_in(with_ra1),
+                FormRecord.episode_id.in_(open_ids[start : start + 500]),
+                FormRecord.form_key.in_(("dt1", "ra1")),
             )
         )
-        if is_positive_test(r.answers)
+    ]
+    with_ra1 = {r.episode_id for r in forms if r.form_key == "ra1"}
+    dt1s = {
+        r.episode_id: r
+        for r in forms
+        if r.form_key == "dt1" and r.episode_id not in with_ra1 and is_positive_test(r.answers)
     }
     if not dt1s:
         return []

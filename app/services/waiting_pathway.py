@@ -8,11 +8,12 @@ report to Probation. Every deadline comes from `app.forms.deadlines`, every fact
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.forms.deadlines import (
@@ -72,18 +73,26 @@ def pathway_items(s: Session, day: date, now: datetime) -> list[WaitingItem]:
     """Items for episodes with any form of the rest of the pathway (or a disputed DT1)."""
     forms: dict[str, dict[str, Any]] = defaultdict(dict)
     candidates = _candidates(s, now)
+    seen: dict[str, tuple[str, int, dict[str, Any]]] = {}
     for chunk in range(0, len(candidates), 500):  # under SQLite's bound-parameter limit
-        for r in s.scalars(
-            select(FormRecord)
+        for form_id, episode_id, key, version, raw in s.execute(
+            select(
+                FormRecord.id,
+                FormRecord.episode_id,
+                FormRecord.form_key,
+                FormRecord.form_version,
+                type_coerce(FormRecord.answers, Text),
+            )
             .where(
                 FormRecord.episode_id.in_(candidates[chunk : chunk + 500]),
                 FormRecord.form_key.in_(FORM_KEYS),
             )
             .order_by(FormRecord.updated_at)
         ):
-            forms[r.episode_id][r.form_key] = forms_context.typed(
-                r.form_key, r.answers, r.form_version
-            )
+            seen[form_id] = _typed(form_id, key, version, raw)
+            forms[episode_id][key] = seen[form_id][2]
+    _TYPED.clear()
+    _TYPED.update(seen)
     forms = {k: v for k, v in forms.items() if v.keys() & set(TRIGGERS)}
     open_ids = set(
         s.scalars(
@@ -97,6 +106,22 @@ def pathway_items(s: Session, day: date, now: datetime) -> list[WaitingItem]:
         for kind, text in _items(typed, day, now, episode_id in open_ids):
             items.append(WaitingItem(episode_id, kind, text))
     return items
+
+
+# Each form's answers as typed values, by form id, with the stored text and version they were
+# decoded from: the board reads the same thousands of pathway forms on every refresh (years of
+# remands and Restrictions on Bail), and decoding them all again held the GIL the window shares
+# for seconds on a large store. Only what the last refresh read is kept; a form whose stored
+# text changed (an edit, a pull) is decoded again. Read-only: callers never change the values.
+_TYPED: dict[str, tuple[str, int, dict[str, Any]]] = {}
+
+
+def _typed(form_id: str, key: str, version: int, raw: str | None) -> tuple[str, int, dict]:
+    text = raw or "null"
+    known = _TYPED.get(form_id)
+    if known is not None and known[0] == text and known[1] == version:
+        return known
+    return text, version, forms_context.typed(key, json.loads(text), version)
 
 
 def _items(typed: dict[str, Any], day: date, now: datetime, is_open: bool) -> list[tuple[str, str]]:

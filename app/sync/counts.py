@@ -16,16 +16,16 @@ Decisions where the protocol is silent:
 from __future__ import annotations
 
 import hashlib
-import heapq
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from app.storage.models import AuditEvent, SyncErased, Tombstone
+from app.storage.models import AuditEvent, SyncProblem, Tombstone
 from app.storage.store import Store
 from app.sync.apply import Applied, apply_records
+from app.sync.names import CHAIN_BROKEN
 from app.sync.pull import fetch, stored_reference_versions
 from app.sync.records import SPECS
 from app.sync.transport import Transport
@@ -55,26 +55,35 @@ def local_copy(s: Session, record_type: str) -> dict[str, Any] | None:
     unsent = s.scalar(select(func.count()).where(model.sync_state.not_in(("synced", "local"))))
     if unsent:
         return None
-    # Tombstones and erasures (few) override rows; the rows themselves (418,000 forms on a
-    # large store) come sorted from SQLite and are hashed as they stream: no Python sort of
-    # every id, which holds the GIL the window shares with this thread for hundreds of ms.
-    overrides: dict[str, tuple[int, bool]] = {}
-    for stone in s.scalars(select(Tombstone).where(Tombstone.sync_state == "synced")):
-        if _wire(stone.record_type) == record_type and stone.server_rev is not None:
-            overrides[stone.record_id] = (stone.server_rev, True)
-    for gone in s.scalars(select(SyncErased).where(SyncErased.record_type == record_type)):
-        overrides[gone.record_id] = (gone.server_rev, gone.deleted)
-    rows = s.execute(
-        select(model.id, model.server_rev).where(model.server_rev.is_not(None)).order_by(model.id)
+    # The digest is made by SQLite: the lines sorted and joined there, one SHA-256 over them
+    # here (hashlib lets go of the GIL for it). Streaming 418,000 rows of a large store through
+    # Python held the GIL, which the window's thread shares with this one, for about 5 s of
+    # every sync (bench/RESULTS.md, "responsive"). Tombstones and erasures override a row.
+    table = model.__table__.name
+    names = [
+        n for n in s.scalars(select(Tombstone.record_type).distinct()) if _wire(n) == record_type
+    ]
+    marks = ", ".join(f":n{i}" for i in range(len(names))) or "NULL"
+    erased = "SELECT record_id FROM sync_erased WHERE record_type = :t"
+    stones = (
+        "SELECT record_id, max(server_rev) AS rev FROM tombstone WHERE sync_state = 'synced' "
+        f"AND server_rev IS NOT NULL AND record_type IN ({marks}) GROUP BY record_id"
     )
-    kept = ((rid, rev) for rid, rev in rows if rid not in overrides)
-    replaced = sorted((rid, rev) for rid, (rev, _) in overrides.items())
-    digest = hashlib.sha256()
-    total = 0
-    for rid, rev in heapq.merge(kept, replaced):
-        digest.update(f"{rid}:{rev}\n".encode("ascii"))
-        total += 1
-    deleted = sum(1 for _, dead in overrides.values() if dead)
+    # The table name is the model's own; every value is bound.
+    query = text(f"""
+        WITH stones AS ({stones}),
+        lines(rid, rev, dead) AS (
+            SELECT id, server_rev, 0 FROM {table} WHERE server_rev IS NOT NULL
+                AND id NOT IN ({erased}) AND id NOT IN (SELECT record_id FROM stones)
+            UNION ALL SELECT record_id, server_rev, deleted FROM sync_erased WHERE record_type = :t
+            UNION ALL SELECT record_id, rev, 1 FROM stones WHERE record_id NOT IN ({erased})
+        )
+        SELECT count(*), coalesce(sum(dead), 0),
+               group_concat(rid || ':' || rev, char(10) ORDER BY rid) FROM lines
+    """)
+    params = {"t": record_type, **{f"n{i}": n for i, n in enumerate(names)}}
+    total, deleted, joined = s.execute(query, params).one()
+    digest = hashlib.sha256((joined + "\n").encode("ascii") if joined else b"")
     return {"live": total - deleted, "deleted": deleted, "digest": digest.hexdigest()}
 
 
@@ -137,7 +146,25 @@ def repair(store: Store, transport: Transport, mismatches: list[Mismatch]) -> Ap
 
 
 def repush_audit_events(store: Store) -> None:
+    """Push the whole log again, in chain order. Entries the central store refused as not
+    extending its held chain (``audit_chain_broken``) go again too: when the central store lost
+    entries (restored from an older backup) its held chain is behind, so the entries made since
+    were refused only because the ones before them were missing. Replayed from the start they
+    extend it; a log really rewritten on this workstation is refused again, and said again."""
     with store.session() as s:
+        broken = select(SyncProblem.record_id).where(
+            SyncProblem.record_type == "audit_event", SyncProblem.code == CHAIN_BROKEN
+        )
+        s.execute(
+            update(AuditEvent)
+            .where(AuditEvent.sync_state == "attention", AuditEvent.id.in_(broken))
+            .values(sync_state="pending")
+        )
+        s.execute(
+            delete(SyncProblem).where(
+                SyncProblem.record_type == "audit_event", SyncProblem.code == CHAIN_BROKEN
+            )
+        )
         s.execute(
             update(AuditEvent).where(AuditEvent.sync_state == "synced").values(sync_state="pending")
         )

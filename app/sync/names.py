@@ -29,6 +29,7 @@ WHAT_TO_DO = {
     "id_taken": "Tell IT; quote the message. The record is kept on this workstation.",
     "invalid_request": "Tell IT; quote the message. The records are kept on this workstation.",
 }
+CHAIN_BROKEN = "audit_chain_broken"  # central/anchors.py: an audit entry not extending the chain
 CORRECT_IT = "Open it, correct {field}, and sync again. If it keeps happening, tell IT."
 
 

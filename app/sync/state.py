@@ -15,6 +15,7 @@ CENTRAL_URL = "central_url"
 SUITE = "suite"
 CURSOR = "sync_cursor"
 EPOCH = "store_epoch"
+HISTORY_DIGEST = "history_digest"  # of the last history answer placed (app/sync/history.py)
 LAST_SYNC = "last_sync_at"  # read by app.services.sync_status for the status bar
 
 

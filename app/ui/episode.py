@@ -286,11 +286,15 @@ class EpisodeView(EpisodeSafety, QWidget):
     def refresh_rules(self) -> None:
         if not self.data:
             return
-        ctx = self._context(self.episode_answers())
+        answers = self.episode_answers()
+        ctx = self._context(answers)
+        in_view = self.pages.currentWidget()
         for i, (key, page) in enumerate(self.form_pages.items()):
             issued = self.data.form_status.get(key) == "issued" or bool(page.read_only_reason)
             started = key in self.data.form_status or key in self._dirty
-            problems = page.refresh(ctx, issued, started)
+            problems = page.refresh(
+                ctx, issued, started, paint=page is in_view, answers=answers[key]
+            )
             if issued:
                 state = "issued"
             elif not started:
@@ -371,6 +375,8 @@ class EpisodeView(EpisodeSafety, QWidget):
     def _step_changed(self, row: int) -> None:
         if self.episode_id and row >= 0 and self.data:
             self._fresh_defaults(self.current_form())
+        if 0 <= row < self.pages.count():
+            self.pages.widget(row).paint_if_stale()
         self.pages.setCurrentIndex(row)
         if self.episode_id and row >= 0 and self.data:
             self.remember_place(self.current_form())

@@ -34,8 +34,10 @@ class EpisodeSafety:
             if self.episode_id != episode_id:
                 return
             problem = warning("custody_record_number", found, "episode.custody_number_used")
+            before = dict(page.found_elsewhere)
             page.set_found_elsewhere("custody_record_number", number, problem if found else None)
-            self.refresh_rules()
+            if page.found_elsewhere != before:  # most numbers are nobody else's: nothing to redo
+                self.refresh_rules()
 
         self._op(lambda: episodes.custody_number_in_use(ws, episode_id, number)).success(show).run()
 

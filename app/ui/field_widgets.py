@@ -30,6 +30,7 @@ from app.forms.fields import SUBSTANCE_RESULTS, Field
 from app.forms.reference import ReferenceData
 from app.forms.times import LONDON
 from app.ui.date_entry import EntryClock, parse_date, parse_datetime, parse_time
+from app.ui.theme import restyle
 
 KEYBOARD_HINTS = {
     "date": "Type n for today, +5 for five working days on; 170590 or 17/05/90 for 17/05/1990.",
@@ -96,9 +97,7 @@ class FieldEditor(QWidget):
         return None
 
     def set_prefilled(self, prefilled: bool) -> None:
-        self.focusProxy().setProperty("prefilled", prefilled)
-        self.focusProxy().style().unpolish(self.focusProxy())
-        self.focusProxy().style().polish(self.focusProxy())
+        restyle(self.focusProxy(), "prefilled", prefilled)
 
 
 class TextEditor(FieldEditor):

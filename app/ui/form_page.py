@@ -29,6 +29,7 @@ from app.ui.date_entry import EntryClock
 from app.ui.field_widgets import FieldEditor, make_editor
 from app.ui.form_keys import FormKeys
 from app.ui.plain import TONE_WORDS, decision_tone, plain
+from app.ui.theme import restyle
 
 
 def _label(text: str = "", role: str | None = None, name: str | None = None) -> QLabel:
@@ -89,6 +90,7 @@ class FormPage(QScrollArea):
         self._base: dict[str, Any] = {}
         self._unreadable: set[str] = set()
         self._stored_problems: list[Problem] = []
+        self._stale: tuple[dict[str, Any], list[Problem], bool] | None = None
         self._prefilled: dict[str, Any] = {}
         self.read_only_reason: str | None = None  # shown, never saved (a newer version's form)
         self._rows: dict[str, list[QWidget]] = {}
@@ -290,8 +292,8 @@ class FormPage(QScrollArea):
 
     # --- rules ---------------------------------------------------------------------------------
 
-    def problems(self, ctx: FormContext) -> list[Problem]:
-        answers = self.answers()
+    def problems(self, ctx: FormContext, answers: dict[str, Any] | None = None) -> list[Problem]:
+        answers = self.answers() if answers is None else answers
         problems = [
             Problem(k, "error", msg, "parse")
             for k, e in self.editors.items()
@@ -313,34 +315,59 @@ class FormPage(QScrollArea):
             self.found_elsewhere[(key, value)] = problem
 
     def refresh(
-        self, ctx: FormContext, issued: bool = False, started: bool = True
+        self,
+        ctx: FormContext,
+        issued: bool = False,
+        started: bool = True,
+        paint: bool = True,
+        answers: dict[str, Any] | None = None,
     ) -> list[Problem]:
         """Re-run the rules. Until a form is ``started`` its problems are counted but not shown:
-        a page the worker has not reached yet should not greet them in red."""
-        answers = self.answers()
+        a page the worker has not reached yet should not greet them in red.
+
+        ``paint`` False (a page not in view): the problems, the decision and the issue button
+        are brought up to date, the field rows and their notes only when the page is next shown
+        (``paint_if_stale``). A keystroke re-runs the rules of every form of the episode, for the
+        steps list; painting all of them blocked the window for 30-40 ms per key on this
+        machine (bench/RESULTS.md, "responsive"). ``answers``: what ``answers()`` gives now,
+        when the caller has just read it."""
+        answers = self.answers() if answers is None else answers
+        problems = self.problems(ctx, answers)
+        self._needs = {p.field for p in problems if p.is_error}
+        self._set_frozen(issued)
+        if self.definition.decider is not None:
+            self._show_decision(self.definition.decide(answers, ctx))
+        if self.issue_button is not None:
+            self._update_issue_button(problems, issued)
+        self._stale = None if paint else (answers, problems, started)
+        if paint:
+            self._paint(answers, problems, started)
+        return problems
+
+    def paint_if_stale(self) -> None:
+        """Before the page comes into view: show what the last ``refresh`` found."""
+        if self._stale is not None:
+            answers, problems, started = self._stale
+            self._stale = None
+            self._paint(answers, problems, started)
+
+    def _paint(self, answers: dict[str, Any], problems: list[Problem], started: bool) -> None:
         visible_keys = set()
         for key, widgets in self._rows.items():
             visible = self.definition.field(key).is_visible(answers)
             for w in widgets:
-                w.setVisible(visible)
+                if w.isVisibleTo(self) != visible:
+                    w.setVisible(visible)
             if visible:
                 visible_keys.add(key)
         for box, keys in self._sections.items():
             box.setVisible(any(k in visible_keys for k in keys))
-        problems = self.problems(ctx)
-        self._needs = {p.field for p in problems if p.is_error}
-        self._set_frozen(issued)
         if not started:
             for label in self.problem_labels.values():
                 label.hide()
             self.summary.setText("Not started.")
-            self.summary.setProperty("role", "muted")
-            self.summary.style().polish(self.summary)
-            if self.definition.decider is not None:
-                self._show_decision(self.definition.decide(answers, ctx))
-            if self.issue_button is not None:
-                self._update_issue_button(problems, issued)
-            return problems
+            restyle(self.summary, "role", "muted")
+            return
         by_field: dict[str, list[Problem]] = {}
         for p in problems:
             by_field.setdefault(p.field, []).append(p)
@@ -348,17 +375,13 @@ class FormPage(QScrollArea):
             mine = by_field.get(key, [])
             # An empty required field is not shouted at while the worker is still filling in.
             shown = [p for p in mine if p.code != "required"]
+            if not shown and label.isHidden():
+                continue  # nothing to say, and nothing said before
             label.setText("\n".join(plain(p.message) for p in shown))
             label.setToolTip("\n".join(p.message for p in shown))
-            label.setProperty("role", "error" if any(p.is_error for p in shown) else "warning")
-            label.style().polish(label)
+            restyle(label, "role", "error" if any(p.is_error for p in shown) else "warning")
             label.setVisible(bool(shown))
         self._show_summary(problems)
-        if self.definition.decider is not None:
-            self._show_decision(self.definition.decide(answers, ctx))
-        if self.issue_button is not None:
-            self._update_issue_button(problems, issued)
-        return problems
 
     def _set_frozen(self, issued: bool) -> None:
         """An issued notice is a legal document: shown, never edited (a change is an RA2)."""
@@ -377,7 +400,7 @@ class FormPage(QScrollArea):
         warnings = [p for p in problems if not p.is_error]
         if not problems:
             self.summary.setText("Nothing missing.")
-            self.summary.setProperty("role", "ok")
+            restyle(self.summary, "role", "ok")
         else:
             parts = []
             if errors:
@@ -389,8 +412,7 @@ class FormPage(QScrollArea):
                 + ":\n"
                 + "\n".join(f"• {plain(p.message)}" for p in problems[:12])
             )
-            self.summary.setProperty("role", "error" if errors else "warning")
-        self.summary.style().polish(self.summary)
+            restyle(self.summary, "role", "error" if errors else "warning")
 
     def _show_decision(self, decision: Decision | None) -> None:
         if decision is None:
@@ -409,9 +431,7 @@ class FormPage(QScrollArea):
             f"Decision: {headline}, {TONE_WORDS[tone]}. "
             + " ".join(plain(r) for r in decision.reasons)
         )
-        self.decision_card.setProperty("tone", tone)
-        self.decision_card.style().unpolish(self.decision_card)
-        self.decision_card.style().polish(self.decision_card)
+        restyle(self.decision_card, "tone", tone)
 
     def _update_issue_button(self, problems: list[Problem], issued: bool) -> None:
         errors = [p.message for p in problems if p.is_error]

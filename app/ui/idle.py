@@ -5,21 +5,15 @@ garbage collection, see main_window._keep_heap)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-
-_ACTIVITY = {
-    QEvent.Type.KeyPress,
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseMove,
-    QEvent.Type.Wheel,
-    QEvent.Type.TouchBegin,
-}
-
+from PySide6.QtCore import QObject, QTimer, Signal
 
 QUIET_MS = 4000
 
 
 class IdleWatcher(QObject):
+    """Told of every input by the application's event filter (``wheel_guard.WheelGuard.input``,
+    connected by the main window): one filter for the whole application, not one each."""
+
     idle = Signal()
     quiet = Signal()
 
@@ -41,9 +35,7 @@ class IdleWatcher(QObject):
     def stop(self) -> None:
         self.timer.stop()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in _ACTIVITY:
-            self.quiet_timer.start()
-            if self.timer.isActive():
-                self.timer.start()
-        return False
+    def activity(self) -> None:
+        self.quiet_timer.start()
+        if self.timer.isActive():
+            self.timer.start()

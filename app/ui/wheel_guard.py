@@ -6,11 +6,17 @@ Female, Ethnicity -> "White: Roma"), and autosave kept the change. One filter fo
 application: a wheel turn over such a widget without the keyboard focus goes to the scroll
 area around it instead. With the focus (the worker clicked or tabbed into it) the wheel
 still steps through the choices, as Qt users expect.
+
+It is also the application's only event filter, and says when the worker touched the keyboard,
+mouse or screen (``input``, for the idle lock: app/ui/idle.py). A filter on the application
+runs Python for every event of every widget; two of them (the idle watcher had its own) were
+the largest share of the window's thread in a profile of a shift (bench/RESULTS.md,
+"responsive"), so there is one, and it asks each event its type once.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -22,10 +28,27 @@ from PySide6.QtWidgets import (
 GUARDED = (QComboBox, QAbstractSpinBox)  # QDateTimeEdit and QDateEdit are spin boxes
 
 
+ACTIVITY = frozenset({
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+})  # fmt: skip
+
+
 class WheelGuard(QObject):
+    input = Signal()  # a key press, click, mouse move, wheel turn or touch, anywhere
+
     def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
         kind = event.type()
-        if kind not in (QEvent.Type.Wheel, QEvent.Type.Polish) or not isinstance(watched, GUARDED):
+        if kind in ACTIVITY:
+            self.input.emit()
+            if kind != QEvent.Type.Wheel:
+                return False
+        elif kind != QEvent.Type.Polish:
+            return False
+        if not isinstance(watched, GUARDED):
             return False
         if kind == QEvent.Type.Polish:
             # Qt gives a WheelFocus widget the focus from a real wheel turn before any filter

@@ -86,3 +86,25 @@ def test_every_event_names_who_when_what_and_why(lead):
 def test_an_unknown_action_is_a_programming_error(lead):
     with pytest.raises(ValueError), lead.session() as s:
         audit.record(s, lead.worker, "peeked")
+
+
+@pytest.mark.parametrize("removed", [None, 1, 4, "last"])
+def test_the_chain_as_the_anchor_reads_it_is_the_log_in_order(lead, removed):
+    """app.storage.anchor.Chain reads single hashes from the store; it must give what the
+    whole log read in order gives, also once an entry was removed (first, middle, last)."""
+    from app.storage import anchor
+
+    with lead.session() as s:
+        if removed is not None:
+            _bypass_triggers(s)
+            last = s.scalar(text("SELECT max(seq) FROM audit_event"))
+            s.execute(text("DELETE FROM audit_event WHERE seq = :n"),
+                      {"n": last if removed == "last" else removed})  # fmt: skip
+    with lead.session() as s:
+        whole = list(s.scalars(select(AuditEvent.hash).order_by(AuditEvent.seq)))
+        chain = anchor.chain_hashes(s)
+        assert len(chain) == len(whole)
+        assert [chain[i] for i in range(len(chain))] == whole
+        assert chain[-1] == whole[-1]
+        with pytest.raises(IndexError):
+            chain[len(whole)]

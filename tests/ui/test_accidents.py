@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QMessageBox
 from sqlalchemy import select
 
 from app.storage.models import AuditEvent, CustodyEpisode
@@ -119,3 +119,16 @@ def test_a_custody_number_already_used_or_nonsense_is_said_beside_the_field(qtbo
     settle()
     assert "does not look like a custody record number" in label.text()
     assert "already used" not in label.text()
+
+
+def test_typing_puts_the_idle_lock_off_and_silence_brings_it(qtbot, window):
+    """The idle lock hears input through the application's one event filter."""
+    Keyboard(qtbot, window).shortcut(Qt.Key.Key_N)
+    window.idle.timer.setInterval(1500)
+    window.idle.start()
+    editor = find(window, QLineEdit, "input_postcode")
+    for ch in "NG11 1AAB":  # 9 keys, 300 ms apart: longer than the interval, never idle for it
+        qtbot.keyClick(editor, ch)
+        qtbot.wait(300)
+    assert window.frame.currentWidget() is window.pages
+    qtbot.waitUntil(lambda: window.frame.currentWidget() is window.lock_panel, timeout=3000)
