@@ -69,7 +69,7 @@ def answer_problems(fields: dict[str, Any]) -> list[tuple[str, Problem]]:
                 ),
             )
         ]
-    known = {f.key: f for f in definition.fields}
+    known = _fields_of(definition)
     out = []
     for key, value in migrated.items():
         path = f"{ANSWERS}.{str(key)[:MAX_KEY]}"
@@ -82,27 +82,55 @@ def answer_problems(fields: dict[str, Any]) -> list[tuple[str, Problem]]:
     return out
 
 
+def _fields_of(definition: FormDefinition) -> dict[str, Field]:
+    """The questions of a form by key, made once per form definition (every pushed form of
+    a shift asks; issue 16 found the push's contract check rebuilding them per record)."""
+    known = _FIELDS.get(id(definition))
+    if known is None or known[0] is not definition:
+        known = _FIELDS[id(definition)] = (definition, {f.key: f for f in definition.fields})
+    return known[1]
+
+
+_FIELDS: dict[int, tuple[FormDefinition, dict[str, Field]]] = {}
+
+
 def answer_problem(definition: FormDefinition, field: Field, value: Any) -> Problem | None:
-    label = f"{definition.short_title} › {field.label}"
     if not answered({field.key: value}, field.key):
         return None  # a draft may leave any question unanswered
-    wrong = Problem("wrong_type", f"{label}: expected {_EXPECTED[field.type]}.")
+    # (the words are made only for a problem: most answers have none)
     if field.type == "multi_choice" and not isinstance(value, list):
-        return wrong  # the codec would also take an object's keys as the list
+        return _wrong(definition, field)  # the codec would also take an object's keys
     if field.type in ("date", "datetime", "time") and len(str(value)) > 40:
-        return wrong
+        return _wrong(definition, field)
     try:
         decoded = decode(field, value)
     except AnswerTypeError as exc:
         if isinstance(exc.__cause__, OverflowError):  # a year 1 or 9999 instant
             return Problem(
-                "out_of_range", f"{label}: the year must be from {MIN_YEAR} to {MAX_YEAR}."
+                "out_of_range",
+                f"{_label(definition, field)}: the year must be from {MIN_YEAR} to {MAX_YEAR}.",
             )
-        return wrong
-    return _value_problem(field, decoded, label)
+        return _wrong(definition, field)
+    return _value_problem(definition, field, decoded)
 
 
-def _value_problem(field: Field, decoded: Any, label: str) -> Problem | None:
+def _label(definition: FormDefinition, field: Field) -> str:
+    return f"{definition.short_title} › {field.label}"
+
+
+def _wrong(definition: FormDefinition, field: Field) -> Problem:
+    return Problem("wrong_type", f"{_label(definition, field)}: expected {_EXPECTED[field.type]}.")
+
+
+def _value_problem(definition: FormDefinition, field: Field, decoded: Any) -> Problem | None:
+    problem = _decoded_problem(field, decoded, "")
+    if problem is None:
+        return None
+    # the same check again with the words (rare: only for an answer that has a problem)
+    return _decoded_problem(field, decoded, _label(definition, field))
+
+
+def _decoded_problem(field: Field, decoded: Any, label: str) -> Problem | None:
     if isinstance(decoded, date | datetime) and not MIN_YEAR <= decoded.year <= MAX_YEAR:
         return Problem("out_of_range", f"{label}: the year must be from {MIN_YEAR} to {MAX_YEAR}.")
     # Every whole-number question is a count (RoB appointments attended / missed): the

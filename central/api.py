@@ -14,7 +14,7 @@ from fastapi.responses import PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
-from central import anchors, auth, errors, history, pull, push, reports
+from central import anchors, auth, errors, exchange, history, pull, push, reports
 from central.errors import ApiError
 from central.gate import DEFAULT_MAX_BODY_BYTES, STATE_DEVICE, Gate
 from central.models import Device
@@ -163,13 +163,21 @@ def _routes(app: FastAPI) -> None:
         responses=error_responses(401, 403, 409, 413, 422),
         description="Records are checked one by one against the wire contract; a record that "
         "breaks it is listed in `refused` ({id, index, code, field, message}) and the others "
-        "are stored (docs/sync-protocol.md 4).",
+        "are stored (docs/sync-protocol.md 4). Protocol 3: `then` asks for the first pull "
+        "page, the counts, the test history and the audit anchor in the same answer, read "
+        "after the batch is committed (4.7).",
     )
     def push_batch(body: PushRequest, device: DeviceDep, request: Request) -> dict[str, Any]:
         if body.device_id != device.id:
             raise ApiError(403, "wrong_device", "device_id does not match the device token.")
-        try:
-            return push.push(engine_of(request), device, body)
+        then = body.then
+        try:  # protocol 3 (4.7): ``then`` is read after the batch's commit
+            return push.push(
+                engine_of(request),
+                device,
+                body,
+                None if then is None else lambda bind: exchange.answer_then(bind, device, then),
+            )
         except push.BatchIdReused as exc:
             raise ApiError(409, "batch_id_reused", str(exc)) from None
 

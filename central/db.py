@@ -20,7 +20,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.orm import Session
 
 from central.models import StoreInfo
@@ -113,22 +113,58 @@ def _seed(connection: Any) -> None:
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[tuple[Session, StoreInfo]]:
-    """One serialised write transaction; commits on success, rolls back on any exception."""
-    write = engine.execution_options(**{_WRITE: True})
-    with Session(bind=write, expire_on_commit=False) as session, session.begin():
+def write_session(engine: Engine | Connection) -> Iterator[tuple[Session, StoreInfo]]:
+    """One serialised write transaction; commits on success, rolls back on any exception.
+    Given a connection (``one_connection``), the transaction runs on it."""
+    with (
+        _options(engine, **{_WRITE: True}) as write,
+        Session(bind=write, expire_on_commit=False) as session,
+        session.begin(),
+    ):
         info = session.execute(select(StoreInfo).where(StoreInfo.id == 1).with_for_update())
         yield session, info.scalar_one()
 
 
 @contextmanager
-def read_session(engine: Engine) -> Iterator[Session]:
+def read_session(engine: Engine | Connection) -> Iterator[Session]:
     """One consistent snapshot (REPEATABLE READ on PostgreSQL, a read transaction on SQLite)."""
-    bind = engine
-    if engine.dialect.name == "postgresql":
-        bind = engine.execution_options(isolation_level="REPEATABLE READ")
-    with Session(bind=bind, expire_on_commit=False) as session, session.begin():
+    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    with (
+        _options(engine, **options) as bind,
+        Session(bind=bind, expire_on_commit=False) as session,
+        session.begin(),
+    ):
         yield session
+
+
+@contextmanager
+def one_connection(engine: Engine) -> Iterator[Connection]:
+    """One pooled connection for a push and what it answers after its commit (``then``,
+    docs/sync-protocol.md 4.7): checked out once, so a push that has committed never queues
+    again for a connection behind the writers waiting on the store lock (a burst at shift
+    change fills the pool with them: issue 16.3)."""
+    with engine.connect() as connection:
+        yield connection
+
+
+@contextmanager
+def _options(bind: Engine | Connection, **options: Any) -> Iterator[Engine | Connection]:
+    if not options:
+        yield bind
+    elif isinstance(bind, Engine):
+        yield bind.execution_options(**options)
+    else:  # a connection's options are its own: set for this transaction, then put back
+        before = {key: bind.get_execution_options().get(key) for key in options}
+        bind.execution_options(**options)
+        try:
+            yield bind
+        finally:
+            if bind.in_transaction():
+                bind.rollback()  # (the session has committed or rolled back already)
+            restored = {k: v for k, v in before.items() if v is not None}
+            if "isolation_level" in options and "isolation_level" not in restored:
+                restored["isolation_level"] = bind.default_isolation_level
+            bind.execution_options(**{_WRITE: False, **restored})
 
 
 def plain_session(engine: Engine) -> Session:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from app.forms.facts import is_positive_test, positive_substances
 from central.db import read_session
@@ -28,14 +29,19 @@ PERSON_KEYS = ("pnc_id", "family_name", "given_names", "date_of_birth")
 def positive_history(
     engine: Engine, suite: str, since: str | None = None, pnc_id: str | None = None
 ) -> list[dict[str, Any]]:
-    since_at = _instant(since) if since else None
     with read_session(engine) as session:
-        tests = [f for f in _live(session, suite, "form", FORM_DT1) if _is_positive(f.fields)]
-        episodes = _by_id(
-            session, suite, "episode", {_s(_fields(t).get("episode_id")) for t in tests}
-        )
-        person_ids = {_s(_fields(e).get("person_id")) for e in episodes.values()}
-        persons = _by_id(session, suite, "person", person_ids)
+        return positive_history_in(session, suite, since, pnc_id)
+
+
+def positive_history_in(
+    session: Session, suite: str, since: str | None = None, pnc_id: str | None = None
+) -> list[dict[str, Any]]:
+    """The same, read in the caller's snapshot (a push's ``then``)."""
+    since_at = _instant(since) if since else None
+    tests = [f for f in _live(session, suite, "form", FORM_DT1) if _is_positive(f.fields)]
+    episodes = _by_id(session, suite, "episode", {_s(_fields(t).get("episode_id")) for t in tests})
+    person_ids = {_s(_fields(e).get("person_id")) for e in episodes.values()}
+    persons = _by_id(session, suite, "person", person_ids)
     grouped: dict[str, dict[str, Any]] = {}
     for test in tests:
         episode = episodes.get(_s(_fields(test).get("episode_id")))

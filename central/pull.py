@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
+from sqlalchemy.orm import Session
 
 from central.db import read_session
 from central.models import Conflict, Device, Record, ReferenceDocument, StoreInfo
@@ -36,51 +37,64 @@ def pull(
     skip_own: bool = False,
 ) -> PullResponse:
     with read_session(engine) as session:
-        info = session.get(StoreInfo, 1)
-        assert info is not None  # seeded by migrate()
-        base = {"cursor": cursor, "store_epoch": info.store_epoch, "high_water": info.change_seq}
-        if cursor > info.change_seq or (epoch is not None and epoch != info.store_epoch):
-            return PullResponse(
-                **base,
-                next_cursor=0,
-                more=True,
-                reset=True,
-                message=RESET_MESSAGE,
-                records=[],
-                reference=[],
-                conflicts=[],
-            )
-        query = select(Record).where(Record.suite == device.suite, Record.seq > cursor)
-        if types:
-            query = query.where(Record.type.in_(types))
-        if skip_own:
-            query = query.where(not_written_by(device))
-        records = list(session.scalars(query.order_by(Record.seq).limit(limit + 1)))
-        refs = (
-            []
-            if types
-            else list(
-                session.scalars(
-                    select(ReferenceDocument)
-                    .where(ReferenceDocument.seq > cursor)
-                    .order_by(ReferenceDocument.seq)
-                    .limit(limit + 1)
-                )
-            )
-        )
-        items = sorted([*records, *refs], key=lambda row: row.seq)
-        more = len(items) > limit
-        items = items[:limit]
+        return pull_in(session, device, cursor, limit, epoch, types, skip_own)
+
+
+def pull_in(
+    session: Session,
+    device: Device,
+    cursor: int,
+    limit: int,
+    epoch: str | None = None,
+    types: list[str] | None = None,
+    skip_own: bool = False,
+) -> PullResponse:
+    """One page, read in the caller's snapshot (a push's ``then`` reads counts in the same)."""
+    info = session.get(StoreInfo, 1)
+    assert info is not None  # seeded by migrate()
+    base = {"cursor": cursor, "store_epoch": info.store_epoch, "high_water": info.change_seq}
+    if cursor > info.change_seq or (epoch is not None and epoch != info.store_epoch):
         return PullResponse(
             **base,
-            next_cursor=items[-1].seq if more else info.change_seq,
-            more=more,
-            reset=False,
-            message=None,
-            records=[record_out(r) for r in items if isinstance(r, Record)],
-            reference=[reference_out(r) for r in items if isinstance(r, ReferenceDocument)],
-            conflicts=open_conflicts(session, device.suite),
+            next_cursor=0,
+            more=True,
+            reset=True,
+            message=RESET_MESSAGE,
+            records=[],
+            reference=[],
+            conflicts=[],
         )
+    query = select(Record).where(Record.suite == device.suite, Record.seq > cursor)
+    if types:
+        query = query.where(Record.type.in_(types))
+    if skip_own:
+        query = query.where(not_written_by(device))
+    records = list(session.scalars(query.order_by(Record.seq).limit(limit + 1)))
+    refs = (
+        []
+        if types
+        else list(
+            session.scalars(
+                select(ReferenceDocument)
+                .where(ReferenceDocument.seq > cursor)
+                .order_by(ReferenceDocument.seq)
+                .limit(limit + 1)
+            )
+        )
+    )
+    items = sorted([*records, *refs], key=lambda row: row.seq)
+    more = len(items) > limit
+    items = items[:limit]
+    return PullResponse(
+        **base,
+        next_cursor=items[-1].seq if more else info.change_seq,
+        more=more,
+        reset=False,
+        message=None,
+        records=[record_out(r) for r in items if isinstance(r, Record)],
+        reference=[reference_out(r) for r in items if isinstance(r, ReferenceDocument)],
+        conflicts=open_conflicts(session, device.suite),
+    )
 
 
 def not_written_by(device: Device) -> Any:
@@ -105,19 +119,23 @@ def open_conflicts(session: Any, suite: str) -> list[ConflictOut]:
 def counts(engine: Engine, device: Device) -> CountsResponse:
     """Per type: live and deleted counts and a digest of every (id, rev) the suite holds."""
     with read_session(engine) as session:
-        info = session.get(StoreInfo, 1)
-        assert info is not None
-        rows = session.execute(
-            select(Record.type, Record.id, Record.rev, Record.deleted)
-            .where(Record.suite == device.suite)
-            .order_by(Record.type, Record.id)
-        ).all()
-        refs = session.execute(select(ReferenceDocument.name, ReferenceDocument.version)).all()
-        conflicts = session.scalar(
-            select(func.count())
-            .select_from(Conflict)
-            .where(Conflict.suite == device.suite, Conflict.resolved_at.is_(None))
-        )
+        return counts_in(session, device)
+
+
+def counts_in(session: Session, device: Device) -> CountsResponse:
+    info = session.get(StoreInfo, 1)
+    assert info is not None
+    rows = session.execute(
+        select(Record.type, Record.id, Record.rev, Record.deleted)
+        .where(Record.suite == device.suite)
+        .order_by(Record.type, Record.id)
+    ).all()
+    refs = session.execute(select(ReferenceDocument.name, ReferenceDocument.version)).all()
+    conflicts = session.scalar(
+        select(func.count())
+        .select_from(Conflict)
+        .where(Conflict.suite == device.suite, Conflict.resolved_at.is_(None))
+    )
     return CountsResponse(
         store_epoch=info.store_epoch,
         as_of_seq=info.change_seq,

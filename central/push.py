@@ -12,16 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.orm import Session
 
 from central import anchors, transfers
 from central.contract import Checked, Refused, check_records, check_references
-from central.db import next_seq, write_session
+from central.db import next_seq, one_connection, write_session
 from central.merge import MergeResult, Version, merge, same
 from central.models import Conflict, Device, PushBatch, Record, RecordVersion, StoreInfo, utcnow
 from central.record_types import APPEND_ONLY_TYPES
@@ -36,14 +37,41 @@ class BatchIdReused(Exception):
 
 
 def request_digest(request: PushRequest) -> str:
-    body = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    # ``then`` (protocol 3) is not part of the batch: a replay may ask for other answers, and
+    # a batch persisted by an older workstation keeps the digest it always had.
+    fields = request.model_dump(mode="json", exclude={"then"})
+    body = json.dumps(fields, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def push(engine: Engine, device: Device, request: PushRequest) -> dict[str, Any]:
+def push(
+    engine: Engine,
+    device: Device,
+    request: PushRequest,
+    then: Callable[[Connection], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Store a batch (or answer its replay); ``then`` (protocol 3, docs/sync-protocol.md 4.7)
+    is read after the commit on the same connection, checked out only once the pure checks
+    are done: a push that has committed never queues for a connection again behind the
+    writers waiting on the store lock (a burst at shift change fills the pool with them)."""
     digest = request_digest(request)
     checked, refused = check_records(request.records)  # no lock needed for the pure checks
-    with write_session(engine) as (session, info):
+    with one_connection(engine) as connection:
+        response = _store(connection, device, request, digest, checked, refused)
+        if then is not None:
+            response = {**response, "then": then(connection)}
+    return response
+
+
+def _store(
+    connection: Connection,
+    device: Device,
+    request: PushRequest,
+    digest: str,
+    checked: list[Checked],
+    refused: list[Refused],
+) -> dict[str, Any]:
+    with write_session(connection) as (session, info):
         stored = session.get(PushBatch, request.batch_id)
         if stored is not None:
             return _replay(stored, device, digest)

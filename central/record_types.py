@@ -13,7 +13,10 @@ from app.sync.wire import APPEND_ONLY_TYPES, RECORD_TYPES
 # push result carries the stored version when it differs from what was sent (``stored``), the
 # body limit counts streamed bytes. A version-1 client would resend a refused record for ever
 # and rebase nothing, so it is asked to upgrade (426) and keeps its outbox until then.
-PROTOCOL_VERSION = 2
+# 3: a push may ask for the first pull page, the counts, the test history and the audit anchor
+# in its answer (``then``, docs/sync-protocol.md 4.7); nothing of version 2 changed, so a
+# version-2 workstation syncs as before.
+PROTOCOL_VERSION = 3
 MIN_PROTOCOL_VERSION = 2
 
 # Records are JSON documents whose fields follow the wire contract, declared once for client

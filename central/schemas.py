@@ -222,6 +222,12 @@ class PushRequest(Strict):
     batch_id: UUIDText
     device_id: UUIDText
     records: Annotated[list[AnyRecord], Field(max_length=MAX_RECORDS_PER_BATCH)]
+    then: Then | None = Field(
+        None,
+        description="Protocol 3: what to answer after the batch is stored, read in one "
+        "snapshot taken after its commit (docs/sync-protocol.md 4.7). Not part of the batch: "
+        "a replay with the same batch_id may ask for something else.",
+    )
 
 
 class ConflictOut(BaseModel):
@@ -280,6 +286,7 @@ class PushResponse(BaseModel):
     replayed: bool = False
     results: list[PushResult]
     refused: list[Refusal] = []
+    then: ThenAnswer | None = Field(None, description="Present when the request asked ``then``.")
 
 
 # --- pull and counts -------------------------------------------------------------------------
@@ -436,3 +443,48 @@ class AnchorResponse(BaseModel):
         description="The key that signs receipts, as answered at enrolment (a workstation "
         "enrolled before receipts existed pins it from here)."
     )
+
+
+# --- protocol 3: what a push answers besides its acknowledgement (docs/sync-protocol.md 4.7) ---
+
+# JSON's safe integers (2^53 - 1): every sequence number a store will reach, and a bound that a
+# checker comparing numbers as doubles reads exactly (2^63 - 1 is not a double).
+MAX_SAFE_INT = 2**53 - 1
+Count = Annotated[int, Field(ge=0, le=MAX_SAFE_INT), BeforeValidator(_whole)]
+
+
+class PullAsk(Strict):
+    """The query of ``GET /v1/pull``, as an object."""
+
+    cursor: Count = 0
+    limit: Annotated[int, Field(ge=1, le=1000), BeforeValidator(_whole)] = 500
+    epoch: Annotated[str, Field(max_length=64, pattern=r"^[0-9a-f-]+$")] | None = None
+    skip_own: bool = False
+
+
+class HistoryAsk(Strict):
+    """The query of ``GET /v1/history`` (without ``pnc_id``: the sync asks for the suite)."""
+
+    since: DateText | None = None
+
+
+class Then(Strict):
+    pull: PullAsk | None = Field(None, description="The first pull page, as GET /v1/pull.")
+    counts: bool = Field(
+        False,
+        description="The count check, as GET /v1/counts, in the pull page's snapshot: given "
+        "only when that page is the last (more and reset false), or when no pull is asked.",
+    )
+    history: HistoryAsk | None = Field(None, description="As GET /v1/history.")
+    anchor: AnchorClaim | None = Field(None, description="As POST /v1/anchor.")
+
+
+class ThenAnswer(BaseModel):
+    pull: PullResponse | None = None
+    counts: CountsResponse | None = None
+    history: HistoryResponse | None = None
+    anchor: AnchorResponse | None = None
+
+
+PushRequest.model_rebuild()
+PushResponse.model_rebuild()

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, or_, select, update
+from sqlalchemy import bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.storage import audit
@@ -37,6 +37,9 @@ ATTENTION = "attention"
 class PushOutcome:
     pushed: int = 0
     refused: list[str] = field(default_factory=list)  # record ids held back for attention
+    # Protocol 3 (4.7): what the last acknowledged push asked besides the batch, and the
+    # answer; None when the last push asked nothing or was not acknowledged.
+    then: tuple[dict[str, Any], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,8 @@ def acknowledge(
                 log.warning("push: no answer for %s %s", item[0], item[1])
                 row.sync_state = "pending"
         _disclose(s, batch, sender, results, refused)
-        s.delete(s.merge(batch))
+        # (not s.merge + s.delete: that reads the persisted body, a whole shift, back first)
+        s.execute(delete(SyncBatch).where(SyncBatch.batch_id == batch.batch_id))
     out.pushed += len(results.keys() & sent.keys())
 
 

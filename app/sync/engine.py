@@ -18,9 +18,10 @@ from typing import Protocol
 from app.storage import anchor, audit
 from app.storage.store import Store
 from app.sync import counts, errors, history, minimise, outbox, state
-from app.sync.pull import pull
+from app.sync.answers import Answered
+from app.sync.pull import PAGE, pull
 from app.sync.records import parse_time
-from app.sync.transport import PROTOCOL_VERSION, Transport
+from app.sync.transport import MIN_SERVER_PROTOCOL, PROTOCOL_VERSION, Transport
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class Job:
     app_version: str
     now: Callable[[], datetime]
     erase_after_days: int = minimise.DEFAULT_DAYS
+    protocol: int = PROTOCOL_VERSION  # the version both sides speak (hello, 3)
 
 
 @dataclass
@@ -73,8 +75,15 @@ class Report:
 
 
 def run(job: Job, progress: Progress | None = None) -> Report:
+    """Protocol 3 (4.7): the push of the shift also brings the first pull page, the counts and
+    the test history; the audit entries the sync writes (the disclosure at each
+    acknowledgement, erasures, the summary) go in its last push, which also brings the audit
+    anchor's receipt — hello and two pushes for an ordinary end of shift. With a version-2
+    central store, each of those is its own request, as before."""
     progress = progress or NullProgress()
     report = Report()
+    if not isinstance(job.transport, Answered):
+        job.transport = Answered(job.transport)  # type: ignore[assignment]
     progress.step("Connecting to the central store")
     _hello(job, report)
     _exchange(job, progress, report)
@@ -87,12 +96,45 @@ def run(job: Job, progress: Progress | None = None) -> Report:
             job.store, job.actor, job.now(), job.erase_after_days
         )
     _record_summary(job, report)
-    outbox.push_all(job.store, job.transport, _sender(job))  # the audit events just written
-    _anchor(job, report)
-    with job.store.session() as s:
-        state.put(s, state.LAST_SYNC, job.now().isoformat())
+    # the audit events just written (and, protocol 3, the anchor's answer with them)
+    last = outbox.push_all(job.store, job.transport, _sender(job), then=_ask_anchor(job))
+    if last.then is not None:
+        job.transport.take(*last.then)
+    if not _anchor(job, report):  # (a receipt kept records the time with it: one commit)
+        with job.store.session() as s:
+            state.put(s, state.LAST_SYNC, job.now().isoformat())
     progress.step("Sync complete", 1, 1)
     return report
+
+
+def _ask_after_push(job: Job) -> outbox.Then | None:
+    """What the shift's push asks besides its batch (4.7): the pull page the next step would
+    ask for (same cursor, epoch and page size), the counts read with it, the test history."""
+    if job.protocol < 3:
+        return None
+
+    def then() -> dict:
+        with job.store.session() as s:
+            cursor, epoch = state.get(s, state.CURSOR, 0), state.get(s, state.EPOCH)
+        return {
+            "pull": {"cursor": cursor, "limit": PAGE, "epoch": epoch, "skip_own": True},
+            "counts": True,
+            "history": {"since": history.since(job.now().date())},
+        }
+
+    return then
+
+
+def _ask_anchor(job: Job) -> outbox.Then | None:
+    """The last push asks for the audit anchor's answer to the chain as it is when sent."""
+    if job.protocol < 3:
+        return None
+
+    def then() -> dict:
+        with job.store.session() as s:
+            return {"anchor": anchor.claim(s, job.store.slots.tl_fingerprint)}
+
+    return then
 
 
 def _check(text: str, progress: Progress, done: int = 0, total: int | None = None) -> None:
@@ -103,7 +145,9 @@ def _check(text: str, progress: Progress, done: int = 0, total: int | None = Non
 
 def _hello(job: Job, report: Report) -> None:
     answer = job.transport.hello(job.app_version)
-    if answer.get("protocol_version", PROTOCOL_VERSION) < PROTOCOL_VERSION:
+    server = answer.get("protocol_version", MIN_SERVER_PROTOCOL)
+    job.protocol = min(server, PROTOCOL_VERSION) if isinstance(server, int) else 0
+    if job.protocol < MIN_SERVER_PROTOCOL:
         raise errors.UpgradeRequired(
             "The central store is older than this copy of CJIT Desk and must be updated first.",
             "Tell IT the central store needs updating. Your work is kept.",
@@ -128,9 +172,12 @@ def _exchange(job: Job, progress: Progress, report: Report) -> None:
     pushed = outbox.push_all(
         job.store, job.transport, _sender(job),
         on_batch=lambda n: _check("Sending this workstation's records", progress, n),
+        then=_ask_after_push(job), hold_audit=job.protocol >= 3,
     )  # fmt: skip
     report.pushed += pushed.pushed
     report.refused += pushed.refused
+    if pushed.then is not None:  # the pull below starts from the page it carried
+        job.transport.take(*pushed.then)
     _check("Receiving colleagues' records", progress)
     # A confirmed exchange so far (every push acknowledged): what the erasure at the end would
     # remove is not placed at all (app.sync.minimise.Arrival; issue 16.5).
@@ -181,31 +228,35 @@ def _check_counts(job: Job, progress: Progress, report: Report) -> None:
         _exchange(job, progress, report)
 
 
-def _anchor(job: Job, report: Report) -> None:
+def _anchor(job: Job, report: Report) -> bool:
     """After the last push: the audit chain's length and head against what the central store
     holds; its signed receipt is kept (app/storage/anchor.py). Nothing is written to the audit
-    log here, so the log just sent is the one the receipt covers."""
+    log here, so the log just sent is the one the receipt covers. True when the receipt was
+    kept, with the time of this sync in the same transaction."""
     with job.store.session() as s:
         claim = anchor.claim(s, job.store.slots.tl_fingerprint)
     try:
         answer = job.transport.anchor(claim)
     except errors.Refused as exc:  # a central store from before the anchor (404)
         log.warning("audit anchor: not answered (%s)", type(exc).__name__)
-        return
+        return False
     refused = answer.get("refused") if isinstance(answer.get("refused"), list) else []
     report.audit_refused = [str(r.get("message", "")) for r in refused if isinstance(r, dict)]
     receipt = answer.get("receipt")
     if not isinstance(receipt, dict):
-        return
+        return False
     try:
         with job.store.session() as s:
             key = answer.get("public_key")
             if isinstance(key, str) and not anchor.pinned(s):  # enrolled before receipts
                 anchor.pin_public_key(s, key)
             anchor.accept(job.store, s, receipt, job.device_id)
+            state.put(s, state.LAST_SYNC, job.now().isoformat())
     except (anchor.AnchorRefused, KeyError, TypeError, ValueError) as exc:
         report.anchor_problem = str(exc) or "The central store's receipt could not be read."
         log.warning("audit anchor: receipt not accepted (%s)", type(exc).__name__)
+        return False
+    return True
 
 
 def _record_summary(job: Job, report: Report) -> None:

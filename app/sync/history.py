@@ -26,10 +26,14 @@ from app.sync.wire import parse_date
 LOOK_BACK = timedelta(days=366)
 
 
+def since(today: date) -> str:
+    return (today - LOOK_BACK).isoformat()
+
+
 def refresh(store: Store, transport: Transport, today: date) -> int:
     """Replace the central rows. Whatever the answer holds (the central store serves stored
     values as they are), a value that is not what it should be is left out, never a crash."""
-    answer = transport.history(since=(today - LOOK_BACK).isoformat())
+    answer = transport.history(since=since(today))
     people = answer.get("people") if isinstance(answer, dict) else None
     people = people if isinstance(people, list) else []
     # Most syncs bring the same answer as the last (it changes when a test is recorded

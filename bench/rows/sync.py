@@ -5,7 +5,10 @@ Runs when the sync client (``app.services.sync``, ``app.sync``) and the central 
 each round, so every round pushes the same amount):
 
 - ours: ``app.services.sync.sync_now(ws)`` — hello, push of the outbox, pull, count check,
-  test history, minimisation, the sync's audit entry — against the REAL central service started
+  test history, minimisation, the sync's audit entry and the audit anchor; in protocol 3 the
+  pull page, counts and history come in the push's answer and the audit entries and anchor in
+  one last push, so hello and two pushes (docs/sync-protocol.md 4.7; the requests made are in
+  the row's detail) — against the REAL central service started
   as ``python -m central serve`` on 127.0.0.1 with a SQLite database, the workstation enrolled
   with a real enrolment code. The 60 episodes are made through the real services (``app.demo``:
   drafts, tests, issued RA1s, Annex E), so the outbox holds what a shift really produces.

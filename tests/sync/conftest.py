@@ -134,6 +134,18 @@ def _quick_key_slots(monkeypatch):
     monkeypatch.setitem(keyslots.ARGON2_PARAMS, "parallelism", 1)
 
 
+@pytest.fixture(params=[2, 3], ids=["desk_protocol_2", "desk_protocol_3"])
+def desk_protocol(request, monkeypatch) -> int:
+    """The protocol the workstation speaks: 2 is a desk of the previous release (each step of
+    a sync its own request) against today's central store; 3 folds them into the pushes
+    (docs/sync-protocol.md 4.7)."""
+    from app.sync import engine, transport
+
+    monkeypatch.setattr(transport, "PROTOCOL_VERSION", request.param)
+    monkeypatch.setattr(engine, "PROTOCOL_VERSION", request.param)
+    return request.param
+
+
 def open_client(target: Path) -> ws.Workspace:
     opened, _ = store.initialise(target, "lead", "Lee Leader", "lead passphrase 1")
     opened.add_worker("ann", "Ann Worker", PASS)

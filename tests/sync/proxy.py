@@ -15,7 +15,9 @@ class Proxy:
     - "cut_request": half the push request is forwarded, then ``on_cut`` runs (kills the
       server) and the connection closes, so the server never commits;
     - "cut_pull": the push goes through and is acknowledged, then the connection is cut as the
-      pull starts, so the sync stops between the two;
+      pull starts, so the sync stops between the two (protocol 2: the pull is its own request);
+    - "cut_after_push": the push and its answer go through (protocol 3: with the pull page,
+      counts and history), then the connection is cut as the next request starts;
     - "flaky": any request, with probability ``odds``, is cut before the server sees it or has
       its answer dropped after the server acted on it (``random`` decides; seed it)."""
 
@@ -31,6 +33,7 @@ class Proxy:
         self.odds, self.random = odds, random.Random(seed)
         self.cuts = 0
         self.fired = threading.Event()
+        self.push_answered = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
         threading.Thread(target=self._accept, daemon=True).start()
@@ -79,6 +82,9 @@ class Proxy:
                     self._cut(client, upstream)
                     return
                 if b"GET /v1/pull" in data and self.mode == "cut_pull":
+                    self._break(client, upstream)
+                    return
+                if self.mode == "cut_after_push" and self.push_answered.is_set():
                     self._break(client, upstream)
                     return
                 if b"POST /v1/push" in data:
@@ -130,6 +136,8 @@ class Proxy:
                 if pushing.is_set() and self.mode == "drop_response":
                     self._break(client, upstream)
                     return
+                if pushing.is_set() and self.mode == "cut_after_push":
+                    self.push_answered.set()
                 pushing.clear()
                 client.sendall(data)
         except OSError:

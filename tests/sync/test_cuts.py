@@ -34,8 +34,13 @@ def _open_conflicts(*workspaces) -> int:
     )
 
 
+# Where a sync stops once its push was acknowledged: before the pull (protocol 2, where the
+# pull is its own request), or after the push's answer carried the pull page (protocol 3).
+CUT_AFTER_ACK = {2: "cut_pull", 3: "cut_after_push"}
+
+
 def test_a_sync_cut_between_push_and_pull_then_a_second_edit_leaves_the_later_edit_everywhere(
-    central, pair
+    central, pair, desk_protocol
 ):
     a, b = pair
     episode_id = new_episode(a, "Smith", "Jo")
@@ -45,7 +50,7 @@ def test_a_sync_cut_between_push_and_pull_then_a_second_edit_leaves_the_later_ed
     sync(b)
     proxy = Proxy(central.port)
     _through(a, proxy)
-    proxy.mode = "cut_pull"
+    proxy.mode = CUT_AFTER_ACK[desk_protocol]
     _edit(a, episode_id, postcode="NG1 1AA")
     assert sync_service.sync_now(a).offline  # the push was acknowledged, the pull never ran
     assert proxy.fired.is_set()
@@ -65,14 +70,15 @@ def test_a_sync_cut_between_push_and_pull_then_a_second_edit_leaves_the_later_ed
 
 
 def test_the_disclosure_is_logged_when_the_push_is_acknowledged_whatever_happens_next(
-    central, pair
+    central, pair, desk_protocol
 ):
     a, _ = pair
     episode_id = new_episode(a, "Okafor", "Ada")
     proxy = Proxy(central.port)
     _through(a, proxy)
-    proxy.mode = "cut_pull"
+    proxy.mode = CUT_AFTER_ACK[desk_protocol]
     assert sync_service.sync_now(a).offline
+    assert proxy.fired.is_set()
     with a.store.session() as s:
         events = s.scalars(
             select(AuditEvent).where(AuditEvent.action == "disclosure").order_by(AuditEvent.seq)
