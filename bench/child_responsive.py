@@ -206,7 +206,9 @@ def main(data_dir: str, url: str, code: str, seconds: str, mode: str = "shift") 
     blocked = sorted(max(0.0, g - TICK_MS) for g in gaps)
     worst = sorted(zip(gaps, ticks, strict=False), reverse=True)[:8]
     begun = ticks[0] if ticks else 0.0
-    collections = [(g, round(ms, 1)) for at, g, ms in pauses if at >= begun and ms > 10]
+    collections = [
+        (g, round(ms, 1), round(at - begun, 2)) for at, g, ms in pauses if at >= begun and ms > 10
+    ]
     slowest = [
         (round(g - TICK_MS, 1), _last(shift.log, start)) for g, start in worst if g > 50 + TICK_MS
     ]

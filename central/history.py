@@ -11,7 +11,7 @@ null, and such a test is left out when a `since` filter asks for recent tests.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -24,6 +24,7 @@ from central.record_types import FORM_DT1
 from central.timefmt import parse_instant
 
 PERSON_KEYS = ("pnc_id", "family_name", "given_names", "date_of_birth")
+STORED_GRACE = timedelta(days=2)
 
 
 def positive_history(
@@ -38,7 +39,13 @@ def positive_history_in(
 ) -> list[dict[str, Any]]:
     """The same, read in the caller's snapshot (a push's ``then``)."""
     since_at = _instant(since) if since else None
-    tests = [f for f in _live(session, suite, "form", FORM_DT1) if _is_positive(f.fields)]
+    # A test on or after ``since`` is in a DT1 stored here on or after then (the form is
+    # written after the test, and stored when pushed, later still): older DT1s (years of them)
+    # are not read. Two days' grace for a workstation clock running ahead.
+    stored_after = since_at - STORED_GRACE if since_at else None
+    tests = [
+        f for f in _live(session, suite, "form", FORM_DT1, stored_after) if _is_positive(f.fields)
+    ]
     episodes = _by_id(session, suite, "episode", {_s(_fields(t).get("episode_id")) for t in tests})
     person_ids = {_s(_fields(e).get("person_id")) for e in episodes.values()}
     persons = _by_id(session, suite, "person", person_ids)
@@ -65,12 +72,20 @@ def _fields(record: Record) -> dict[str, Any]:
     return record.fields if isinstance(record.fields, dict) else {}
 
 
-def _live(session: Any, suite: str, record_type: str, form_key: str | None = None) -> list[Record]:
+def _live(
+    session: Any,
+    suite: str,
+    record_type: str,
+    form_key: str | None = None,
+    stored_after: datetime | None = None,
+) -> list[Record]:
     query = select(Record).where(
         Record.suite == suite, Record.type == record_type, Record.deleted.is_(False)
     )
     if form_key is not None:
         query = query.where(Record.form_key == form_key)
+    if stored_after is not None:
+        query = query.where(Record.updated_at >= stored_after)
     return list(session.scalars(query))
 
 
