@@ -59,15 +59,32 @@ class Shift:
         self.window, self.to_open, self.ready = window, to_open, ready
         self.steps = {"opened": 0, "typed": 0, "searched": 0, "issued": 0}
         self.log: list[tuple[float, str]] = []  # (when, what): to name the slowest moments
+        self.waits: list[int] = []  # ms from asking for an episode to its page showing
+        self.dialogs: list[str] = []  # dialogs found open at a step (each would block the script)
 
     def mark(self, what: str) -> None:
         """Log the step; and, as a worker's hand on the mouse would, tell the window someone is
         there (every step of the script stands for a key press or a click)."""
         from PySide6.QtCore import QPoint
         from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QApplication
 
         self.log.append((time.perf_counter(), what))
+        modal = QApplication.activeModalWidget() or QApplication.activePopupWidget()
+        if modal is not None:  # a dialog in the way: the script would be typing into nothing
+            text = getattr(modal, "text", lambda: "")()
+            self.dialogs.append(
+                f"{what}: {type(modal).__name__} {modal.windowTitle()!r} {text!r}"[:300]
+            )
         QTest.mouseMove(self.window, QPoint(300 + len(self.log) % 50, 300))
+
+    def _until_shown(self, episode_id: str):
+        """A worker waits for the episode to appear before typing into it (its loading waits
+        behind the store's other work, a sync's included): so does the script, up to 20 s."""
+        started = time.perf_counter()
+        while self.window.episode.episode_id != episode_id and time.perf_counter() - started < 20:
+            yield 20
+        self.waits.append(round((time.perf_counter() - started) * 1000 + 600))
 
     def script(self):
         from PySide6.QtCore import Qt
@@ -83,6 +100,7 @@ class Shift:
             w.open_episode(episode_id)
             self.steps["opened"] += 1
             yield 600
+            yield from self._until_shown(episode_id)
             editor = w.episode.form_pages["custody_episode"].findChild(QLineEdit, "input_postcode")
             self.mark("type postcode")
             editor.setFocus()
@@ -95,8 +113,10 @@ class Shift:
             yield 1000
             if i % 3 == 2 and self.ready:
                 self.mark("open RA1 episode")
-                w.open_episode(self.ready.pop())
+                ra1_episode = self.ready.pop()
+                w.open_episode(ra1_episode)
                 yield 600
+                yield from self._until_shown(ra1_episode)
                 self.mark("RA1 step")
                 w.episode.show_form("ra1")
                 yield 200
@@ -207,7 +227,9 @@ def main(data_dir: str, url: str, code: str, seconds: str, mode: str = "shift") 
     worst = sorted(zip(gaps, ticks, strict=False), reverse=True)[:8]
     begun = ticks[0] if ticks else 0.0
     collections = [
-        (g, round(ms, 1), round(at - begun, 2)) for at, g, ms in pauses if at >= begun and ms > 10
+        (g, round(ms, 1), round(at - begun, 2), where[:400])
+        for at, g, ms, where in pauses
+        if at >= begun and ms > 10
     ]
     slowest = [
         (round(g - TICK_MS, 1), _last(shift.log, start)) for g, start in worst if g > 50 + TICK_MS
@@ -217,7 +239,8 @@ def main(data_dir: str, url: str, code: str, seconds: str, mode: str = "shift") 
         "p99_block_ms": blocked[int(len(blocked) * 0.99)] if blocked else None,
         "ticks": len(ticks), "syncs": syncs[0], **shift.steps,
         "over_50ms": sum(1 for b in blocked if b > 50), "slowest": slowest,
-        "gc_pauses_over_10ms": collections, "stacks_of_long_blocks": watchdog.summary(),
+        "gc_pauses_over_10ms": collections, "stacks_of_long_blocks": watchdog.summary(), "dialogs": shift.dialogs[:10],
+        "episode_shown_ms": _spread(shift.waits),
     }))  # fmt: skip
     ws.close()
     return 0
@@ -273,23 +296,37 @@ def _ours(frame) -> str:
     return " < ".join(lines)
 
 
-def _watch_collector() -> list[tuple[float, int, float]]:
-    """(when, generation, ms) of every garbage collection from now on."""
+def _watch_collector() -> list[tuple[float, int, float, str]]:
+    """(when, generation, ms, where) of every garbage collection from now on; ``where`` names
+    the thread, and for a full collection the code that set it off."""
     import gc
+    import traceback
 
-    pauses: list[tuple[float, int, float]] = []
-    started = [0.0]
+    pauses: list[tuple[float, int, float, str]] = []
+    started = [0.0, ""]
 
     def timed(phase: str, info: dict) -> None:
         if phase == "start":
-            started[0] = time.perf_counter()
+            where = threading.current_thread().name
+            if info["generation"] == 2:
+                frames = traceback.extract_stack(limit=12)[:-1]
+                where += ": " + " < ".join(
+                    f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(frames)
+                )
+            started[0], started[1] = time.perf_counter(), where
         else:
-            pauses.append(
-                (started[0], info["generation"], (time.perf_counter() - started[0]) * 1000)
-            )
+            ms = (time.perf_counter() - started[0]) * 1000
+            pauses.append((started[0], info["generation"], ms, started[1]))
 
     gc.callbacks.append(timed)
     return pauses
+
+
+def _spread(values: list[int]) -> dict:
+    ordered = sorted(values)
+    if not ordered:
+        return {}
+    return {"n": len(ordered), "median": ordered[len(ordered) // 2], "max": ordered[-1]}
 
 
 def _last(log: list[tuple[float, str]], before: float) -> str:
