@@ -11,7 +11,7 @@ BUILD_VENV := .venv-build
 BUILD_STAMP := $(BUILD_VENV)/.installed
 UV_VERSION := 0.13.8
 
-.PHONY: run test lint bench dist lock lock-check print-queue clean
+.PHONY: run test lint bench dist lock lock-check system-packages clean
 
 lock-check:
 	@$(PYTHON) tools/lock.py check
@@ -29,14 +29,15 @@ $(STAMP): pyproject.toml $(wildcard requirements/*.txt) | lock-check
 run: $(STAMP)
 	$(PY) -m app try
 
-# The CUPS print-queue test needs CUPS and the cups-pdf printer (Debian); installed when
-# missing and apt-get is there (as root). Without them that one test skips with the reason,
-# except under CI=true, where it fails.
-test: $(STAMP) print-queue
+# The print-queue test needs CUPS and the cups-pdf printer, the self-check tests the X11
+# libraries of Qt's xcb plugin (Debian); installed when missing and apt-get is there (as root).
+# Without them the print-queue test skips with the reason, except under CI=true, where the
+# run fails (tools/system_packages.sh).
+test: $(STAMP) system-packages
 	$(PY) -m pytest
 
-print-queue:
-	@tools/cups_packages.sh
+system-packages:
+	@tools/system_packages.sh
 
 lint: $(STAMP)
 	$(PY) -m ruff check app central tests bench tools

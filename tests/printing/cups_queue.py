@@ -24,7 +24,7 @@ import pytest
 CUPS_PDF_BACKEND = Path("/usr/lib/cups/backend/cups-pdf")
 CUPS_PDF_PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")
 CUPS_PDF_CONFIG_DIR = Path("/etc/cups")
-INSTALL = "tools/cups_packages.sh installs cups and printer-driver-cups-pdf (as root, Debian)"
+INSTALL = "tools/system_packages.sh installs cups and printer-driver-cups-pdf (as root, Debian)"
 
 
 def unavailable_reason() -> str | None:
