@@ -10,6 +10,7 @@ a frozen app cannot rely on them.
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -28,9 +29,24 @@ _CANDIDATES = (
 )
 
 
+_REGISTERING = threading.Lock()
+
+
 @cache
 def register() -> str:
-    """Register the notice fonts (once) and return the file name of the regular face used."""
+    """Register the notice fonts (once) and return the file name of the regular face used.
+    The lock: the warm-up (a pool thread) and a first notice (the store's) may both come here
+    first, and ``cache`` does not stop two first calls running side by side."""
+    with _REGISTERING:
+        if not _REGISTERED:
+            _REGISTERED.append(_register())
+        return _REGISTERED[0]
+
+
+_REGISTERED: list[str] = []  # the regular face's file name, once registered
+
+
+def _register() -> str:
     for regular, bold in _CANDIDATES:
         if regular.is_file() and bold.is_file():
             pdfmetrics.registerFont(TTFont(REGULAR, str(regular)))

@@ -19,7 +19,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.storage.models import AuditEvent, SyncProblem, Tombstone
@@ -150,7 +150,9 @@ def repush_audit_events(store: Store) -> None:
     extending its held chain (``audit_chain_broken``) go again too: when the central store lost
     entries (restored from an older backup) its held chain is behind, so the entries made since
     were refused only because the ones before them were missing. Replayed from the start they
-    extend it; a log really rewritten on this workstation is refused again, and said again."""
+    extend it; a log really rewritten on this workstation is refused again, and said again.
+    Their refusals stay until the central store answers (acknowledged: cleared; refused:
+    replaced), so a push cut short does not silence the warning."""
     with store.session() as s:
         broken = select(SyncProblem.record_id).where(
             SyncProblem.record_type == "audit_event", SyncProblem.code == CHAIN_BROKEN
@@ -159,11 +161,6 @@ def repush_audit_events(store: Store) -> None:
             update(AuditEvent)
             .where(AuditEvent.sync_state == "attention", AuditEvent.id.in_(broken))
             .values(sync_state="pending")
-        )
-        s.execute(
-            delete(SyncProblem).where(
-                SyncProblem.record_type == "audit_event", SyncProblem.code == CHAIN_BROKEN
-            )
         )
         s.execute(
             update(AuditEvent).where(AuditEvent.sync_state == "synced").values(sync_state="pending")

@@ -50,6 +50,10 @@ class WheelGuard(QObject):
         window.setProperty("wheelGuarded", True)
         window.installEventFilter(self)
 
+    def watch_widget(self, widget: QWidget | None) -> None:
+        if widget is not None:
+            self.watch(widget.window().windowHandle())
+
     def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
         kind = event.type()
         if kind not in ACTIVITY:
@@ -94,6 +98,9 @@ def install(app: QApplication) -> WheelGuard:
         guard = WheelGuard(app)
         guard.setObjectName("wheelGuard")
         app.focusWindowChanged.connect(guard.watch)
+        # A drop-down's list or a menu is a window of its own that may never become the focus
+        # window (Windows, X11): its widget taking the focus is what shows it.
+        app.focusChanged.connect(lambda _old, new: guard.watch_widget(new))
     for window in QGuiApplication.topLevelWindows():
         guard.watch(window)
     return guard

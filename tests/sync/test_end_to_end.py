@@ -312,3 +312,27 @@ def test_a_central_store_restored_from_an_older_backup_takes_the_audit_log_again
     with a.store.session() as s:
         assert audit.verify(s).ok
     assert on_central >= len(kept) + len(lost)
+
+
+def test_re_sending_the_log_keeps_its_refusals_until_the_central_store_answers(pair):
+    """The count check re-sends entries refused as not extending the chain; their refusals
+    (the team leader's warning) stay until the central store accepts or refuses them again,
+    so a push cut short does not silence the warning."""
+    from sqlalchemy import select
+
+    from app.storage.models import SyncProblem
+    from app.sync import counts, names
+
+    a, _ = pair
+    with a.store.session() as s:
+        event = s.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+        event.sync_state = "attention"
+        s.add(SyncProblem(record_id=event.id, record_type="audit_event", reason="not extending",
+                          code=names.CHAIN_BROKEN))  # fmt: skip
+        seq = event.seq
+    counts.repush_audit_events(a.store)
+    with a.store.session() as s:
+        assert s.get(AuditEvent, seq).sync_state == "pending"  # goes again
+    assert [h.code for h in names.needing_attention(a.store)] == [names.CHAIN_BROKEN]
+    assert sync(a).failures == []  # accepted: the refusal is cleared by the acknowledgement
+    assert names.needing_attention(a.store) == []

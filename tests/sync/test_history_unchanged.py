@@ -50,3 +50,14 @@ def test_the_same_answer_is_not_placed_again_and_a_new_one_replaces_it(pair):
     ]  # fmt: skip
     with a.store.session() as s:
         assert s.scalar(select(func.count()).select_from(TestHistory)) == 2
+
+
+def test_a_new_way_of_making_rows_places_the_same_answer_again(pair, monkeypatch):
+    a, _ = pair
+    answer = {"people": [_person("Grey", "2026-11-01T10:00:00+00:00")]}
+    transport = _Answers(answer, dict(answer), dict(answer))
+    today = date(2026, 11, 30)
+    assert history.refresh(a.store, transport, today) == 1
+    assert history.refresh(a.store, transport, today) == 0
+    monkeypatch.setattr(history, "ROWS_FORMAT", history.ROWS_FORMAT + 1)  # an upgraded desk
+    assert history.refresh(a.store, transport, today) == 1
