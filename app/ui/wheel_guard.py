@@ -19,6 +19,7 @@ test helpers) does not pass a window; tests send it through the window, as a rea
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QGuiApplication, QWindow
 from PySide6.QtWidgets import (
@@ -45,13 +46,13 @@ class WheelGuard(QObject):
     def watch(self, window: QWindow | None) -> None:
         """Filter this top-level window's events (once); windows that take the focus later
         (dialogs, the print preview) are watched as they do."""
-        if window is None or window.property("wheelGuarded"):
-            return
+        if window is None or not shiboken6.isValid(window) or window.property("wheelGuarded"):
+            return  # (focus moves as a dialog closes, its window already gone)
         window.setProperty("wheelGuarded", True)
         window.installEventFilter(self)
 
     def watch_widget(self, widget: QWidget | None) -> None:
-        if widget is not None:
+        if widget is not None and shiboken6.isValid(widget):
             self.watch(widget.window().windowHandle())
 
     def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802
