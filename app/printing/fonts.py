@@ -11,7 +11,6 @@ a frozen app cannot rely on them.
 from __future__ import annotations
 
 import threading
-from functools import cache
 from pathlib import Path
 
 import reportlab
@@ -30,20 +29,17 @@ _CANDIDATES = (
 
 
 _REGISTERING = threading.Lock()
+_REGISTERED: list[str] = []  # the regular face's file name, once registered
 
 
-@cache
 def register() -> str:
     """Register the notice fonts (once) and return the file name of the regular face used.
-    The lock: the warm-up (a pool thread) and a first notice (the store's) may both come here
-    first, and ``cache`` does not stop two first calls running side by side."""
+    Under a lock: the warm-up (a pool thread) and a first notice (the store's) may both come
+    here first, and fonts registered twice would be replaced under a notice being laid out."""
     with _REGISTERING:
         if not _REGISTERED:
             _REGISTERED.append(_register())
         return _REGISTERED[0]
-
-
-_REGISTERED: list[str] = []  # the regular face's file name, once registered
 
 
 def _register() -> str:

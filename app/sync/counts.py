@@ -19,7 +19,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from app.storage.models import AuditEvent, SyncProblem, Tombstone
@@ -159,11 +159,13 @@ def repush_audit_events(store: Store) -> None:
         )
         s.execute(
             update(AuditEvent)
-            .where(AuditEvent.sync_state == "attention", AuditEvent.id.in_(broken))
+            .where(
+                or_(
+                    AuditEvent.sync_state == "synced",
+                    and_(AuditEvent.sync_state == "attention", AuditEvent.id.in_(broken)),
+                )
+            )
             .values(sync_state="pending")
-        )
-        s.execute(
-            update(AuditEvent).where(AuditEvent.sync_state == "synced").values(sync_state="pending")
         )
 
 

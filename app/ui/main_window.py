@@ -27,7 +27,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         from app.ui import wheel_guard
 
-        # Before any widget is built (and polished): also when made without make_application.
+        # Also when made without make_application; its own window is watched once shown.
         self._input = wheel_guard.install(QApplication.instance())
         self.setObjectName("mainWindow")
         self.workspace = workspace
